@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: MIT
+"""Host-side artefacts of a VM run: the Debian kernel, our udmabuf.ko, the kernel selftest.
+
+Everything lands in the cache dir (normally <build>/vm-cache) and is rebuilt only when its
+inputs change. Concurrent runners serialise on <cache>/.build.lock.
+"""
+
+import contextlib
+import dataclasses
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+REPO = HERE.parent.parent
+KMOD_SOURCES = ('Kbuild', 'Makefile')
+KMOD_SUFFIXES = ('.c', '.h')
+
+
+class BuildError(RuntimeError):
+    """A host-side preparation step failed; the message says which."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Kernel:
+    """One extracted Debian kernel under <cache>/kernel-<kver>/."""
+    dir: Path
+    kver: str
+
+    @property
+    def root(self) -> Path:
+        return self.dir / 'root'
+
+    @property
+    def vmlinuz(self) -> Path:
+        return self.root / 'boot' / f'vmlinuz-{self.kver}'
+
+    @property
+    def headers(self) -> Path:
+        return self.root / 'usr' / 'src' / f'linux-headers-{self.kver}'
+
+    @property
+    def selftest_src(self) -> Path:
+        return self.dir / 'selftest-src'
+
+
+def log(msg: str) -> None:
+    print(f'vm: {msg}', flush=True)
+
+
+@contextlib.contextmanager
+def locked(cache: Path):
+    """Hold <cache>/.build.lock (exclusive) for the duration of the block."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / '.build.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def run_logged(argv, logfile: Path, what: str, **kwargs) -> None:
+    """Run argv with its output in logfile; on failure raise with the log's tail."""
+    with open(logfile, 'w') as out:
+        rc = subprocess.call(argv, stdout=out, stderr=subprocess.STDOUT, **kwargs)
+    if rc != 0:
+        tail = ''.join(logfile.read_text(errors='replace').splitlines(True)[-30:])
+        raise BuildError(f'{what} failed (exit {rc}); log {logfile}:\n{tail}')
+
+
+def fetch_kernel(cache: Path) -> Kernel:
+    """Run fetch-kernel (cached, flock'ed by the script itself); returns the kernel."""
+    proc = subprocess.run([str(HERE / 'fetch-kernel'), str(cache)], stdout=subprocess.PIPE,
+                          text=True, check=False)
+    if proc.returncode != 0:
+        raise BuildError('fetch-kernel failed (see the messages above)')
+    kdir = Path(proc.stdout.strip().splitlines()[-1])
+    return Kernel(dir=kdir, kver=(kdir / 'kver').read_text().strip())
+
+
+def kmod_files(src: Path) -> list:
+    """The files of kmod/ that go into the build (sources and build files, sorted)."""
+    files = [p for p in src.iterdir()
+             if p.is_file() and (p.name in KMOD_SOURCES or p.suffix in KMOD_SUFFIXES)]
+    return sorted(files)
+
+
+def tree_hash(files, extra: str) -> str:
+    digest = hashlib.sha256(extra.encode())
+    for path in files:
+        digest.update(path.name.encode() + b'\0' + path.read_bytes() + b'\0')
+    return digest.hexdigest()[:16]
+
+
+def kbuild_argv(build: Path, kernel: Kernel) -> list:
+    """kmod/Makefile takes KDIR=; without a Makefile, call kbuild directly."""
+    jobs = f'-j{os.cpu_count() or 1}'
+    if (build / 'Makefile').exists():
+        return ['make', jobs, '-C', str(build), f'KDIR={kernel.headers}']
+    return ['make', jobs, '-C', str(kernel.headers), f'M={build}', 'modules']
+
+
+def build_kmod(cache: Path, kernel: Kernel, src: Path) -> Path:
+    """Build udmabuf.ko from a copy of src into <cache>/kmod-<kver>-<hash>/; cached by hash."""
+    files = kmod_files(src)
+    if not any(p.name == 'udmabuf.c' for p in files):
+        raise BuildError(f'no udmabuf.c in {src}')
+    build = cache / f'kmod-{kernel.kver}-{tree_hash(files, kernel.kver)}'
+    ko = build / 'udmabuf.ko'
+    if ko.exists():
+        return ko
+    log(f'building udmabuf.ko from {src} against {kernel.kver}')
+    shutil.rmtree(build, ignore_errors=True)
+    build.mkdir(parents=True)
+    for path in files:
+        shutil.copy2(path, build / path.name)
+    run_logged(kbuild_argv(build, kernel), cache / f'{build.name}.log', 'building udmabuf.ko')
+    if not ko.exists():
+        raise BuildError(f'make succeeded but {ko} is missing')
+    return ko
+
+
+def build_selftest(cache: Path, kernel: Kernel) -> Path:
+    """gcc -static the kernel's unchanged udmabuf selftest against the tree's UAPI header."""
+    src = kernel.selftest_src / 'tools/testing/selftests/drivers/dma-buf/udmabuf.c'
+    out = kernel.dir / 'selftest' / 'udmabuf'
+    if out.exists():
+        return out
+    log(f'building the kernel selftest {src.name} (gcc -static)')
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix('.tmp')
+    argv = ['gcc', '-static', '-O2', '-Wall', '-I', str(kernel.selftest_src / 'include/uapi'),
+            '-o', str(tmp), str(src)]
+    run_logged(argv, out.parent / 'build.log', 'building the udmabuf selftest')
+    tmp.rename(out)
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class Artifacts:
+    kernel: Kernel
+    kmod: Path
+    selftest: Path
+
+
+def prepare(cache: Path, kmod_src: Path, with_kmod: bool) -> Artifacts:
+    """Fetch the kernel and build what the guest needs; cached and serialised."""
+    kernel = fetch_kernel(cache)
+    with locked(cache):
+        kmod = build_kmod(cache, kernel, kmod_src) if with_kmod else None
+        selftest = build_selftest(cache, kernel)
+    return Artifacts(kernel=kernel, kmod=kmod, selftest=selftest)

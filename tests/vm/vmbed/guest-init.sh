@@ -1,0 +1,134 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: MIT
+#
+# /init of the test-bed initramfs (busybox). /vm.conf, written by tests/vm/run, sets:
+#   MODULES      kernel modules to insmod, in order
+#   KMOD         our udmabuf.ko ('' with --no-kmod)
+#   OUT_DIR      host path of the writable output share (mounted at the same path)
+#   TEST_SCRIPT  script in OUT_DIR that cds and runs the test command inside the chroot
+#   MOUNT_TMP    1: a tmpfs on the chroot's /tmp
+# Console protocol read by the host runner (one marker per line):
+#   @@VM-BOOTED <uptime>@@  @@VM-TEST-START <uptime>@@  @@VM-TEST-EXIT <rc> <uptime>@@
+#   @@VM-CHECK <name> ok|FAIL@@  @@VM-DONE@@
+/bin/busybox mkdir -p /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+. /vm.conf
+
+H=/host
+CHECK_FAILED=0
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+marker() { printf '\n@@%s@@\n' "$*"; }
+say() { echo "vm-init: $*"; }
+
+mount_basics() {
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev
+	mount -t debugfs debugfs /sys/kernel/debug
+	mkdir -p /dev/pts /dev/shm
+	mount -t devpts devpts /dev/pts
+	mount -t tmpfs tmpfs /dev/shm
+}
+
+load_modules() {
+	for m in $MODULES; do
+		insmod "$m" || say "insmod $m failed"
+	done
+	if [ -n "$KMOD" ]; then
+		insmod "$KMOD"
+		check insmod-udmabuf $?
+	fi
+}
+
+# udev is not running: create /dev/virtio-ports/<name> links by hand.
+link_virtio_ports() {
+	mkdir -p /dev/virtio-ports
+	for d in /sys/class/virtio-ports/*; do
+		[ -e "$d/name" ] || continue
+		ln -sf "../${d##*/}" "/dev/virtio-ports/$(cat "$d/name")"
+	done
+}
+
+mount_host() {
+	opts=trans=virtio,version=9p2000.L,msize=512000
+	mount -t 9p -o "$opts,ro" hostroot "$H" || return 1
+	mount -t 9p -o "$opts" vmout "$H$OUT_DIR" || return 1
+	mount -o bind /dev "$H/dev"
+	mount -t proc proc "$H/proc"
+	mount -t sysfs sysfs "$H/sys"
+	mount -t debugfs debugfs "$H/sys/kernel/debug"
+	# /tmp stays the host's (read-only) when the build or out dir lives there; TMPDIR is
+	# then /run/tmp.
+	[ "$MOUNT_TMP" = 1 ] && mount -t tmpfs tmpfs "$H/tmp"
+	mount -t tmpfs tmpfs "$H/run"
+	mkdir -p "$H/run/tmp"
+}
+
+run_test() {
+	marker "VM-TEST-START $(uptime_s)"
+	chroot "$H" /bin/sh "$TEST_SCRIPT" </dev/null
+	rc=$?
+	marker "VM-TEST-EXIT $rc $(uptime_s)"
+	# Nothing the test left behind may hold a dma-buf or the module.
+	kill -9 -1 2>/dev/null
+	sleep 0.3
+}
+
+check() {
+	if [ "$2" = 0 ]; then
+		marker "VM-CHECK $1 ok"
+	else
+		marker "VM-CHECK $1 FAIL"
+		CHECK_FAILED=1
+	fi
+}
+
+check_bufinfo() {
+	left=$(grep -w udmabuf /sys/kernel/debug/dma_buf/bufinfo)
+	[ -z "$left" ] && return 0
+	say "udmabuf dma-bufs still alive:"
+	echo "$left"
+	return 1
+}
+
+check_dmesg() {
+	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|refcount_t')
+	[ -z "$bad" ] && return 0
+	say "dmesg has errors:"
+	echo "$bad" | head -n 40
+	return 1
+}
+
+post_run_checks() {
+	if [ -n "$KMOD" ]; then
+		check_bufinfo
+		check bufinfo-no-udmabuf $?
+		rmmod udmabuf
+		check rmmod-udmabuf $?
+	fi
+	check_dmesg
+	check dmesg-clean $?
+	dmesg >"$H$OUT_DIR/dmesg.txt" 2>/dev/null
+}
+
+main() {
+	mount_basics
+	marker "VM-BOOTED $(uptime_s)"
+	load_modules
+	link_virtio_ports
+	if mount_host; then
+		run_test
+	else
+		say "mounting the host root over 9p failed"
+		marker "VM-TEST-EXIT 125 $(uptime_s)"
+	fi
+	post_run_checks
+	[ "$CHECK_FAILED" = 0 ] || say "post-run checks failed"
+	marker "VM-DONE"
+	sync
+	poweroff -f
+}
+
+main
