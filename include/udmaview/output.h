@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "udmaview/error.h"
+#include "udmaview/frame.h"
+#include "udmaview/input.h"
+
+namespace udmaview {
+
+// Counters an output fills in for the frame it submits; they go into the timing report.
+struct SubmitStats {
+    uint64_t bytes_copied = 0; // by udmaview itself (upload, dumb-buffer copy)
+    uint32_t imports = 0;      // new imports made for this frame (PRIME, EGLImage, mmap)
+    uint64_t imported_ns = 0;  // when the buffer was ready (import done or cache hit)
+    uint64_t submitted_ns = 0; // when the commit/swap/copy was issued (0: when submit returned)
+    std::string path;          // "import", "upload", "dumb-copy", "mmap", …
+};
+
+// What an output reports to the presenter while it is dispatched.
+class OutputSink {
+public:
+    virtual ~OutputSink() = default;
+    // The frame with this seq is on screen (page flip, swap done) at presented_ns.
+    virtual void on_presented(uint64_t seq, uint64_t presented_ns) = 0;
+    virtual void on_input(const InputEvent& event) = 0;
+    // The user asked to quit (window closed, escape key).
+    virtual void on_quit() = 0;
+    // The output cannot go on (device lost, …).
+    virtual void on_output_error(const Error& error) = 0;
+};
+
+// A consumer of frames: KMS plane, SDL window, headless.
+class Output {
+public:
+    virtual ~Output() = default;
+
+    virtual std::string name() const = 0;
+    virtual Status start() = 0;
+    // Restores whatever start() took over (console, CRTC). Safe to call twice.
+    virtual void stop() = 0;
+    // Readable when dispatch() has events (page flips, window events); -1 if none.
+    virtual int poll_fd() const { return -1; }
+    // > 0: dispatch() wants to be called at least this often (SDL has no fd to poll).
+    virtual uint64_t dispatch_interval_ns() const { return 0; }
+    virtual void dispatch(OutputSink&) {}
+    // True while a submitted frame is not presented yet: the presenter holds newer frames
+    // back (latest wins) until it is.
+    virtual bool busy() const = 0;
+    // Shows frame: imports its buffer if new (cached by BufferId), then signals damage only.
+    // Synchronous outputs report presentation through the sink right away.
+    virtual Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) = 0;
+    // Drops every cached import of a buffer the source retired.
+    virtual void retire(BufferId id) = 0;
+    // Called once when the run ends with the last frame still current (e.g. PNG dump).
+    virtual Status finish(const Frame*) { return {}; }
+};
+
+} // namespace udmaview

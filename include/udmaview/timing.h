@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "udmaview/error.h"
+
+namespace udmaview {
+
+// What happened to one source frame. Times are CLOCK_MONOTONIC ns, 0 when the stage did not
+// happen (a dropped frame is never submitted nor presented).
+struct FrameRecord {
+    uint64_t seq = 0;
+    uint64_t buffer_id = 0;
+    uint64_t produced_ns = 0;
+    uint64_t imported_ns = 0;
+    uint64_t submitted_ns = 0;
+    uint64_t presented_ns = 0;
+    uint64_t bytes_copied = 0;
+    uint32_t imports = 0;
+    uint32_t damage_rects = 0;
+    uint64_t damage_pixels = 0;
+    bool dropped = false; // replaced by a newer frame before it could be submitted
+    std::string path;
+};
+
+struct StageStats {
+    double p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
+    uint64_t samples = 0;
+};
+
+struct TimingSummary {
+    std::string source, output;
+    uint64_t frames = 0, presented = 0, dropped = 0;
+    double duration_s = 0, fps = 0;
+    StageStats produced_to_imported, imported_to_submitted, submitted_to_presented,
+        produced_to_presented;
+    double bytes_copied_per_frame = 0, imports_per_frame = 0;
+    uint64_t bytes_copied_total = 0, imports_total = 0;
+};
+
+class TimingRecorder {
+public:
+    TimingRecorder(std::string source, std::string output)
+        : source_(std::move(source)), output_(std::move(output)) {}
+
+    FrameRecord& add(const FrameRecord& record);
+    // The record of seq, or nullptr (already summarised records stay available).
+    FrameRecord* find(uint64_t seq);
+    const std::vector<FrameRecord>& records() const { return records_; }
+
+    TimingSummary summary() const;
+    void write_json(std::ostream& out) const;
+    void write_csv(std::ostream& out) const;
+    // Writes JSON or CSV by the file name's extension (.json / .csv).
+    Status write_file(const std::string& path) const;
+    static void print_summary(const TimingSummary& s, std::ostream& out);
+
+private:
+    std::string source_, output_;
+    std::vector<FrameRecord> records_;
+};
+
+// Percentiles of a sample set (nearest-rank); exposed for tests.
+StageStats stage_stats(std::vector<double> samples_ms);
+
+} // namespace udmaview

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+#include "cli/app.h"
+
+#include <iostream>
+
+#include "outputs/output_factory.h"
+#include "sources/source_factory.h"
+#include "udmaview/presenter.h"
+#include "udmaview/timing.h"
+#include "udmaview_config.h"
+
+namespace udmaview {
+
+namespace {
+
+const char* describe(StopReason reason) {
+    switch (reason) {
+    case StopReason::FrameLimit:
+        return "frame limit reached";
+    case StopReason::Duration:
+        return "duration elapsed";
+    case StopReason::Signal:
+        return "stopped by signal";
+    case StopReason::SourceEnded:
+        return "source ended";
+    case StopReason::Quit:
+        return "quit by user";
+    case StopReason::Error:
+        return "error";
+    }
+    return "?";
+}
+
+} // namespace
+
+int run_app(const Options& options) {
+    if (options.help) {
+        std::cout << help_text();
+        return 0;
+    }
+    if (options.version) {
+        std::cout << "udmaview " << UDMAVIEW_VERSION << "\n";
+        return 0;
+    }
+    // Signals are blocked before any thread starts, so every thread inherits the mask and
+    // only the presenter's signalfd sees them.
+    Result<UniqueFd> signals = Presenter::block_signals();
+    if (!signals) {
+        std::cerr << "udmaview: " << signals.error().message << "\n";
+        return 1;
+    }
+    Result<std::unique_ptr<Output>> output = make_output(options);
+    if (!output) {
+        std::cerr << "udmaview: " << output.error().message << "\n";
+        return output.error().errnum == EINVAL ? 2 : 1;
+    }
+    Result<std::unique_ptr<FrameSource>> source = make_source(options);
+    if (!source) {
+        std::cerr << "udmaview: " << source.error().message << "\n";
+        return source.error().errnum == EINVAL ? 2 : 1;
+    }
+
+    TimingRecorder timing((*source)->name(), (*output)->name());
+    PresenterOptions presenter_options;
+    presenter_options.max_frames = options.frames;
+    presenter_options.duration_ns = uint64_t(options.duration_s * 1e9);
+    presenter_options.verbose = options.verbose;
+    Presenter presenter(**source, **output, timing, presenter_options);
+    Result<StopReason> stopped = presenter.run(std::move(*signals));
+
+    int status = 0;
+    if (!stopped) {
+        std::cerr << "udmaview: " << stopped.error().message << "\n";
+        status = 1;
+    } else if (options.verbose) {
+        std::cerr << "udmaview: " << describe(*stopped) << "\n";
+    }
+    TimingRecorder::print_summary(timing.summary(), std::cerr);
+    if (!options.timing_file.empty()) {
+        if (Status s = timing.write_file(options.timing_file); !s) {
+            std::cerr << "udmaview: " << s.error().message << "\n";
+            status = 1;
+        }
+    }
+    return status;
+}
+
+} // namespace udmaview

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "udmaview/mapping.h"
+#include "udmaview/output.h"
+
+namespace udmaview {
+
+struct HeadlessOptions {
+    std::string dump_png; // write the last frame here when the run ends; empty: no dump
+};
+
+// Consumes frames without a display: maps each buffer once (cached per BufferId), reads the
+// damaged pixels (as a display engine would), presents at once, and can dump the last frame.
+class HeadlessOutput : public Output {
+public:
+    explicit HeadlessOutput(HeadlessOptions options) : options_(std::move(options)) {}
+
+    std::string name() const override { return "headless"; }
+    Status start() override { return {}; }
+    void stop() override { mappings_.clear(); }
+    bool busy() const override { return false; }
+    Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
+    void retire(BufferId id) override { mappings_.erase(id); }
+    Status finish(const Frame* last) override;
+
+    // A checksum of every damaged pixel read so far: proves the reads happen.
+    uint64_t checksum() const { return checksum_; }
+    size_t cached_mappings() const { return mappings_.size(); }
+
+private:
+    Result<const Mapping*> mapping_for(const Buffer& buffer, SubmitStats& stats);
+
+    HeadlessOptions options_;
+    std::map<BufferId, Mapping> mappings_;
+    uint64_t checksum_ = 0;
+};
+
+} // namespace udmaview

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+#include "sources/demo/demo_source.h"
+
+#include <cerrno>
+#include <cmath>
+#include <ctime>
+#include <iostream>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "udmaview/clock.h"
+#include "udmaview/udmabuf.h"
+
+namespace udmaview {
+
+namespace {
+
+void sleep_until(uint64_t deadline_ns) {
+    timespec ts{time_t(deadline_ns / 1'000'000'000u), long(deadline_ns % 1'000'000'000u)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+    }
+}
+
+} // namespace
+
+DemoSource::DemoSource(DemoOptions options)
+    : options_(std::move(options))
+    , scene_(options_.width, options_.height, options_.patterns, options_.seed) {
+    if (!options_.format)
+        options_.format = find_format(make_fourcc('X', 'R', '2', '4'));
+}
+
+DemoSource::~DemoSource() { stop(); }
+
+std::string DemoSource::name() const {
+    return "demo " + std::to_string(options_.width) + "x" + std::to_string(options_.height) +
+           " " + std::string(options_.format->name);
+}
+
+Status DemoSource::make_surfaces() {
+    layout_.width = options_.width;
+    layout_.height = options_.height;
+    layout_.format = options_.format;
+    layout_.stride = uint32_t(align_up(uint64_t(options_.width) * options_.format->bytes_per_pixel, 64));
+    // udmabuf wants whole pages; KMS wants pitch alignment (64 covers every driver we know).
+    const uint64_t size = align_up(uint64_t(layout_.stride) * layout_.height, page_size());
+    if (Status s = layout_.validate(size); !s)
+        return Error{"demo: " + s.error().message, s.error().errnum};
+
+    std::optional<Udmabuf> udmabuf;
+    if (options_.use_udmabuf) {
+        Result<Udmabuf> dev = Udmabuf::open(options_.udmabuf_path);
+        if (dev)
+            udmabuf = std::move(*dev);
+        else
+            std::cerr << "demo: no dma-buf: " << dev.error().message
+                      << "; outputs map the memfd instead (the mmap fallback)\n";
+    }
+    for (unsigned i = 0; i < scene_.buffer_count(); ++i) {
+        Result<Memfd> memfd = Memfd::create("udmaview-demo-" + std::to_string(i), size,
+                                            Memfd::SealShrink | Memfd::SealGrow);
+        if (!memfd)
+            return memfd.error();
+        Result<Mapping> pixels = memfd->map(PROT_READ | PROT_WRITE);
+        if (!pixels)
+            return pixels.error();
+        std::optional<DmaBuf> dmabuf;
+        if (udmabuf) {
+            Result<DmaBuf> made = udmabuf->create({memfd->fd(), 0, size});
+            if (!made)
+                return made.error();
+            dmabuf = std::move(*made);
+        }
+        Result<UniqueFd> backing_fd = memfd->dup_fd();
+        if (!backing_fd)
+            return backing_fd.error();
+        auto shared_fd = std::make_shared<const UniqueFd>(std::move(*backing_fd));
+        auto buffer = std::make_shared<const Buffer>(
+            layout_, std::vector<Backing>{{shared_fd, 0, size}}, std::move(dmabuf), "demo");
+        surfaces_.push_back({std::move(*memfd), std::move(*pixels), std::move(buffer)});
+    }
+    has_dmabuf_ = udmabuf.has_value();
+    return {};
+}
+
+Status DemoSource::start() {
+    if (producer_.joinable())
+        return {};
+    event_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!event_)
+        return Error::from_errno(errno, "demo: eventfd failed");
+    if (Status s = make_surfaces(); !s)
+        return s;
+    stopping_ = false;
+    producer_ = std::thread([this] { produce(); });
+    return {};
+}
+
+void DemoSource::stop() {
+    stopping_ = true;
+    if (producer_.joinable())
+        producer_.join();
+}
+
+void DemoSource::produce() {
+    const uint64_t start = now_ns();
+    const double period_ns = options_.fps > 0 ? 1e9 / options_.fps : 0;
+    for (uint64_t n = 1; !stopping_ && (!limit_ || n <= limit_); ++n) {
+        if (period_ns > 0)
+            sleep_until(start + uint64_t(std::llround(double(n - 1) * period_ns)));
+        Surface& surface = surfaces_[scene_.buffer_index(n)];
+        const Region damage = scene_.damage(n);
+        {
+            std::optional<DmaBufSync> sync;
+            if (const DmaBuf* dmabuf = surface.buffer->dmabuf())
+                if (auto begun = DmaBufSync::begin(*dmabuf, DmaBufSync::Write))
+                    sync.emplace(std::move(*begun));
+            scene_.render(n, damage, *layout_.format, surface.pixels.data(), layout_.stride);
+        }
+        publish(Frame{n, surface.buffer, damage, now_ns()}, limit_ && n == limit_);
+    }
+}
+
+void DemoSource::publish(Frame frame, bool end) {
+    {
+        std::lock_guard lock(mutex_);
+        ready_.push_back(std::move(frame));
+        ended_ = ended_ || end;
+    }
+    const uint64_t one = 1;
+    [[maybe_unused]] ssize_t ignored = ::write(event_.get(), &one, sizeof one);
+}
+
+void DemoSource::dispatch(SourceSink& sink) {
+    uint64_t count;
+    [[maybe_unused]] ssize_t ignored = ::read(event_.get(), &count, sizeof count);
+    std::vector<Frame> frames;
+    bool ended;
+    {
+        std::lock_guard lock(mutex_);
+        frames.swap(ready_);
+        ended = ended_;
+    }
+    for (Frame& f : frames)
+        sink.on_frame(std::move(f));
+    if (ended && !end_reported_) {
+        end_reported_ = true;
+        sink.on_source_end({});
+    }
+}
+
+} // namespace udmaview

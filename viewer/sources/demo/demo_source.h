@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "sources/demo/demo_scene.h"
+#include "udmaview/frame.h"
+#include "udmaview/memfd.h"
+#include "udmaview/source.h"
+#include "udmaview/unique_fd.h"
+
+namespace udmaview {
+
+struct DemoOptions {
+    uint32_t width = 1024, height = 768;
+    const Format* format = nullptr; // XRGB8888 when null
+    double fps = 60;                // 0: as fast as the producer can draw
+    unsigned patterns = DemoScene::All;
+    uint64_t seed = 1;
+    bool use_udmabuf = true;        // try /dev/udmabuf; fall back to memfd mapping
+    std::string udmabuf_path = "/dev/udmabuf";
+};
+
+// A stand-in guest: a producer thread draws DemoScene frames into memfd-backed buffers
+// (wrapped as udmabuf dma-bufs when the device exists) and reports exact damage.
+class DemoSource : public FrameSource {
+public:
+    explicit DemoSource(DemoOptions options);
+    ~DemoSource() override;
+
+    std::string name() const override;
+    Status start() override;
+    void stop() override;
+    int poll_fd() const override { return event_.get(); }
+    void dispatch(SourceSink& sink) override;
+    void set_frame_limit(uint64_t frames) override { limit_ = frames; }
+
+    const DemoScene& scene() const { return scene_; }
+    // True when the buffers carry a dma-buf (udmabuf was available).
+    bool has_dmabuf() const { return has_dmabuf_; }
+
+private:
+    struct Surface {
+        Memfd memfd;
+        Mapping pixels;
+        std::shared_ptr<const Buffer> buffer;
+    };
+    Status make_surfaces();
+    void produce();
+    void publish(Frame frame, bool end);
+
+    DemoOptions options_;
+    DemoScene scene_;
+    Layout layout_;
+    std::vector<Surface> surfaces_;
+    bool has_dmabuf_ = false;
+    uint64_t limit_ = 0;
+
+    UniqueFd event_;
+    std::thread producer_;
+    std::atomic<bool> stopping_{false};
+    std::mutex mutex_;
+    std::vector<Frame> ready_;
+    bool ended_ = false;
+    bool end_reported_ = false;
+};
+
+} // namespace udmaview
