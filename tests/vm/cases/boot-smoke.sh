@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# In the VM: the test bed itself works: our module and the display's DRM device exist, the
+# control channel answers QMP, a screendump arrives in the out dir. Reports the boot time.
+set -euo pipefail
+
+echo "boot-smoke: guest uptime at test start: $(cut -d' ' -f1 /proc/uptime) s"
+echo "boot-smoke: kernel $(uname -r), display ${UDMAVIEW_VM_DISPLAY:-?}"
+test -c /dev/udmabuf
+test -c /dev/dri/card0
+echo "boot-smoke: /dev/udmabuf ok; card0 driver: $(basename "$(readlink /sys/class/drm/card0/device/driver)")"
+status=$("$UDMAVIEW_VMCTL" qmp '{"execute": "query-status"}')
+echo "boot-smoke: QMP query-status: $status"
+grep -q '"running"' <<<"$status"
+png=$UDMAVIEW_VM_OUT/smoke.png
+rm -f "$png"
+"$UDMAVIEW_VMCTL" screendump "$png"
+python3 "$(dirname "$UDMAVIEW_VMCTL")/pngcheck" size "$png"
+echo "boot-smoke: PASS"

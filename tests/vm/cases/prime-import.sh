@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# In the VM: tests/vm/prime_import scans a udmabuf out through PRIME import; while it holds
+# the frame, the host takes a QMP screendump (vmctl) into the out dir as prime.png. The pixel
+# check runs on the host afterwards (run --host-check 'pngcheck prime-pattern ...').
+# usage: prime-import.sh PRIME_IMPORT [WxH]
+set -euo pipefail
+
+bin=${1:?usage: prime-import.sh PRIME_IMPORT [WxH]}
+mode=${2:-800x600}
+out=$UDMAVIEW_VM_OUT
+log=$out/prime_import.tap
+png=$out/prime.png
+hold=8
+rm -f "$png" "$log"
+
+"$bin" -m "$mode" -s "$hold" >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 300); do
+	grep -q 'holding the frame' "$log" && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+dump=0
+if grep -q 'holding the frame' "$log"; then
+	"$UDMAVIEW_VMCTL" screendump "$png" || dump=$?
+else
+	echo "prime-import: prime_import never held a frame"
+	dump=1
+fi
+rc=0
+wait "$pid" || rc=$?
+cat "$log"
+echo "prime-import: prime_import exit status $rc, screendump status $dump"
+[ "$rc" -eq 0 ] && [ "$dump" -eq 0 ] && python3 "$(dirname "$UDMAVIEW_VMCTL")/pngcheck" size "$png"
