@@ -22,6 +22,7 @@ Result<std::unique_ptr<FrameSource>> make_demo(const Options& o) {
     demo.patterns = *patterns;
     demo.seed = o.seed;
     demo.use_udmabuf = !o.no_udmabuf;
+    demo.log_input = o.verbose;
     return std::unique_ptr<FrameSource>(std::make_unique<DemoSource>(demo));
 }
 

@@ -7,7 +7,9 @@
 #include <iostream>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <type_traits>
 #include <unistd.h>
+#include <variant>
 
 #include "udmaview/clock.h"
 #include "udmaview/udmabuf.h"
@@ -148,6 +150,28 @@ void DemoSource::dispatch(SourceSink& sink) {
         end_reported_ = true;
         sink.on_source_end({});
     }
+}
+
+void DemoSource::send_input(const InputEvent& event) {
+    if (!options_.log_input)
+        return;
+    std::visit(
+        [](const auto& e) {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, KeyEvent>)
+                std::cerr << "demo: input key " << e.code << (e.pressed ? " pressed" : " released");
+            else if constexpr (std::is_same_v<T, PointerMove>)
+                std::cerr << "demo: input move " << e.x << " " << e.y;
+            else if constexpr (std::is_same_v<T, PointerMotion>)
+                std::cerr << "demo: input motion " << e.dx << " " << e.dy;
+            else if constexpr (std::is_same_v<T, PointerButton>)
+                std::cerr << "demo: input button " << e.code
+                          << (e.pressed ? " pressed" : " released");
+            else
+                std::cerr << "demo: input wheel " << e.dx << " " << e.dy;
+            std::cerr << "\n";
+        },
+        event);
 }
 
 } // namespace udmaview

@@ -23,6 +23,7 @@ struct DemoOptions {
     uint64_t seed = 1;
     bool use_udmabuf = true;        // try /dev/udmabuf; fall back to memfd mapping
     std::string udmabuf_path = "/dev/udmabuf";
+    bool log_input = false;         // print every input event from the output (--verbose)
 };
 
 // A stand-in guest: a producer thread draws DemoScene frames into memfd-backed buffers
@@ -38,6 +39,9 @@ public:
     int poll_fd() const override { return event_.get(); }
     void dispatch(SourceSink& sink) override;
     void set_frame_limit(uint64_t frames) override { limit_ = frames; }
+    // The demo has no guest to feed; with log_input it prints one line per event to stderr
+    // ("demo: input key 30 pressed"), so tests can see input arrive.
+    void send_input(const InputEvent& event) override;
 
     const DemoScene& scene() const { return scene_; }
     // True when the buffers carry a dma-buf (udmabuf was available).
