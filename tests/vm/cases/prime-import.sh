@@ -11,7 +11,7 @@ mode=${2:-800x600}
 out=$UDMAVIEW_VM_OUT
 log=$out/prime_import.tap
 png=$out/prime.png
-hold=8
+hold=5
 rm -f "$png" "$log"
 
 "$bin" -m "$mode" -s "$hold" >"$log" 2>&1 &

@@ -9,6 +9,7 @@ import contextlib
 import dataclasses
 import fcntl
 import hashlib
+import lzma
 import os
 import shutil
 import subprocess
@@ -137,11 +138,32 @@ def build_selftest(cache: Path, kernel: Kernel) -> Path:
     return out
 
 
+def extract_vmlinux(kernel: Kernel) -> Path:
+    """The uncompressed ELF vmlinux from the bzImage's xz payload, for PVH boot (no
+    decompression under TCG)."""
+    out = kernel.dir / 'vmlinux'
+    if out.exists():
+        return out
+    image = kernel.vmlinuz.read_bytes()
+    start = image.find(b'\xfd7zXZ\x00')
+    if start < 0:
+        raise BuildError(f'no xz payload in {kernel.vmlinuz}')
+    log(f'extracting vmlinux from {kernel.vmlinuz.name} for PVH boot')
+    elf = lzma.LZMADecompressor(format=lzma.FORMAT_XZ).decompress(image[start:])
+    if not elf.startswith(b'\x7fELF'):
+        raise BuildError(f'the xz payload of {kernel.vmlinuz} is not an ELF file')
+    tmp = out.with_suffix('.tmp')
+    tmp.write_bytes(elf)
+    tmp.rename(out)
+    return out
+
+
 @dataclasses.dataclass(frozen=True)
 class Artifacts:
     kernel: Kernel
     kmod: Path
     selftest: Path
+    vmlinux: Path
 
 
 def prepare(cache: Path, kmod_src: Path, with_kmod: bool) -> Artifacts:
@@ -150,4 +172,5 @@ def prepare(cache: Path, kmod_src: Path, with_kmod: bool) -> Artifacts:
     with locked(cache):
         kmod = build_kmod(cache, kernel, kmod_src) if with_kmod else None
         selftest = build_selftest(cache, kernel)
-    return Artifacts(kernel=kernel, kmod=kmod, selftest=selftest)
+        vmlinux = extract_vmlinux(kernel)
+    return Artifacts(kernel=kernel, kmod=kmod, selftest=selftest, vmlinux=vmlinux)

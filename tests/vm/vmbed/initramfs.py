@@ -1,9 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The guest's initramfs: busybox, /init, the kernel modules in load order, udmabuf.ko."""
 
-import os
 import shlex
-import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -30,16 +28,16 @@ def find_busybox() -> Path:
 
 def module_paths(kernel: Kernel, names) -> list:
     """Resolve names to .ko files in dependency order with modprobe --show-depends."""
+    argv = ['modprobe', '-d', str(kernel.root), '-S', kernel.kver, '--show-depends', '-a',
+            *names]
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise BuildError(f'{" ".join(argv)}: {proc.stderr.strip()}')
     paths = []
-    for name in names:
-        argv = ['modprobe', '-d', str(kernel.root), '-S', kernel.kver, '--show-depends', name]
-        proc = subprocess.run(argv, capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            raise BuildError(f'modprobe --show-depends {name}: {proc.stderr.strip()}')
-        for line in proc.stdout.splitlines():
-            words = line.split()
-            if words and words[0] == 'insmod' and words[1] not in paths:
-                paths.append(words[1])
+    for line in proc.stdout.splitlines():
+        words = line.split()
+        if len(words) > 1 and words[0] == 'insmod' and words[1] not in paths:
+            paths.append(words[1])
     return [Path(p) for p in paths]
 
 
