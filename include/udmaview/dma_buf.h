@@ -13,7 +13,9 @@ namespace udmaview {
 class DmaBuf {
 public:
     DmaBuf() = default;
-    DmaBuf(UniqueFd fd, uint64_t size) : fd_(std::move(fd)), size_(size) {}
+    DmaBuf(UniqueFd fd, uint64_t size)
+        : fd_(std::move(fd))
+        , size_(size) {}
 
     // Adopts a dma-buf received from elsewhere (e.g. QEMU); size from lseek(SEEK_END).
     static Result<DmaBuf> adopt(UniqueFd fd);
@@ -36,7 +38,9 @@ public:
     enum Access : unsigned { Read = 1, Write = 2, ReadWrite = 3 };
 
     static Result<DmaBufSync> begin(const DmaBuf& buf, Access access);
-    DmaBufSync(DmaBufSync&& other) noexcept : fd_(other.fd_), flags_(other.flags_) {
+    DmaBufSync(DmaBufSync&& other) noexcept
+        : fd_(other.fd_)
+        , flags_(other.flags_) {
         other.fd_ = -1;
     }
     DmaBufSync& operator=(DmaBufSync&&) = delete;
@@ -44,7 +48,9 @@ public:
     ~DmaBufSync();
 
 private:
-    DmaBufSync(int fd, uint64_t flags) : fd_(fd), flags_(flags) {}
+    DmaBufSync(int fd, uint64_t flags)
+        : fd_(fd)
+        , flags_(flags) {}
     int fd_ = -1; // not owned
     uint64_t flags_ = 0;
 };

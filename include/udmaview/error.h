@@ -19,8 +19,10 @@ struct Error {
 // A value or an Error, shaped like std::expected (C++23) so it can be swapped for it later.
 template <typename T> class [[nodiscard]] Result {
 public:
-    Result(T value) : v_(std::move(value)) {}
-    Result(Error error) : v_(std::move(error)) {}
+    Result(T value)
+        : v_(std::move(value)) {}
+    Result(Error error)
+        : v_(std::move(error)) {}
 
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -54,7 +56,9 @@ private:
 template <> class [[nodiscard]] Result<void> {
 public:
     Result() = default;
-    Result(Error error) : error_(std::move(error)), ok_(false) {}
+    Result(Error error)
+        : error_(std::move(error))
+        , ok_(false) {}
 
     bool ok() const { return ok_; }
     explicit operator bool() const { return ok_; }

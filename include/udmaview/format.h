@@ -13,8 +13,8 @@ namespace udmaview {
 // A packed RGB pixel format by DRM fourcc (drm_fourcc.h; little-endian memory order).
 struct Format {
     uint32_t fourcc;
-    std::string_view name;     // "XRGB8888"
-    unsigned bytes_per_pixel;  // 2, 3 or 4
+    std::string_view name;    // "XRGB8888"
+    unsigned bytes_per_pixel; // 2, 3 or 4
     bool has_alpha;
     // Bit position and width of each channel inside the little-endian pixel word.
     uint8_t r_shift, r_bits, g_shift, g_bits, b_shift, b_bits, a_shift, a_bits;

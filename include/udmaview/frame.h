@@ -27,11 +27,11 @@ constexpr uint64_t modifier_linear = 0; // DRM_FORMAT_MOD_LINEAR
 struct Layout {
     uint32_t width = 0;
     uint32_t height = 0;
-    uint32_t stride = 0;  // bytes per row
-    uint64_t offset = 0;  // of the first pixel row, inside the buffer
+    uint32_t stride = 0; // bytes per row
+    uint64_t offset = 0; // of the first pixel row, inside the buffer
     const Format* format = nullptr;
     uint64_t modifier = modifier_linear;
-    bool y0_top = true;   // false: rows are stored bottom-up (GL textures from QEMU)
+    bool y0_top = true; // false: rows are stored bottom-up (GL textures from QEMU)
 
     // Bytes from the first byte of row 0 to the end of the last pixel.
     uint64_t min_bytes() const;
@@ -82,7 +82,7 @@ private:
 struct Frame {
     uint64_t seq = 0; // 1, 2, … per source
     std::shared_ptr<const Buffer> buffer;
-    Region damage; // buffer pixel coordinates, clipped to the layout
+    Region damage;            // buffer pixel coordinates, clipped to the layout
     uint64_t produced_ns = 0; // when the source saw the update (clock.h)
 };
 

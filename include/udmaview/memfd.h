@@ -40,7 +40,9 @@ public:
 
 private:
     Memfd(UniqueFd fd, uint64_t size, std::string name)
-        : fd_(std::move(fd)), size_(size), name_(std::move(name)) {}
+        : fd_(std::move(fd))
+        , size_(size)
+        , name_(std::move(name)) {}
 
     UniqueFd fd_;
     uint64_t size_ = 0;

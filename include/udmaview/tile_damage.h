@@ -13,8 +13,8 @@ namespace udmaview {
 // the previous call. The first call reports the whole frame.
 class TileDamage {
 public:
-    TileDamage(uint32_t width, uint32_t height, uint32_t bytes_per_pixel,
-               uint32_t tile_width = 64, uint32_t tile_height = 16);
+    TileDamage(uint32_t width, uint32_t height, uint32_t bytes_per_pixel, uint32_t tile_width = 64,
+               uint32_t tile_height = 16);
 
     // stride >= width * bytes_per_pixel; pixels holds stride * height bytes (the last row
     // may be just width * bytes_per_pixel long).

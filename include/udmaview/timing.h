@@ -45,7 +45,8 @@ struct TimingSummary {
 class TimingRecorder {
 public:
     TimingRecorder(std::string source, std::string output)
-        : source_(std::move(source)), output_(std::move(output)) {}
+        : source_(std::move(source))
+        , output_(std::move(output)) {}
 
     FrameRecord& add(const FrameRecord& record);
     // The record of seq, or nullptr (already summarised records stay available).

@@ -24,8 +24,8 @@ struct UdmabufLimits {
     uint64_t size_limit_mb = 64;
 
     // Reads /sys/module/udmabuf/parameters; mainline defaults when not readable.
-    static UdmabufLimits read_from_sysfs(const std::string& sysfs_dir =
-                                             "/sys/module/udmabuf/parameters");
+    static UdmabufLimits
+    read_from_sysfs(const std::string& sysfs_dir = "/sys/module/udmabuf/parameters");
 };
 
 // Client of /dev/udmabuf (mainline UAPI, linux/udmabuf.h): turns memfd pages into a dma-buf.
@@ -53,7 +53,9 @@ public:
 
 private:
     Udmabuf(UniqueFd fd, std::string path, UdmabufLimits limits)
-        : fd_(std::move(fd)), path_(std::move(path)), limits_(limits) {}
+        : fd_(std::move(fd))
+        , path_(std::move(path))
+        , limits_(limits) {}
 
     UniqueFd fd_;
     std::string path_;

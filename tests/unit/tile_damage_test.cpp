@@ -1,1 +1,75 @@
 // SPDX-License-Identifier: MIT
+#include <gtest/gtest.h>
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+#include "udmaview/tile_damage.h"
+
+using namespace udmaview;
+
+namespace {
+constexpr uint32_t W = 200, H = 70, BPP = 4, STRIDE = W * BPP + 24;
+}
+
+TEST(TileDamage, FirstUpdateIsEverythingThenNothing) {
+    std::vector<uint8_t> fb(STRIDE * H, 7);
+    TileDamage td(W, H, BPP);
+    EXPECT_EQ(td.update(fb.data(), STRIDE), Region(Rect{0, 0, W, H}));
+    EXPECT_TRUE(td.update(fb.data(), STRIDE).empty());
+}
+
+TEST(TileDamage, FindsEverySingleByteChange) {
+    std::mt19937 rng(5);
+    std::vector<uint8_t> fb(STRIDE * H);
+    for (auto& b : fb)
+        b = uint8_t(rng());
+    TileDamage td(W, H, BPP, 64, 16);
+    (void)td.update(fb.data(), STRIDE);
+    for (int i = 0; i < 2000; ++i) {
+        const uint32_t x = rng() % W, y = rng() % H, byte = rng() % BPP;
+        fb[y * STRIDE + x * BPP + byte] ^= uint8_t(1 + rng() % 255);
+        const Region d = td.update(fb.data(), STRIDE);
+        ASSERT_TRUE(d.contains_point(int32_t(x), int32_t(y))) << x << "," << y;
+        const Rect tile{int32_t(x / 64 * 64), int32_t(y / 16 * 16), 64, 16};
+        ASSERT_EQ(d, Region(tile.intersect({0, 0, W, H}))) << "exactly one tile";
+    }
+}
+
+TEST(TileDamage, IgnoresStridePadding) {
+    std::vector<uint8_t> fb(STRIDE * H, 1);
+    TileDamage td(W, H, BPP);
+    (void)td.update(fb.data(), STRIDE);
+    fb[5 * STRIDE + W * BPP + 3] = 99; // padding byte after the last pixel
+    EXPECT_TRUE(td.update(fb.data(), STRIDE).empty());
+}
+
+TEST(TileDamage, ReportsRectangleOfChangedTiles) {
+    std::vector<uint8_t> fb(STRIDE * H, 0);
+    TileDamage td(W, H, BPP, 32, 8);
+    (void)td.update(fb.data(), STRIDE);
+    for (uint32_t y = 10; y < 30; ++y)
+        for (uint32_t x = 40; x < 100; ++x)
+            fb[y * STRIDE + x * BPP] = 1;
+    const Region d = td.update(fb.data(), STRIDE);
+    EXPECT_EQ(d, Region(Rect{32, 8, 96, 24}));
+}
+
+TEST(TileDamage, OddSizesAnd3BytePixels) {
+    const uint32_t w = 33, h = 17, stride = w * 3;
+    std::vector<uint8_t> fb(stride * h, 0);
+    TileDamage td(w, h, 3, 8, 4);
+    (void)td.update(fb.data(), stride);
+    fb[(h - 1) * stride + (w - 1) * 3 + 2] = 5; // very last byte
+    EXPECT_EQ(td.update(fb.data(), stride), Region(Rect{32, 16, 1, 1}));
+    td.reset();
+    EXPECT_EQ(td.update(fb.data(), stride).area(), int64_t(w) * h);
+}
+
+TEST(TileDamage, RejectsBadGeometry) {
+    EXPECT_THROW(TileDamage(0, 10, 4), std::invalid_argument);
+    EXPECT_THROW(TileDamage(10, 10, 4, 0, 16), std::invalid_argument);
+    TileDamage td(10, 10, 4);
+    std::vector<uint8_t> fb(400);
+    EXPECT_THROW((void)td.update(fb.data(), 39), std::invalid_argument);
+}

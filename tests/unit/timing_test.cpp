@@ -1,1 +1,109 @@
 // SPDX-License-Identifier: MIT
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+#include <unistd.h>
+
+#include "udmaview/timing.h"
+
+using namespace udmaview;
+
+namespace {
+
+TimingRecorder sample() {
+    TimingRecorder t("src", "out");
+    for (uint64_t i = 1; i <= 100; ++i) {
+        FrameRecord r;
+        r.seq = i;
+        r.buffer_id = 7;
+        r.produced_ns = i * 10'000'000;
+        r.imported_ns = r.produced_ns + 1'000'000;
+        r.submitted_ns = r.imported_ns + 1'000'000;
+        r.presented_ns = r.submitted_ns + i * 100'000; // 0.1 .. 10 ms
+        r.bytes_copied = 400;
+        r.imports = i == 1;
+        if (i % 10 == 0) {
+            r.dropped = true;
+            r.imported_ns = r.submitted_ns = r.presented_ns = 0;
+            r.bytes_copied = 0;
+        }
+        t.add(r);
+    }
+    return t;
+}
+
+} // namespace
+
+TEST(Timing, PercentilesNearestRank) {
+    std::vector<double> v;
+    for (int i = 1; i <= 100; ++i)
+        v.push_back(i);
+    StageStats s = stage_stats(v);
+    EXPECT_EQ(s.p50_ms, 50);
+    EXPECT_EQ(s.p95_ms, 95);
+    EXPECT_EQ(s.p99_ms, 99);
+    EXPECT_EQ(s.max_ms, 100);
+    EXPECT_EQ(stage_stats({}).samples, 0u);
+    EXPECT_EQ(stage_stats({3}).p99_ms, 3);
+}
+
+TEST(Timing, SummaryCountsDropsCopiesAndImports) {
+    TimingSummary s = sample().summary();
+    EXPECT_EQ(s.frames, 100u);
+    EXPECT_EQ(s.dropped, 10u);
+    EXPECT_EQ(s.presented, 90u);
+    EXPECT_EQ(s.bytes_copied_total, 90u * 400);
+    EXPECT_DOUBLE_EQ(s.bytes_copied_per_frame, 400);
+    EXPECT_EQ(s.imports_total, 1u);
+    EXPECT_EQ(s.submitted_to_presented.samples, 90u);
+    EXPECT_NEAR(s.produced_to_imported.p50_ms, 1.0, 1e-9);
+    // 90 presentations spread over ~0.99 s (presentation latency grows by 0.1 ms a frame).
+    EXPECT_NEAR(s.fps, 89.9, 0.5);
+}
+
+TEST(Timing, JsonHasOneRecordPerFrameWithAllFields) {
+    std::ostringstream out;
+    sample().write_json(out);
+    const std::string json = out.str();
+    size_t records = 0;
+    for (size_t p = 0; (p = json.find("{\"seq\": ", p)) != std::string::npos; ++p)
+        ++records;
+    EXPECT_EQ(records, 100u);
+    for (const char* field : {"produced_ns", "imported_ns", "submitted_ns", "presented_ns",
+                              "bytes_copied", "imports", "dropped", "p99_ms", "fps"})
+        EXPECT_NE(json.find(field), std::string::npos) << field;
+}
+
+TEST(Timing, CsvHasHeaderAndRows) {
+    std::ostringstream out;
+    sample().write_csv(out);
+    std::istringstream in(out.str());
+    std::string line;
+    int lines = 0;
+    while (std::getline(in, line))
+        ++lines;
+    EXPECT_EQ(lines, 101);
+    EXPECT_EQ(out.str().rfind("seq,buffer_id,", 0), 0u);
+}
+
+TEST(Timing, WriteFileChoosesByExtensionAndReportsErrors) {
+    TimingRecorder t = sample();
+    const std::string dir = ::testing::TempDir();
+    EXPECT_TRUE(t.write_file(dir + "/t.csv"));
+    EXPECT_TRUE(t.write_file(dir + "/t.json"));
+    std::ifstream in(dir + "/t.json");
+    std::string first;
+    std::getline(in, first);
+    EXPECT_EQ(first, "{");
+    Status bad_ext = t.write_file(dir + "/t.txt");
+    ASSERT_FALSE(bad_ext);
+    EXPECT_NE(bad_ext.error().message.find(".json or .csv"), std::string::npos);
+    EXPECT_FALSE(t.write_file("/nonexistent-dir/t.json"));
+}
+
+TEST(Timing, SummaryPrintsAllStages) {
+    std::ostringstream out;
+    TimingRecorder::print_summary(sample().summary(), out);
+    for (const char* s : {"100 frames", "10 dropped", "produced -> presented", "bytes/frame"})
+        EXPECT_NE(out.str().find(s), std::string::npos) << s;
+}

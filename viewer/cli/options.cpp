@@ -17,14 +17,14 @@ Error usage(const std::string& message) {
     return Error{message + " (see udmaview --help)", EINVAL};
 }
 
-template <typename T> Status parse_number(const std::string& opt, const std::string& text, T& out,
-                                          T min, T max) {
+template <typename T>
+Status parse_number(const std::string& opt, const std::string& text, T& out, T min, T max) {
     T value{};
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (ec != std::errc() || ptr != end || text.empty() || value < min || value > max)
-        return usage(opt + ": '" + text + "' is not a number from " + std::to_string(min) +
-                     " to " + std::to_string(max));
+        return usage(opt + ": '" + text + "' is not a number from " + std::to_string(min) + " to " +
+                     std::to_string(max));
     out = value;
     return {};
 }
@@ -38,8 +38,7 @@ Status parse_double(const std::string& opt, const std::string& text, double& out
     } catch (...) {
         used = 0;
     }
-    if (used != text.size() || text.empty() || !std::isfinite(value) || value < min ||
-        value > max)
+    if (used != text.size() || text.empty() || !std::isfinite(value) || value < min || value > max)
         return usage(opt + ": '" + text + "' is not a number from " + std::to_string(int(min)) +
                      " to " + std::to_string(int(max)));
     out = value;
@@ -66,7 +65,8 @@ Status parse_size(const std::string& text, uint32_t& width, uint32_t& height) {
     uint32_t w = 0, h = 0;
     if (!parse_number<uint32_t>("--size width", text.substr(0, x), w, 1, 16384) ||
         !parse_number<uint32_t>("--size height", text.substr(x + 1), h, 1, 16384))
-        return usage("--size: '" + text + "' needs width and height from 1 to 16384 (e.g. 1280x720)");
+        return usage("--size: '" + text +
+                     "' needs width and height from 1 to 16384 (e.g. 1280x720)");
     width = w;
     height = h;
     return {};
@@ -126,7 +126,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     Options o;
     using Setter = std::function<Status(const std::string&)>;
     const std::map<std::string, Setter> with_value = {
-        {"--source", [&](const std::string& v) -> Status {
+        {"--source",
+         [&](const std::string& v) -> Status {
              if (v == "demo" || v.rfind("region:", 0) == 0 || v == "qemu" ||
                  v.rfind("qemu:", 0) == 0 || v.rfind("qemu-p2p:", 0) == 0) {
                  o.source = v;
@@ -135,17 +136,21 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
              return usage("--source: '" + v +
                           "' is not demo, region:SPEC, qemu[:ADDRESS] or qemu-p2p:QMP_SOCKET");
          }},
-        {"--output", [&](const std::string& v) -> Status {
+        {"--output",
+         [&](const std::string& v) -> Status {
              o.output = v;
              return one_of("--output", v, {"headless", "kms", "sdl"});
          }},
-        {"--frames", [&](const std::string& v) {
+        {"--frames",
+         [&](const std::string& v) {
              return parse_number<uint64_t>("--frames", v, o.frames, 1, uint64_t(1) << 40);
          }},
-        {"--duration", [&](const std::string& v) {
+        {"--duration",
+         [&](const std::string& v) {
              return parse_double("--duration", v, o.duration_s, 0.001, 31536000);
          }},
-        {"--timing", [&](const std::string& v) -> Status {
+        {"--timing",
+         [&](const std::string& v) -> Status {
              const bool json = v.size() > 5 && v.substr(v.size() - 5) == ".json";
              const bool csv = v.size() > 4 && v.substr(v.size() - 4) == ".csv";
              if (!json && !csv)
@@ -153,61 +158,78 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
              o.timing_file = v;
              return {};
          }},
-        {"--size", [&](const std::string& v) { return parse_size(v, o.width, o.height); }},
-        {"--format", [&](const std::string& v) -> Status {
+        {"--size",
+         [&](const std::string& v) {
+             return parse_size(v, o.width, o.height);
+         }},
+        {"--format",
+         [&](const std::string& v) -> Status {
              Result<const Format*> f = parse_format(v);
              if (!f)
                  return usage("--format: " + f.error().message);
              o.format = *f;
              return {};
          }},
-        {"--fps", [&](const std::string& v) { return parse_double("--fps", v, o.fps, 0, 1000); }},
-        {"--pattern", [&](const std::string& v) -> Status {
+        {"--fps",
+         [&](const std::string& v) {
+             return parse_double("--fps", v, o.fps, 0, 1000);
+         }},
+        {"--pattern",
+         [&](const std::string& v) -> Status {
              o.pattern = v;
              return {}; // checked by the demo source, which owns the pattern names
          }},
-        {"--seed", [&](const std::string& v) {
+        {"--seed",
+         [&](const std::string& v) {
              return parse_number<uint64_t>("--seed", v, o.seed, 0, UINT64_MAX);
          }},
-        {"--console", [&](const std::string& v) {
+        {"--console",
+         [&](const std::string& v) {
              return parse_number<uint32_t>("--console", v, o.console, 0, 255);
          }},
-        {"--dump-png", [&](const std::string& v) -> Status {
+        {"--dump-png",
+         [&](const std::string& v) -> Status {
              if (v.empty())
                  return usage("--dump-png: needs a file name");
              o.dump_png = v;
              return {};
          }},
-        {"--device", [&](const std::string& v) -> Status {
+        {"--device",
+         [&](const std::string& v) -> Status {
              o.device = v;
              return {};
          }},
-        {"--connector", [&](const std::string& v) -> Status {
+        {"--connector",
+         [&](const std::string& v) -> Status {
              o.connector = v;
              return {};
          }},
-        {"--mode", [&](const std::string& v) -> Status {
+        {"--mode",
+         [&](const std::string& v) -> Status {
              o.mode = v;
              return {};
          }},
-        {"--scale", [&](const std::string& v) {
+        {"--scale",
+         [&](const std::string& v) {
              o.scale = v;
              return one_of("--scale", v, {"fit", "integer", "none"});
          }},
-        {"--filter", [&](const std::string& v) {
+        {"--filter",
+         [&](const std::string& v) {
              o.filter = v;
              return one_of("--filter", v, {"nearest", "linear"});
          }},
-        {"--vsync", [&](const std::string& v) {
+        {"--vsync",
+         [&](const std::string& v) {
              o.vsync = v;
              return one_of("--vsync", v, {"on", "off"});
          }},
     };
     const std::map<std::string, bool*> flags = {
-        {"--verbose", &o.verbose},       {"-v", &o.verbose},
-        {"--help", &o.help},             {"-h", &o.help},
-        {"--version", &o.version},       {"--no-udmabuf", &o.no_udmabuf},
-        {"--reconnect", &o.reconnect},   {"--fullscreen", &o.fullscreen},
+        {"--verbose", &o.verbose},     {"-v", &o.verbose},
+        {"--help", &o.help},           {"-h", &o.help},
+        {"--version", &o.version},     {"--no-udmabuf", &o.no_udmabuf},
+        {"--reconnect", &o.reconnect}, {"--fullscreen", &o.fullscreen},
         {"--list", &o.list},
     };
 

@@ -13,7 +13,7 @@ namespace udmaview {
 // Everything the command line can say. Parsing is separate from running so it can be tested.
 struct Options {
     // what to show, where
-    std::string source = "demo"; // demo | region:SPEC | qemu[:ADDRESS] | qemu-p2p:QMP_SOCKET
+    std::string source = "demo";     // demo | region:SPEC | qemu[:ADDRESS] | qemu-p2p:QMP_SOCKET
     std::string output = "headless"; // headless | kms | sdl
 
     // how long
@@ -34,15 +34,15 @@ struct Options {
     bool reconnect = false;
 
     // outputs
-    std::string dump_png;             // headless
-    std::string device;               // kms: /dev/dri/cardN
-    std::string connector;            // kms: name or id
-    std::string mode;                 // kms: WxH[@R]
-    std::string scale = "fit";        // kms, sdl: fit | integer | none
-    std::string filter = "linear";    // sdl: nearest | linear
-    std::string vsync = "on";         // sdl: on | off
-    bool fullscreen = false;          // sdl
-    bool list = false;                // kms: list devices and exit
+    std::string dump_png;          // headless
+    std::string device;            // kms: /dev/dri/cardN
+    std::string connector;         // kms: name or id
+    std::string mode;              // kms: WxH[@R]
+    std::string scale = "fit";     // kms, sdl: fit | integer | none
+    std::string filter = "linear"; // sdl: nearest | linear
+    std::string vsync = "on";      // sdl: on | off
+    bool fullscreen = false;       // sdl
+    bool list = false;             // kms: list devices and exit
 
     bool verbose = false;
     bool help = false;

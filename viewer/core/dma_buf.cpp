@@ -14,9 +14,9 @@ Result<DmaBuf> DmaBuf::adopt(UniqueFd fd) {
         return Error{"dma-buf: invalid file descriptor", EBADF};
     off_t end = ::lseek(fd.get(), 0, SEEK_END);
     if (end < 0)
-        return Error::from_errno(errno, "dma-buf fd " + std::to_string(fd.get()) +
-                                            ": cannot read its size (lseek)",
-                                 "is it really a dma-buf?");
+        return Error::from_errno(
+            errno, "dma-buf fd " + std::to_string(fd.get()) + ": cannot read its size (lseek)",
+            "is it really a dma-buf?");
     ::lseek(fd.get(), 0, SEEK_SET);
     if (end == 0)
         return Error{"dma-buf fd " + std::to_string(fd.get()) + ": size is 0", EINVAL};
@@ -26,8 +26,8 @@ Result<DmaBuf> DmaBuf::adopt(UniqueFd fd) {
 Result<Mapping> DmaBuf::map(int prot) const {
     if (!valid())
         return Error{"dma-buf: cannot map an empty DmaBuf", EBADF};
-    const std::string what = "dma-buf fd " + std::to_string(fd()) + " (" + std::to_string(size_) +
-                             " bytes)";
+    const std::string what =
+        "dma-buf fd " + std::to_string(fd()) + " (" + std::to_string(size_) + " bytes)";
     return Mapping::map(fd(), 0, size_t(size_), prot, what.c_str());
 }
 

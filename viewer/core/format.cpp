@@ -27,7 +27,8 @@ uint8_t expand(uint32_t word, unsigned shift, unsigned bits) {
     if (bits == 0)
         return 255;
     const uint32_t v = (word >> shift) & ((1u << bits) - 1);
-    return bits >= 8 ? uint8_t(v >> (bits - 8)) : uint8_t((v << (8 - bits)) | (v >> (2 * bits - 8)));
+    return bits >= 8 ? uint8_t(v >> (bits - 8))
+                     : uint8_t((v << (8 - bits)) | (v >> (2 * bits - 8)));
 }
 
 uint32_t pack(uint8_t v, unsigned shift, unsigned bits) {
@@ -75,7 +76,9 @@ void Format::from_rgba8(const uint8_t rgba[4], uint8_t* p) const {
         p[i] = uint8_t(word >> (8 * i));
 }
 
-std::span<const Format> all_formats() { return formats; }
+std::span<const Format> all_formats() {
+    return formats;
+}
 
 const Format* find_format(uint32_t fourcc) {
     for (const Format& f : formats)

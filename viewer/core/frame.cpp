@@ -43,8 +43,8 @@ Status Layout::validate(uint64_t buffer_size) const {
 }
 
 std::string Layout::to_string() const {
-    std::string s = std::to_string(width) + "x" + std::to_string(height) + " stride " +
-                    std::to_string(stride);
+    std::string s =
+        std::to_string(width) + "x" + std::to_string(height) + " stride " + std::to_string(stride);
     if (format)
         s += std::string(" ") + std::string(format->name);
     if (offset)
@@ -54,8 +54,11 @@ std::string Layout::to_string() const {
 
 Buffer::Buffer(Layout layout, std::vector<Backing> backing, std::optional<DmaBuf> dmabuf,
                std::string origin)
-    : id_(next_buffer_id()), layout_(layout), backing_(std::move(backing)),
-      dmabuf_(std::move(dmabuf)), origin_(std::move(origin)) {
+    : id_(next_buffer_id())
+    , layout_(layout)
+    , backing_(std::move(backing))
+    , dmabuf_(std::move(dmabuf))
+    , origin_(std::move(origin)) {
     if (dmabuf_)
         size_ = dmabuf_->size();
     else
@@ -71,15 +74,15 @@ Result<Mapping> Buffer::map(int prot) const {
                      EINVAL};
     const std::string what = "buffer " + std::to_string(id_) + " (" + origin_ + ")";
     if (backing_.size() == 1)
-        return Mapping::map(backing_[0].memfd->get(), backing_[0].offset,
-                            size_t(backing_[0].size), prot, what.c_str());
+        return Mapping::map(backing_[0].memfd->get(), backing_[0].offset, size_t(backing_[0].size),
+                            prot, what.c_str());
     Result<Mapping> view = Mapping::reserve(size_t(size_));
     if (!view)
         return view;
     size_t at = 0;
     for (const Backing& b : backing_) {
-        if (Status s = view->map_fixed(at, b.memfd->get(), b.offset, size_t(b.size), prot,
-                                       what.c_str());
+        if (Status s =
+                view->map_fixed(at, b.memfd->get(), b.offset, size_t(b.size), prot, what.c_str());
             !s)
             return s.error();
         at += size_t(b.size);

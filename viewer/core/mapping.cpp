@@ -15,8 +15,10 @@ size_t page_size() {
 }
 
 Mapping::Mapping(Mapping&& other) noexcept
-    : base_(other.base_), map_size_(other.map_size_), data_offset_(other.data_offset_),
-      data_size_(other.data_size_) {
+    : base_(other.base_)
+    , map_size_(other.map_size_)
+    , data_offset_(other.data_offset_)
+    , data_size_(other.data_size_) {
     other.base_ = nullptr;
     other.map_size_ = other.data_offset_ = other.data_size_ = 0;
 }

@@ -35,8 +35,8 @@ Result<Memfd> Memfd::create(const std::string& name, uint64_t size, unsigned sea
     if (!fd)
         return Error::from_errno(errno, what + ": memfd_create failed");
     if (::ftruncate(fd.get(), off_t(size)) < 0)
-        return Error::from_errno(errno, what + ": resizing to " + std::to_string(size) +
-                                            " bytes failed",
+        return Error::from_errno(errno,
+                                 what + ": resizing to " + std::to_string(size) + " bytes failed",
                                  "is /dev/shm or the memory cgroup limit too small?");
     Memfd memfd(std::move(fd), size, name);
     if (seals) {

@@ -43,7 +43,10 @@ int poll_timeout_ms(uint64_t a_ns, uint64_t b_ns) {
 
 Presenter::Presenter(FrameSource& source, Output& output, TimingRecorder& timing,
                      PresenterOptions options)
-    : source_(source), output_(output), timing_(timing), options_(options) {}
+    : source_(source)
+    , output_(output)
+    , timing_(timing)
+    , options_(options) {}
 
 Presenter::~Presenter() = default;
 
@@ -205,10 +208,16 @@ void Presenter::on_presented(uint64_t seq, uint64_t presented_ns) {
         std::cerr << "udmaview: frame " << seq << " presented\n";
 }
 
-void Presenter::on_input(const InputEvent& event) { source_.send_input(event); }
+void Presenter::on_input(const InputEvent& event) {
+    source_.send_input(event);
+}
 
-void Presenter::on_quit() { quit_ = true; }
+void Presenter::on_quit() {
+    quit_ = true;
+}
 
-void Presenter::on_output_error(const Error& error) { error_ = error; }
+void Presenter::on_output_error(const Error& error) {
+    error_ = error;
+}
 
 } // namespace udmaview

@@ -20,7 +20,9 @@ int32_t floor_div(int64_t a, int64_t b) {
     return int32_t(q);
 }
 
-int32_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
+int32_t ceil_div(int64_t a, int64_t b) {
+    return -floor_div(-a, b);
+}
 
 // Sorted, disjoint, non-touching spans of all rects crossing the band [y1, y2).
 std::vector<Span> band_spans(const std::vector<Rect>& rects, int32_t y1, int32_t y2) {
@@ -169,7 +171,9 @@ Region Region::from_rects(std::span<const Rect> rects) {
     return region;
 }
 
-void Region::normalize() { rects_ = sweep(rects_, {}, Op::Union); }
+void Region::normalize() {
+    rects_ = sweep(rects_, {}, Op::Union);
+}
 
 int64_t Region::area() const {
     int64_t total = 0;
@@ -216,7 +220,9 @@ Region Region::intersected(const Region& o) const {
     return out;
 }
 
-Region Region::intersected(const Rect& clip) const { return intersected(Region(clip)); }
+Region Region::intersected(const Rect& clip) const {
+    return intersected(Region(clip));
+}
 
 Region Region::subtracted(const Region& o) const {
     Region out;

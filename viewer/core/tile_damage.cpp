@@ -50,10 +50,12 @@ inline uint64_t finish(const Lanes& l) {
 
 TileDamage::TileDamage(uint32_t width, uint32_t height, uint32_t bytes_per_pixel,
                        uint32_t tile_width, uint32_t tile_height)
-    : width_(width), height_(height), bpp_(bytes_per_pixel), tile_w_(tile_width),
-      tile_h_(tile_height) {
-    if (width == 0 || height == 0 || bytes_per_pixel == 0 || tile_width == 0 ||
-        tile_height == 0)
+    : width_(width)
+    , height_(height)
+    , bpp_(bytes_per_pixel)
+    , tile_w_(tile_width)
+    , tile_h_(tile_height) {
+    if (width == 0 || height == 0 || bytes_per_pixel == 0 || tile_width == 0 || tile_height == 0)
         throw std::invalid_argument("TileDamage: width, height, bytes per pixel and tile size "
                                     "must be > 0");
     tiles_x_ = (width + tile_w_ - 1) / tile_w_;
@@ -61,7 +63,9 @@ TileDamage::TileDamage(uint32_t width, uint32_t height, uint32_t bytes_per_pixel
     hashes_.assign(size_t(tiles_x_) * tiles_y_, 0);
 }
 
-void TileDamage::reset() { primed_ = false; }
+void TileDamage::reset() {
+    primed_ = false;
+}
 
 Region TileDamage::update(const uint8_t* pixels, uint32_t stride) {
     if (stride < uint64_t(width_) * bpp_)
@@ -95,8 +99,8 @@ Region TileDamage::update(const uint8_t* pixels, uint32_t stride) {
             if (!dirty && run_start >= 0) {
                 const int32_t x1 = run_start * int32_t(tile_w_);
                 const int32_t x2 = std::min(int32_t(tx * tile_w_), int32_t(width_));
-                changed.push_back({x1, int32_t(ty * tile_h_), x2 - x1,
-                                   int32_t(y_end - ty * tile_h_)});
+                changed.push_back(
+                    {x1, int32_t(ty * tile_h_), x2 - x1, int32_t(y_end - ty * tile_h_)});
                 run_start = -1;
             }
         }

@@ -13,7 +13,9 @@ namespace udmaview {
 
 namespace {
 
-double ms_between(uint64_t from, uint64_t to) { return double(to - from) / 1e6; }
+double ms_between(uint64_t from, uint64_t to) {
+    return double(to - from) / 1e6;
+}
 
 StageStats stage(const std::vector<FrameRecord>& records, uint64_t FrameRecord::*from,
                  uint64_t FrameRecord::*to) {
@@ -143,13 +145,12 @@ void TimingRecorder::write_json(std::ostream& out) const {
         const FrameRecord& r = records_[i];
         out << "    {\"seq\": " << r.seq << ", \"buffer_id\": " << r.buffer_id
             << ", \"produced_ns\": " << r.produced_ns << ", \"imported_ns\": " << r.imported_ns
-            << ", \"submitted_ns\": " << r.submitted_ns
-            << ", \"presented_ns\": " << r.presented_ns << ", \"bytes_copied\": "
-            << r.bytes_copied << ", \"imports\": " << r.imports
-            << ", \"damage_rects\": " << r.damage_rects << ", \"damage_pixels\": "
-            << r.damage_pixels << ", \"dropped\": " << (r.dropped ? "true" : "false")
-            << ", \"path\": \"" << json_escape(r.path) << "\"}"
-            << (i + 1 < records_.size() ? ",\n" : "\n");
+            << ", \"submitted_ns\": " << r.submitted_ns << ", \"presented_ns\": " << r.presented_ns
+            << ", \"bytes_copied\": " << r.bytes_copied << ", \"imports\": " << r.imports
+            << ", \"damage_rects\": " << r.damage_rects
+            << ", \"damage_pixels\": " << r.damage_pixels
+            << ", \"dropped\": " << (r.dropped ? "true" : "false") << ", \"path\": \""
+            << json_escape(r.path) << "\"}" << (i + 1 < records_.size() ? ",\n" : "\n");
     }
     out << "  ]\n}\n";
 }
@@ -159,9 +160,9 @@ void TimingRecorder::write_csv(std::ostream& out) const {
            "imports,damage_rects,damage_pixels,dropped,path\n";
     for (const FrameRecord& r : records_)
         out << r.seq << ',' << r.buffer_id << ',' << r.produced_ns << ',' << r.imported_ns << ','
-            << r.submitted_ns << ',' << r.presented_ns << ',' << r.bytes_copied << ','
-            << r.imports << ',' << r.damage_rects << ',' << r.damage_pixels << ','
-            << (r.dropped ? 1 : 0) << ',' << r.path << '\n';
+            << r.submitted_ns << ',' << r.presented_ns << ',' << r.bytes_copied << ',' << r.imports
+            << ',' << r.damage_rects << ',' << r.damage_pixels << ',' << (r.dropped ? 1 : 0) << ','
+            << r.path << '\n';
 }
 
 Status TimingRecorder::write_file(const std::string& path) const {
@@ -182,8 +183,8 @@ void TimingRecorder::print_summary(const TimingSummary& s, std::ostream& out) {
     auto line = [&](const char* name, const StageStats& st) {
         out << "  " << std::left << std::setw(24) << name << std::right << std::fixed
             << std::setprecision(3) << "p50 " << std::setw(8) << st.p50_ms << " ms  p95 "
-            << std::setw(8) << st.p95_ms << " ms  p99 " << std::setw(8) << st.p99_ms
-            << " ms  (" << st.samples << " samples)\n";
+            << std::setw(8) << st.p95_ms << " ms  p99 " << std::setw(8) << st.p99_ms << " ms  ("
+            << st.samples << " samples)\n";
     };
     out << "udmaview: " << s.source << " -> " << s.output << ": " << s.frames << " frames, "
         << s.presented << " presented, " << s.dropped << " dropped, " << std::fixed
@@ -193,10 +194,9 @@ void TimingRecorder::print_summary(const TimingSummary& s, std::ostream& out) {
     line("imported -> submitted", s.imported_to_submitted);
     line("submitted -> presented", s.submitted_to_presented);
     line("produced -> presented", s.produced_to_presented);
-    out << "  copied " << std::setprecision(0) << s.bytes_copied_per_frame
-        << " bytes/frame (" << s.bytes_copied_total << " total), imports "
-        << std::setprecision(3) << s.imports_per_frame << "/frame (" << s.imports_total
-        << " total)\n";
+    out << "  copied " << std::setprecision(0) << s.bytes_copied_per_frame << " bytes/frame ("
+        << s.bytes_copied_total << " total), imports " << std::setprecision(3)
+        << s.imports_per_frame << "/frame (" << s.imports_total << " total)\n";
     out.unsetf(std::ios::floatfield);
 }
 

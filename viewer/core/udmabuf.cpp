@@ -50,8 +50,7 @@ Status validate_range(const MemfdRange& r, size_t index) {
     if (r.memfd < 0 || ::fstat(r.memfd, &st) < 0)
         return Error{what + ": not an open file descriptor", EBADF};
     if (!S_ISREG(st.st_mode))
-        return Error{what + ": not a memfd (udmabuf needs shmem memory from memfd_create)",
-                     EINVAL};
+        return Error{what + ": not a memfd (udmabuf needs shmem memory from memfd_create)", EINVAL};
     Result<unsigned> seals = Memfd::raw_seals(r.memfd);
     if (!seals)
         return Error{what + ": not a memfd with sealing (create it with memfd_create(..., "
@@ -117,16 +116,18 @@ Status Udmabuf::validate(std::span<const MemfdRange> ranges, const UdmabufLimits
     }
     const uint64_t limit = limits.size_limit_mb << 20;
     if (total > limit)
-        return Error{"udmabuf: " + std::to_string(total) + " bytes exceed the driver's "
-                         "size_limit_mb of " + std::to_string(limits.size_limit_mb) +
+        return Error{"udmabuf: " + std::to_string(total) +
+                         " bytes exceed the driver's "
+                         "size_limit_mb of " +
+                         std::to_string(limits.size_limit_mb) +
                          " MiB; raise the module parameter size_limit_mb",
                      E2BIG};
     return {};
 }
 
 Error Udmabuf::explain_ioctl_error(int err, std::span<const MemfdRange> ranges) {
-    const std::string what = "udmabuf: creating a dma-buf from " +
-                             std::to_string(ranges.size()) + " range(s) failed";
+    const std::string what =
+        "udmabuf: creating a dma-buf from " + std::to_string(ranges.size()) + " range(s) failed";
     switch (err) {
     case EMFILE:
     case ENFILE:

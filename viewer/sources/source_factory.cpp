@@ -5,6 +5,9 @@
 
 #include "sources/demo/demo_source.h"
 #include "udmaview_config.h"
+#if UDMAVIEW_HAVE_QEMU
+#include "sources/qemu/qemu_source.h"
+#endif
 
 namespace udmaview {
 
@@ -26,15 +29,34 @@ Result<std::unique_ptr<FrameSource>> make_demo(const Options& o) {
     return std::unique_ptr<FrameSource>(std::make_unique<DemoSource>(demo));
 }
 
+#if UDMAVIEW_HAVE_QEMU
+Result<std::unique_ptr<FrameSource>> make_qemu(const Options& o) {
+    Result<qemu::QemuOptions> q = qemu::parse_qemu_source(o.source);
+    if (!q)
+        return q.error();
+    q->console = o.console;
+    q->reconnect = o.reconnect;
+    q->verbose = o.verbose;
+    q->use_udmabuf = !o.no_udmabuf;
+    return std::unique_ptr<FrameSource>(std::make_unique<qemu::QemuSource>(std::move(*q)));
+}
+#endif
+
 } // namespace
 
 Result<std::unique_ptr<FrameSource>> make_source(const Options& o) {
     if (o.source == "demo")
         return make_demo(o);
+#if UDMAVIEW_HAVE_QEMU
     if (o.source.rfind("qemu", 0) == 0)
-        return Error{"--source " + o.source + ": the QEMU source is not built into this udmaview"
-                     " (it needs GIO: install libglib2.0-dev and rebuild)",
+        return make_qemu(o);
+#else
+    if (o.source.rfind("qemu", 0) == 0)
+        return Error{"--source " + o.source +
+                         ": the QEMU source is not built into this udmaview"
+                         " (it needs GIO: install libglib2.0-dev and rebuild)",
                      ENOTSUP};
+#endif
     return Error{"--source " + o.source + ": not available in this build", ENOTSUP};
 }
 

@@ -17,7 +17,8 @@ struct HeadlessOptions {
 // damaged pixels (as a display engine would), presents at once, and can dump the last frame.
 class HeadlessOutput : public Output {
 public:
-    explicit HeadlessOutput(HeadlessOptions options) : options_(std::move(options)) {}
+    explicit HeadlessOutput(HeadlessOptions options)
+        : options_(std::move(options)) {}
 
     std::string name() const override { return "headless"; }
     Status start() override { return {}; }

@@ -55,9 +55,14 @@ Result<unsigned> DemoScene::parse_patterns(std::string_view text) {
 }
 
 DemoScene::DemoScene(uint32_t width, uint32_t height, unsigned patterns, uint64_t seed)
-    : width_(width), height_(height), patterns_(patterns), seed_(seed) {
+    : width_(width)
+    , height_(height)
+    , patterns_(patterns)
+    , seed_(seed) {
     uint64_t state = seed;
-    auto next = [&] { return state = splitmix(state); };
+    auto next = [&] {
+        return state = splitmix(state);
+    };
     for (int i = 0; i < 4; ++i) {
         Mover m{};
         m.w = int32_t(std::max<uint32_t>(1, width / 10 + uint32_t(next() % (width / 6 + 1))));
@@ -104,8 +109,8 @@ void DemoScene::pixel(uint64_t n, int32_t x, int32_t y, uint8_t rgba[4]) const {
     pixel_with(n, rects_at(n), console_band(), x, y, rgba);
 }
 
-void DemoScene::pixel_with(uint64_t n, const std::vector<Rect>& rects, const Rect& band,
-                           int32_t x, int32_t y, uint8_t rgba[4]) const {
+void DemoScene::pixel_with(uint64_t n, const std::vector<Rect>& rects, const Rect& band, int32_t x,
+                           int32_t y, uint8_t rgba[4]) const {
     for (size_t i = rects.size(); i-- > 0;) {
         if (rects[i].contains_point(x, y)) {
             std::copy_n(movers_[i].rgba, 4, rgba);

@@ -33,18 +33,21 @@ DemoSource::DemoSource(DemoOptions options)
         options_.format = find_format(make_fourcc('X', 'R', '2', '4'));
 }
 
-DemoSource::~DemoSource() { stop(); }
+DemoSource::~DemoSource() {
+    stop();
+}
 
 std::string DemoSource::name() const {
-    return "demo " + std::to_string(options_.width) + "x" + std::to_string(options_.height) +
-           " " + std::string(options_.format->name);
+    return "demo " + std::to_string(options_.width) + "x" + std::to_string(options_.height) + " " +
+           std::string(options_.format->name);
 }
 
 Status DemoSource::make_surfaces() {
     layout_.width = options_.width;
     layout_.height = options_.height;
     layout_.format = options_.format;
-    layout_.stride = uint32_t(align_up(uint64_t(options_.width) * options_.format->bytes_per_pixel, 64));
+    layout_.stride =
+        uint32_t(align_up(uint64_t(options_.width) * options_.format->bytes_per_pixel, 64));
     // udmabuf wants whole pages; KMS wants pitch alignment (64 covers every driver we know).
     const uint64_t size = align_up(uint64_t(layout_.stride) * layout_.height, page_size());
     if (Status s = layout_.validate(size); !s)

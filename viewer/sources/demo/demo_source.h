@@ -21,9 +21,9 @@ struct DemoOptions {
     double fps = 60;                // 0: as fast as the producer can draw
     unsigned patterns = DemoScene::All;
     uint64_t seed = 1;
-    bool use_udmabuf = true;        // try /dev/udmabuf; fall back to memfd mapping
+    bool use_udmabuf = true; // try /dev/udmabuf; fall back to memfd mapping
     std::string udmabuf_path = "/dev/udmabuf";
-    bool log_input = false;         // print every input event from the output (--verbose)
+    bool log_input = false; // print every input event from the output (--verbose)
 };
 
 // A stand-in guest: a producer thread draws DemoScene frames into memfd-backed buffers
