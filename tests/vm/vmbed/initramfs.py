@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 """The guest's initramfs: busybox, /init, the kernel modules in load order, udmabuf.ko."""
 
+import os
 import shlex
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -26,9 +28,17 @@ def find_busybox() -> Path:
     raise BuildError('busybox not found: install busybox-static (tools/install-deps)')
 
 
+def find_tool(name: str) -> str:
+    """kmod's tools live in /usr/sbin, which a non-root PATH may lack."""
+    path = shutil.which(name, path=os.environ.get('PATH', '') + ':/usr/sbin:/sbin')
+    if not path:
+        raise BuildError(f'{name} not found: install kmod (tools/install-deps)')
+    return path
+
+
 def module_paths(kernel: Kernel, names) -> list:
     """Resolve names to .ko files in dependency order with modprobe --show-depends."""
-    argv = ['modprobe', '-d', str(kernel.root), '-S', kernel.kver, '--show-depends', '-a',
+    argv = [find_tool('modprobe'), '-d', str(kernel.root), '-S', kernel.kver, '--show-depends', '-a',
             *names]
     proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
