@@ -32,7 +32,9 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/namei.h>
 #include <linux/overflow.h>
+#include <linux/path.h>
 #include <linux/sched/signal.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
@@ -461,12 +463,31 @@ static struct miscdevice udmabuf_misc = {
 	.fops           = &udmabuf_fops,
 };
 
+/*
+ * misc_register() would fail with -EEXIST too, but only after sysfs printed
+ * a call trace about the duplicate name: look for the device first.
+ */
+static bool __init udmabuf_misc_exists(void)
+{
+	struct path path;
+
+	if (kern_path("/sys/class/misc/udmabuf", 0, &path))
+		return false;
+	path_put(&path);
+	return true;
+}
+
 static int __init udmabuf_dev_init(void)
 {
 	int ret;
 
 	if (IS_ENABLED(CONFIG_UDMABUF)) {
 		pr_err("/dev/udmabuf already provided by the kernel (CONFIG_UDMABUF); this module is not needed\n");
+		return -EEXIST;
+	}
+
+	if (udmabuf_misc_exists()) {
+		pr_err("/dev/udmabuf already provided by the kernel; this module is not needed\n");
 		return -EEXIST;
 	}
 
