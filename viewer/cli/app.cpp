@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli/app.h"
 
+#include <fstream>
 #include <iostream>
 
 #include "outputs/output_factory.h"
@@ -41,6 +42,15 @@ int run_app(const Options& options) {
     if (options.version) {
         std::cout << "udmaview " << UDMAVIEW_VERSION << "\n";
         return 0;
+    }
+    // Fail before a long run, not after it, when the timing file cannot be written.
+    if (!options.timing_file.empty()) {
+        std::ofstream probe(options.timing_file, std::ios::app);
+        if (!probe) {
+            std::cerr << "udmaview: timing: cannot write '" << options.timing_file
+                      << "': check that the directory exists and is writable\n";
+            return 1;
+        }
     }
     // Signals are blocked before any thread starts, so every thread inherits the mask and
     // only the presenter's signalfd sees them.

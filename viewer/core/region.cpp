@@ -24,12 +24,8 @@ int32_t ceil_div(int64_t a, int64_t b) {
     return -floor_div(-a, b);
 }
 
-// Sorted, disjoint, non-touching spans of all rects crossing the band [y1, y2).
-std::vector<Span> band_spans(const std::vector<Rect>& rects, int32_t y1, int32_t y2) {
-    std::vector<Span> spans;
-    for (const Rect& r : rects)
-        if (!r.empty() && r.y <= y1 && r.bottom() >= y2)
-            spans.push_back({r.x, r.right()});
+// Sorted, disjoint, non-touching spans covering the given x-intervals.
+std::vector<Span> merge_spans(std::vector<Span> spans) {
     std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.x1 < b.x1; });
     std::vector<Span> merged;
     for (const Span& s : spans) {
@@ -43,44 +39,77 @@ std::vector<Span> band_spans(const std::vector<Rect>& rects, int32_t y1, int32_t
 
 enum class Op { Union, Intersect, Subtract };
 
+// op over two sorted disjoint span lists, in one merge pass.
 std::vector<Span> combine(const std::vector<Span>& a, const std::vector<Span>& b, Op op) {
     std::vector<int32_t> xs;
-    for (const Span& s : a)
-        xs.insert(xs.end(), {s.x1, s.x2});
-    for (const Span& s : b)
-        xs.insert(xs.end(), {s.x1, s.x2});
+    xs.reserve(2 * (a.size() + b.size()));
+    for (const auto* list : {&a, &b})
+        for (const Span& s : *list)
+            xs.insert(xs.end(), {s.x1, s.x2});
     std::sort(xs.begin(), xs.end());
     xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
-    auto inside = [](const std::vector<Span>& spans, int32_t x) {
-        for (const Span& s : spans)
-            if (s.x1 <= x && x < s.x2)
-                return true;
-        return false;
-    };
     std::vector<Span> out;
+    size_t ia = 0, ib = 0;
     for (size_t i = 0; i + 1 < xs.size(); ++i) {
-        const bool in_a = inside(a, xs[i]), in_b = inside(b, xs[i]);
+        const int32_t x = xs[i];
+        while (ia < a.size() && a[ia].x2 <= x)
+            ++ia;
+        while (ib < b.size() && b[ib].x2 <= x)
+            ++ib;
+        const bool in_a = ia < a.size() && a[ia].x1 <= x;
+        const bool in_b = ib < b.size() && b[ib].x1 <= x;
         const bool keep = op == Op::Union       ? (in_a || in_b)
                           : op == Op::Intersect ? (in_a && in_b)
                                                 : (in_a && !in_b);
         if (!keep)
             continue;
-        if (!out.empty() && out.back().x2 == xs[i])
+        if (!out.empty() && out.back().x2 == x)
             out.back().x2 = xs[i + 1];
         else
-            out.push_back({xs[i], xs[i + 1]});
+            out.push_back({x, xs[i + 1]});
     }
     return out;
 }
 
+// Walks the y-bands of a rectangle list top to bottom, keeping only the rectangles that
+// cross the current band.
+class BandWalker {
+public:
+    explicit BandWalker(const std::vector<Rect>& rects) {
+        for (const Rect& r : rects)
+            if (!r.empty())
+                sorted_.push_back(r);
+        std::sort(sorted_.begin(), sorted_.end(),
+                  [](const Rect& a, const Rect& b) { return a.y < b.y; });
+    }
+    // Spans of the band [y1, y2); bands must be asked for in increasing order.
+    std::vector<Span> spans(int32_t y1, int32_t y2) {
+        while (next_ < sorted_.size() && sorted_[next_].y <= y1)
+            active_.push_back(sorted_[next_++]);
+        std::erase_if(active_, [&](const Rect& r) { return r.bottom() <= y1; });
+        std::vector<Span> spans;
+        for (const Rect& r : active_)
+            if (r.bottom() >= y2)
+                spans.push_back({r.x, r.right()});
+        return merge_spans(std::move(spans));
+    }
+    void add_edges(std::vector<int32_t>& ys) const {
+        for (const Rect& r : sorted_)
+            ys.insert(ys.end(), {r.y, r.bottom()});
+    }
+
+private:
+    std::vector<Rect> sorted_, active_;
+    size_t next_ = 0;
+};
+
 // The canonical banded form of op(a, b): bands sorted by y, spans by x, equal adjacent bands
 // coalesced. Both inputs may hold overlapping rectangles.
 std::vector<Rect> sweep(const std::vector<Rect>& a, const std::vector<Rect>& b, Op op) {
+    BandWalker wa(a), wb(b);
     std::vector<int32_t> ys;
-    for (const auto* list : {&a, &b})
-        for (const Rect& r : *list)
-            if (!r.empty())
-                ys.insert(ys.end(), {r.y, r.bottom()});
+    wa.add_edges(ys);
+    wb.add_edges(ys);
     std::sort(ys.begin(), ys.end());
     ys.erase(std::unique(ys.begin(), ys.end()), ys.end());
 
@@ -90,7 +119,7 @@ std::vector<Rect> sweep(const std::vector<Rect>& a, const std::vector<Rect>& b, 
     int32_t prev_bottom = std::numeric_limits<int32_t>::min();
     for (size_t i = 0; i + 1 < ys.size(); ++i) {
         const int32_t y1 = ys[i], y2 = ys[i + 1];
-        std::vector<Span> spans = combine(band_spans(a, y1, y2), band_spans(b, y1, y2), op);
+        std::vector<Span> spans = combine(wa.spans(y1, y2), wb.spans(y1, y2), op);
         if (spans.empty()) {
             prev.clear();
             continue;
