@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "udmaview/cursor.h"
 #include "udmaview/error.h"
 #include "udmaview/frame.h"
 #include "udmaview/input.h"
@@ -56,6 +57,9 @@ public:
     virtual void retire(BufferId id) = 0;
     // Called once when the run ends with the last frame still current (e.g. PNG dump).
     virtual Status finish(const Frame*) { return {}; }
+    // The source's pointer (image + hot-spot position in source pixels); outputs that can
+    // draw it (cursor plane, GL quad, PNG dump) do. Default: ignored.
+    virtual void set_cursor(const CursorState&) {}
 };
 
 } // namespace udmaview

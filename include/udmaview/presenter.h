@@ -44,6 +44,7 @@ private:
     void on_frame(Frame frame) override;
     void on_buffer_retired(BufferId id) override;
     void on_source_end(const Status& why) override;
+    void on_cursor(const CursorState& cursor) override { output_.set_cursor(cursor); }
     void on_presented(uint64_t seq, uint64_t presented_ns) override;
     void on_input(const InputEvent& event) override;
     void on_quit() override;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "udmaview/cursor.h"
 #include "udmaview/error.h"
 #include "udmaview/frame.h"
 #include "udmaview/input.h"
@@ -19,6 +20,8 @@ public:
     virtual void on_buffer_retired(BufferId id) = 0;
     // No more frames will come (finished, peer gone, fatal error).
     virtual void on_source_end(const Status& why) = 0;
+    // The guest pointer changed (image, position or visibility). Default: ignored.
+    virtual void on_cursor(const CursorState&) {}
 };
 
 // A producer of frames: the demo, a memory region, a QEMU display. Runs its own protocol
