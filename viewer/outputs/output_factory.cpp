@@ -5,12 +5,44 @@
 
 #include "outputs/headless/headless_output.h"
 #include "udmaview_config.h"
+#if UDMAVIEW_HAVE_KMS
+#include <cstdlib>
+#include <iostream>
+
+#include "outputs/kms/kms_output.h"
+#endif
 
 namespace udmaview {
 
 Result<std::unique_ptr<Output>> make_output(const Options& o) {
+#if UDMAVIEW_HAVE_KMS
+    // --list is an action, not an output: it prints and ends the program here (run_app has no
+    // hook for it, and nothing is running yet).
+    if (o.list) {
+        Status listed = kms::list_cards(std::cout, o.device);
+        if (!listed)
+            std::cerr << "udmaview: " << listed.error().message << "\n";
+        std::cout.flush();
+        std::exit(listed ? 0 : 1);
+    }
+#endif
     if (o.output == "headless")
         return std::unique_ptr<Output>(std::make_unique<HeadlessOutput>(HeadlessOptions{o.dump_png}));
+#if UDMAVIEW_HAVE_KMS
+    if (o.output == "kms") {
+        Result<kms::ScaleMode> scale = kms::parse_scale_mode(o.scale);
+        if (!scale)
+            return scale.error();
+        kms::KmsOptions k;
+        k.device = o.device;
+        k.connector = o.connector;
+        k.mode = o.mode;
+        k.scale = *scale;
+        k.verbose = o.verbose;
+        return std::unique_ptr<Output>(
+            std::make_unique<kms::KmsOutput>(kms::kms_options_from_env(std::move(k))));
+    }
+#endif
     if (o.output == "kms")
         return Error{"--output kms: not built into this udmaview (it needs libdrm: install "
                      "libdrm-dev and rebuild)",

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// Keyboards from evdev (/dev/input/event*): key events with Linux key codes for the source,
+// plus the output's own chords (escape to quit, Ctrl+Alt+Fn to switch VT).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "udmaview/input.h"
+#include "udmaview/unique_fd.h"
+
+namespace udmaview::kms {
+
+// What a key event means to the output.
+enum class KeyAction { Forward, Quit, SwitchVt };
+
+// Tracks Ctrl and Alt; the escape chord is Ctrl+Alt+Q (documented in docs/kms.md), and
+// Ctrl+Alt+F1..F12 switch VTs. Chord keys are not forwarded to the source.
+class KeyChords {
+public:
+    // vt: set to 1..12 for SwitchVt.
+    KeyAction feed(const KeyEvent& key, int& vt);
+
+private:
+    bool ctrl_l_ = false, ctrl_r_ = false, alt_l_ = false, alt_r_ = false;
+};
+
+class EvdevKeyboards {
+public:
+    // Opens every /dev/input/event* that has letter keys (non-blocking, not grabbed).
+    static EvdevKeyboards open_all(const std::string& dir = "/dev/input");
+    const std::vector<UniqueFd>& fds() const { return fds_; }
+    const std::vector<std::string>& names() const { return names_; }
+    bool empty() const { return fds_.empty(); }
+    // Reads what is queued on fd; calls on_key for key presses and releases (not repeats).
+    // False when the device went away.
+    static bool read(int fd, const std::function<void(const KeyEvent&)>& on_key);
+
+private:
+    std::vector<UniqueFd> fds_;
+    std::vector<std::string> names_;
+};
+
+} // namespace udmaview::kms

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// Driver quirks as data: one row per driver with a known misbehaviour, looked up by the DRM
+// driver name. The damage code reads the row; nowhere else asks "is this cirrus?".
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "udmaview/region.h"
+
+namespace udmaview::kms {
+
+struct DriverQuirks {
+    std::string_view driver; // DRM driver name (drmVersion::name)
+    // When the framebuffer pitch exceeds this many bytes, damage clips must span full rows
+    // (0: never). 6.1 cirrus converts such framebuffers to 24 bpp and puts a clip with
+    // x1 != 0 at x*4/3 with wrong colours (vm-testbed-facts.md).
+    uint32_t full_row_clips_above_pitch = 0;
+    // The driver copies the framebuffer into its own memory on commit/DirtyFB (shmem-helper
+    // "copy" drivers): writes into the buffer are invisible until damage names them.
+    bool copies_on_damage = false;
+    std::string_view why; // shown with --verbose
+};
+
+std::span<const DriverQuirks> quirk_table();
+// The row for driver, or a row of defaults (no quirks) carrying the name.
+DriverQuirks quirks_for(std::string_view driver);
+
+// Most clip rectangles sent with one commit or DirtyFB; more are merged (covering more).
+constexpr size_t max_damage_clips = 32;
+
+// The clip rectangles to signal for damage on a framebuffer of fb_width x fb_height pixels
+// with the given pitch: clipped to the framebuffer, widened to full rows where the driver
+// needs it, simplified to at most max_clips.
+Region damage_clips(const Region& damage, uint32_t fb_width, uint32_t fb_height, uint32_t pitch,
+                    const DriverQuirks& quirks, size_t max_clips = max_damage_clips);
+
+} // namespace udmaview::kms
