@@ -317,6 +317,8 @@ static long udmabuf_create(struct miscdevice *device,
 			   struct udmabuf_create_item *list)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+	int count_limit = READ_ONCE(list_limit);
+	int mb_limit = READ_ONCE(size_limit_mb);
 	pgoff_t pgcnt = 0, pinned = 0, pglimit;
 	struct udmabuf *ubuf;
 	struct dma_buf *buf;
@@ -326,12 +328,12 @@ static long udmabuf_create(struct miscdevice *device,
 
 	if (head->flags & ~UDMABUF_FLAGS_CLOEXEC)
 		return -EINVAL;
-	if (!head->count || list_limit <= 0 || head->count > list_limit)
+	if (!head->count || count_limit <= 0 || head->count > count_limit)
 		return -EINVAL;
-	if (size_limit_mb <= 0)
+	if (mb_limit <= 0)
 		return -EINVAL;
 
-	pglimit = ((u64)size_limit_mb * SZ_1M) >> PAGE_SHIFT;
+	pglimit = ((u64)mb_limit * SZ_1M) >> PAGE_SHIFT;
 	for (i = 0; i < head->count; i++) {
 		if (!PAGE_ALIGNED(list[i].offset) ||
 		    !PAGE_ALIGNED(list[i].size) || !list[i].size)
@@ -411,6 +413,7 @@ static long udmabuf_ioctl_create(struct file *filp, unsigned long arg)
 
 static long udmabuf_ioctl_create_list(struct file *filp, unsigned long arg)
 {
+	int count_limit = READ_ONCE(list_limit);
 	struct udmabuf_create_list head;
 	struct udmabuf_create_item *list;
 	long ret;
@@ -418,7 +421,7 @@ static long udmabuf_ioctl_create_list(struct file *filp, unsigned long arg)
 	if (copy_from_user(&head, (void __user *)arg, sizeof(head)))
 		return -EFAULT;
 	/* check the count before allocating anything */
-	if (!head.count || list_limit <= 0 || head.count > list_limit)
+	if (!head.count || count_limit <= 0 || head.count > count_limit)
 		return -EINVAL;
 	list = memdup_user((void __user *)(arg + sizeof(head)),
 			   array_size(sizeof(*list), head.count));
