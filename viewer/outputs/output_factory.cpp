@@ -5,6 +5,10 @@
 
 #include "outputs/headless/headless_output.h"
 #include "udmaview_config.h"
+#if UDMAVIEW_HAVE_SDL
+#include "outputs/egl/viewport.h"
+#include "outputs/sdl/sdl_output.h"
+#endif
 #if UDMAVIEW_HAVE_KMS
 #include <cstdlib>
 #include <iostream>
@@ -47,6 +51,23 @@ Result<std::unique_ptr<Output>> make_output(const Options& o) {
         return Error{"--output kms: not built into this udmaview (it needs libdrm: install "
                      "libdrm-dev and rebuild)",
                      ENOTSUP};
+#if UDMAVIEW_HAVE_SDL
+    if (o.output == "sdl") {
+        Result<ScaleMode> scale = parse_scale_mode(o.scale);
+        if (!scale)
+            return scale.error();
+        SdlOptions sdl;
+        sdl.width = o.width;
+        sdl.height = o.height;
+        sdl.scale = *scale;
+        sdl.linear = o.filter != "nearest";
+        sdl.vsync = o.vsync != "off";
+        sdl.fullscreen = o.fullscreen;
+        sdl.verbose = o.verbose;
+        sdl.dump_png = o.dump_png;
+        return std::unique_ptr<Output>(std::make_unique<SdlOutput>(sdl_options_from_env(sdl)));
+    }
+#endif
     if (o.output == "sdl")
         return Error{"--output sdl: not built into this udmaview (it needs SDL2, EGL and GLESv2: "
                      "install libsdl2-dev libegl-dev libgles-dev and rebuild)",

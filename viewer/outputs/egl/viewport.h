@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "udmaview/error.h"
+#include "udmaview/region.h"
+
+namespace udmaview {
+
+// How a source picture is placed in a window or on a screen (--scale).
+enum class ScaleMode {
+    Fit,     // as large as fits, aspect ratio kept, letterboxed
+    Integer, // the largest whole multiple that fits (at least 1), centred
+    None,    // 1:1, centred (cropped when the window is smaller)
+};
+Result<ScaleMode> parse_scale_mode(std::string_view text); // "fit", "integer", "none"
+
+// The rectangle (window pixels, y down, origin top left) the picture covers in a window of
+// win_w × win_h. It can reach outside the window (None/Integer with a larger picture).
+Rect compute_viewport(uint32_t src_w, uint32_t src_h, uint32_t win_w, uint32_t win_h,
+                      ScaleMode mode);
+
+// A window position (pixels, may be fractional) mapped to the source pixel under it.
+struct SourcePoint {
+    int32_t x = 0, y = 0;
+    bool inside = false; // false: the position is on the letterbox border (x, y clamped)
+};
+SourcePoint window_to_source(const Rect& viewport, uint32_t src_w, uint32_t src_h, double wx,
+                             double wy);
+
+// Source damage mapped into window pixels (rounded outwards, clipped to the window).
+Region source_to_window(const Region& damage, const Rect& viewport, uint32_t src_w, uint32_t src_h,
+                        uint32_t win_w, uint32_t win_h);
+
+} // namespace udmaview

@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: MIT
+#include "outputs/sdl/sdl_output.h"
+
+#include <EGL/egl.h>
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <linux/input-event-codes.h>
+
+#include "outputs/sdl/keymap.h"
+#include "udmaview/clock.h"
+#include "udmaview/png.h"
+
+namespace udmaview {
+
+namespace {
+
+bool env_set(const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v;
+}
+
+std::string sdl_error() {
+    const char* e = SDL_GetError();
+    return e && *e ? e : "unknown SDL error";
+}
+
+uint16_t linux_button(uint8_t sdl_button) {
+    switch (sdl_button) {
+    case SDL_BUTTON_LEFT:
+        return BTN_LEFT;
+    case SDL_BUTTON_RIGHT:
+        return BTN_RIGHT;
+    case SDL_BUTTON_MIDDLE:
+        return BTN_MIDDLE;
+    case SDL_BUTTON_X1:
+        return BTN_SIDE;
+    case SDL_BUTTON_X2:
+        return BTN_EXTRA;
+    default:
+        return 0;
+    }
+}
+
+} // namespace
+
+SdlOptions sdl_options_from_env(SdlOptions options) {
+    if (const char* hold = std::getenv("UDMAVIEW_SDL_HOLD_MS")) {
+        uint64_t ms = 0;
+        const char* end = hold + std::strlen(hold);
+        if (std::from_chars(hold, end, ms).ptr == end)
+            options.hold_ms = std::min<uint64_t>(ms, 600'000);
+    }
+    if (const char* no = std::getenv("UDMAVIEW_EGL_NO_IMPORT"); no && std::strcmp(no, "1") == 0)
+        options.allow_import = false;
+    return options;
+}
+
+SdlOutput::SdlOutput(SdlOptions options)
+    : options_(std::move(options)) {}
+
+SdlOutput::~SdlOutput() {
+    stop();
+}
+
+Status SdlOutput::start() {
+    if (window_)
+        return {};
+    // SDL would fall back to its offscreen/dummy drivers or fail with a vague message; say
+    // what is missing instead.
+    if (!env_set("SDL_VIDEODRIVER") && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
+        return Error{"sdl: no display: neither DISPLAY nor WAYLAND_DISPLAY is set (run inside an "
+                     "X11 or Wayland session, e.g. under Xvfb, or use --output headless)",
+                     ENXIO};
+    // EGL under X11 too (GLX gives no EGLDisplay for dma-buf import, and its swap interval
+    // does not work on Mesa's software drivers); the presenter owns the signals.
+    SDL_SetHint(SDL_HINT_VIDEO_X11_FORCE_EGL, "1");
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+        const std::string why = sdl_error();
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+        return Error{"sdl: cannot open the display: " + why, ENXIO};
+    }
+    video_ = std::make_unique<SdlVideo>();
+    if (Status s = open_window(); !s) {
+        stop();
+        return s;
+    }
+    return {};
+}
+
+Status SdlOutput::open_window() {
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+    SDL_GL_SetAttribute(SDL_GL_RED_SIZE, 8);
+    SDL_GL_SetAttribute(SDL_GL_GREEN_SIZE, 8);
+    SDL_GL_SetAttribute(SDL_GL_BLUE_SIZE, 8);
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+    SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
+
+    // A picture larger than the screen gets a window that fits (scaled down, aspect kept).
+    uint32_t w = options_.width, h = options_.height;
+    SDL_Rect usable{};
+    if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0 &&
+        (w > uint32_t(usable.w) || h > uint32_t(usable.h))) {
+        const Rect fit =
+            compute_viewport(w, h, uint32_t(usable.w), uint32_t(usable.h), ScaleMode::Fit);
+        w = uint32_t(std::max(1, fit.w));
+        h = uint32_t(std::max(1, fit.h));
+    }
+    Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    if (options_.fullscreen)
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    fullscreen_ = options_.fullscreen;
+    window_.reset(SDL_CreateWindow("udmaview", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
+                                   int(w), int(h), flags));
+    if (!window_)
+        return Error{"sdl: cannot create an OpenGL ES window (is EGL/GLES installed? "
+                     "libegl1, libgles2): " +
+                         sdl_error(),
+                     ENODEV};
+    for (int major : {3, 2}) {
+        SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, major);
+        SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+        context_.reset(SDL_GL_CreateContext(window_.get()));
+        if (context_)
+            break;
+    }
+    if (!context_)
+        return Error{"sdl: cannot create an OpenGL ES 3.0 or 2.0 context: " + sdl_error(), ENODEV};
+    if (SDL_GL_MakeCurrent(window_.get(), context_.get()) != 0)
+        return Error{"sdl: cannot make the GLES context current: " + sdl_error(), ENODEV};
+    if (SDL_GL_SetSwapInterval(options_.vsync ? 1 : 0) != 0)
+        std::cerr << "sdl: --vsync " << (options_.vsync ? "on" : "off")
+                  << " is not available here (" << sdl_error()
+                  << "); swapping as the driver does\n";
+
+    const EGLDisplay display = eglGetCurrentDisplay();
+    surface_ = eglGetCurrentSurface(EGL_DRAW);
+    RendererOptions ro;
+    ro.scale = options_.scale;
+    ro.linear = options_.linear;
+    ro.allow_import = options_.allow_import;
+    ro.verbose = options_.verbose;
+    Result<std::unique_ptr<GlesRenderer>> renderer = GlesRenderer::create(display, ro);
+    if (!renderer)
+        return Error{"sdl: " + renderer.error().message, renderer.error().errnum};
+    renderer_ = std::move(*renderer);
+    damage_swap_ = std::make_unique<EglDamageSwap>(display);
+    if (options_.verbose)
+        std::cerr << "sdl: " << renderer_->gl_renderer() << ", " << renderer_->gl_version()
+                  << "; EGL display: " << (display != EGL_NO_DISPLAY ? "yes" : "no (not EGL)")
+                  << "; dma-buf import: " << (renderer_->can_import() ? "yes" : "no")
+                  << (renderer_->has_import_modifiers() ? " (+modifiers)" : "")
+                  << "; swap with damage: "
+                  << (damage_swap_->available() ? damage_swap_->extension() : "no")
+                  << "; GL_MAX_TEXTURE_SIZE " << renderer_->max_texture_size() << "\n";
+    redraw_ = true;
+    present();
+    update_title(true);
+    return {};
+}
+
+void SdlOutput::stop() {
+    if (context_ && window_)
+        SDL_GL_MakeCurrent(window_.get(), context_.get());
+    damage_swap_.reset();
+    renderer_.reset(); // GL objects go while their context is current
+    context_.reset();
+    window_.reset();
+    video_.reset();
+    surface_ = EGL_NO_SURFACE;
+}
+
+void SdlOutput::drawable_size(uint32_t& w, uint32_t& h) const {
+    int dw = 0, dh = 0;
+    SDL_GL_GetDrawableSize(window_.get(), &dw, &dh);
+    w = uint32_t(std::max(1, dw));
+    h = uint32_t(std::max(1, dh));
+}
+
+void SdlOutput::present() {
+    uint32_t w = 0, h = 0;
+    drawable_size(w, h);
+    if (redraw_)
+        renderer_->invalidate_view();
+    renderer_->draw(w, h);
+    bool swapped = false;
+    if (damage_swap_->available())
+        swapped = damage_swap_->swap(surface_, renderer_->window_damage(w, h), int32_t(h));
+    if (!swapped)
+        SDL_GL_SwapWindow(window_.get());
+    renderer_->clear_damage();
+    redraw_ = false;
+}
+
+void SdlOutput::update_title(bool force) {
+    const uint64_t now = now_ns();
+    if (!force && now - title_ns_ < 1'000'000'000)
+        return;
+    title_ns_ = now;
+    char fps[32];
+    std::snprintf(fps, sizeof fps, "%.1f fps", fps_);
+    std::string title = "udmaview: " + (source_name_.empty() ? "waiting for frames" : source_name_);
+    if (!source_name_.empty())
+        title += " | " + std::string(fps) + " | " + renderer_->current_path();
+    if (grabbed_)
+        title += " | input grabbed, Ctrl+Alt+G releases";
+    if (title != last_title_) {
+        SDL_SetWindowTitle(window_.get(), title.c_str());
+        last_title_ = title;
+    }
+}
+
+Status SdlOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) {
+    if (!renderer_)
+        return Error{"sdl: submit before start", EINVAL};
+    if (!frame.buffer)
+        return Error{"sdl: frame " + std::to_string(frame.seq) + " has no buffer", EINVAL};
+    const Layout& l = frame.buffer->layout();
+    if (Status s = renderer_->update(frame, stats); !s)
+        return s;
+    const std::string name = frame.buffer->origin() + " " + std::to_string(l.width) + "x" +
+                             std::to_string(l.height) + " " + std::string(l.format->name);
+    if (name != source_name_) {
+        source_name_ = name;
+        update_title(true);
+    }
+    // Follow the picture's size until the user resizes the window themselves.
+    if (!sized_to_frame_ && !user_sized_ && !fullscreen_) {
+        sized_to_frame_ = true;
+        int ww = 0, wh = 0;
+        SDL_GetWindowSize(window_.get(), &ww, &wh);
+        if (uint32_t(ww) != l.width || uint32_t(wh) != l.height) {
+            options_.width = l.width;
+            options_.height = l.height;
+            SDL_Rect usable{};
+            uint32_t w = l.width, h = l.height;
+            if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0 &&
+                (w > uint32_t(usable.w) || h > uint32_t(usable.h))) {
+                const Rect fit =
+                    compute_viewport(w, h, uint32_t(usable.w), uint32_t(usable.h), ScaleMode::Fit);
+                w = uint32_t(fit.w);
+                h = uint32_t(fit.h);
+            }
+            SDL_SetWindowSize(window_.get(), int(w), int(h));
+            redraw_ = true;
+        }
+    }
+    stats.submitted_ns = now_ns();
+    present();
+    const uint64_t presented = now_ns();
+    sink.on_presented(frame.seq, presented);
+
+    ++fps_frames_;
+    if (!fps_window_start_ns_)
+        fps_window_start_ns_ = presented;
+    if (presented - fps_window_start_ns_ >= 1'000'000'000) {
+        fps_ = double(fps_frames_) * 1e9 / double(presented - fps_window_start_ns_);
+        fps_frames_ = 0;
+        fps_window_start_ns_ = presented;
+    }
+    update_title(false);
+    return {};
+}
+
+void SdlOutput::retire(BufferId id) {
+    if (renderer_)
+        renderer_->retire(id);
+}
+
+void SdlOutput::set_grab(bool grab) {
+    if (grab == grabbed_)
+        return;
+    grabbed_ = grab;
+    SDL_SetWindowGrab(window_.get(), grab ? SDL_TRUE : SDL_FALSE);
+    SDL_SetWindowKeyboardGrab(window_.get(), grab ? SDL_TRUE : SDL_FALSE);
+    if (options_.verbose)
+        std::cerr << "sdl: input " << (grab ? "grabbed (Ctrl+Alt+G releases)" : "released") << "\n";
+    update_title(true);
+}
+
+void SdlOutput::toggle_fullscreen() {
+    fullscreen_ = !fullscreen_;
+    SDL_SetWindowFullscreen(window_.get(), fullscreen_ ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    redraw_ = true;
+    if (options_.verbose)
+        std::cerr << "sdl: fullscreen " << (fullscreen_ ? "on" : "off") << "\n";
+}
+
+void SdlOutput::pointer_to_source(int32_t wx, int32_t wy, OutputSink* sink, bool force) {
+    if (!sink || !renderer_->current_layout())
+        return;
+    // Mouse positions are in window coordinates; the viewport is in drawable pixels.
+    int ww = 0, wh = 0;
+    SDL_GetWindowSize(window_.get(), &ww, &wh);
+    uint32_t dw = 0, dh = 0;
+    drawable_size(dw, dh);
+    const double sx = ww > 0 ? double(dw) / ww : 1.0, sy = wh > 0 ? double(dh) / wh : 1.0;
+    const Layout& l = *renderer_->current_layout();
+    // + 0.5: the centre of the window pixel the pointer is on.
+    const SourcePoint p = window_to_source(renderer_->viewport(dw, dh), l.width, l.height,
+                                           (wx + 0.5) * sx, (wy + 0.5) * sy);
+    if (p.inside || force || grabbed_)
+        sink->on_input(PointerMove{p.x, p.y});
+}
+
+void SdlOutput::handle_key(const SDL_KeyboardEvent& key, OutputSink* sink) {
+    const int sc = key.keysym.scancode;
+    const bool down = key.type == SDL_KEYDOWN;
+    const SDL_Keymod mod = SDL_GetModState();
+    const bool ctrl_alt = (mod & KMOD_CTRL) && (mod & KMOD_ALT);
+    if (down && !key.repeat) {
+        if (sc == SDL_SCANCODE_F11 || (ctrl_alt && sc == SDL_SCANCODE_F)) {
+            swallowed_.insert(sc);
+            toggle_fullscreen();
+            return;
+        }
+        if (ctrl_alt && sc == SDL_SCANCODE_G) {
+            swallowed_.insert(sc);
+            set_grab(false);
+            return;
+        }
+    }
+    if (!down && swallowed_.erase(sc))
+        return;
+    if (key.repeat) // the guest runs its own key repeat
+        return;
+    const uint16_t code = sdl_scancode_to_linux_key(sc);
+    if (code && sink)
+        sink->on_input(KeyEvent{code, down});
+}
+
+void SdlOutput::handle_event(const SDL_Event& e, OutputSink* sink) {
+    switch (e.type) {
+    case SDL_QUIT:
+        quit_ = true;
+        break;
+    case SDL_WINDOWEVENT:
+        switch (e.window.event) {
+        case SDL_WINDOWEVENT_CLOSE:
+            quit_ = true;
+            break;
+        case SDL_WINDOWEVENT_RESIZED:
+            if (!fullscreen_)
+                user_sized_ = true;
+            redraw_ = true;
+            break;
+        case SDL_WINDOWEVENT_SIZE_CHANGED:
+        case SDL_WINDOWEVENT_EXPOSED:
+        case SDL_WINDOWEVENT_SHOWN:
+        case SDL_WINDOWEVENT_RESTORED:
+            redraw_ = true;
+            break;
+        case SDL_WINDOWEVENT_FOCUS_LOST:
+            set_grab(false);
+            break;
+        default:
+            break;
+        }
+        break;
+    case SDL_KEYDOWN:
+    case SDL_KEYUP:
+        handle_key(e.key, sink);
+        break;
+    case SDL_MOUSEMOTION:
+        pointer_to_source(e.motion.x, e.motion.y, sink, buttons_down_ != 0);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP: {
+        const bool down = e.type == SDL_MOUSEBUTTONDOWN;
+        if (down && !grabbed_)
+            set_grab(true);
+        const uint16_t code = linux_button(e.button.button);
+        if (!code)
+            break;
+        const uint32_t bit = 1u << (code - BTN_LEFT);
+        buttons_down_ = down ? buttons_down_ | bit : buttons_down_ & ~bit;
+        pointer_to_source(e.button.x, e.button.y, sink, true);
+        if (sink)
+            sink->on_input(PointerButton{code, down});
+        break;
+    }
+    case SDL_MOUSEWHEEL: {
+        int32_t dx = e.wheel.x, dy = e.wheel.y;
+        if (e.wheel.direction == SDL_MOUSEWHEEL_FLIPPED) {
+            dx = -dx;
+            dy = -dy;
+        }
+        if (sink && (dx || dy))
+            sink->on_input(PointerWheel{dx, dy});
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void SdlOutput::dispatch(OutputSink& sink) {
+    if (!window_)
+        return;
+    SDL_Event e;
+    while (SDL_PollEvent(&e))
+        handle_event(e, &sink);
+    if (quit_) {
+        sink.on_quit();
+        return;
+    }
+    if (redraw_)
+        present();
+    update_title(false);
+}
+
+Status SdlOutput::finish(const Frame* last) {
+    if (!renderer_)
+        return {};
+    Status result;
+    if (!options_.dump_png.empty()) {
+        if (!last || !last->buffer) {
+            result =
+                Error{"sdl: no frame arrived, so there is nothing to write to " + options_.dump_png,
+                      ENODATA};
+        } else {
+            uint32_t w = 0, h = 0;
+            drawable_size(w, h);
+            renderer_->invalidate_view();
+            renderer_->draw(w, h);
+            result = write_png(options_.dump_png, renderer_->read_pixels(w, h));
+            SDL_GL_SwapWindow(window_.get());
+            renderer_->clear_damage();
+        }
+    }
+    if (options_.hold_ms && !quit_) {
+        std::cerr << "sdl: holding the last frame for " << options_.hold_ms << " ms\n";
+        const uint64_t until = now_ns() + options_.hold_ms * 1'000'000;
+        while (!quit_ && now_ns() < until) {
+            SDL_Event e;
+            if (SDL_WaitEventTimeout(&e, 20)) {
+                handle_event(e, nullptr);
+                while (SDL_PollEvent(&e))
+                    handle_event(e, nullptr);
+            }
+            if (redraw_)
+                present();
+        }
+    }
+    return result;
+}
+
+} // namespace udmaview

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <SDL.h>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "outputs/egl/egl_swap.h"
+#include "outputs/egl/gles_renderer.h"
+#include "outputs/egl/viewport.h"
+#include "udmaview/output.h"
+
+namespace udmaview {
+
+struct SdlOptions {
+    uint32_t width = 1024, height = 768; // first window size (until a frame says otherwise)
+    ScaleMode scale = ScaleMode::Fit;
+    bool linear = true;
+    bool vsync = true;
+    bool fullscreen = false;
+    bool allow_import = true;
+    bool verbose = false;
+    std::string dump_png; // when the run ends, write what the window shows (glReadPixels)
+    uint64_t hold_ms = 0; // keep the last frame up this long after the run ends
+};
+
+// Reads UDMAVIEW_SDL_HOLD_MS (keep the window up after the run, for screenshots) and
+// UDMAVIEW_EGL_NO_IMPORT=1 (force the upload path) into options.
+SdlOptions sdl_options_from_env(SdlOptions options);
+
+// The preview window: SDL2 with a GLES context on EGL, drawn by GlesRenderer; forwards
+// keyboard and mouse to the source. SDL has no fd to poll, so the presenter dispatches it
+// every few milliseconds (dispatch_interval_ns).
+class SdlOutput : public Output {
+public:
+    explicit SdlOutput(SdlOptions options);
+    ~SdlOutput() override;
+
+    std::string name() const override { return "sdl"; }
+    Status start() override;
+    void stop() override;
+    uint64_t dispatch_interval_ns() const override { return 4'000'000; }
+    void dispatch(OutputSink& sink) override;
+    bool busy() const override { return false; }
+    Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
+    void retire(BufferId id) override;
+    Status finish(const Frame* last) override;
+
+private:
+    struct SdlVideo {
+        SdlVideo() = default;
+        SdlVideo(const SdlVideo&) = delete;
+        SdlVideo& operator=(const SdlVideo&) = delete;
+        ~SdlVideo() { SDL_QuitSubSystem(SDL_INIT_VIDEO); }
+    };
+    struct WindowDeleter {
+        void operator()(SDL_Window* w) const { SDL_DestroyWindow(w); }
+    };
+    struct ContextDeleter {
+        void operator()(void* c) const { SDL_GL_DeleteContext(c); }
+    };
+
+    Status open_window();
+    void handle_event(const SDL_Event& event, OutputSink* sink);
+    void handle_key(const SDL_KeyboardEvent& key, OutputSink* sink);
+    void pointer_to_source(int32_t wx, int32_t wy, OutputSink* sink, bool force);
+    void set_grab(bool grab);
+    void toggle_fullscreen();
+    void drawable_size(uint32_t& w, uint32_t& h) const;
+    // Draws the current frame and swaps (damage only when the view did not change).
+    void present();
+    void update_title(bool force);
+
+    SdlOptions options_;
+    std::unique_ptr<SdlVideo> video_;
+    std::unique_ptr<SDL_Window, WindowDeleter> window_;
+    std::unique_ptr<void, ContextDeleter> context_;
+    std::unique_ptr<GlesRenderer> renderer_;
+    std::unique_ptr<EglDamageSwap> damage_swap_;
+    EGLSurface surface_ = EGL_NO_SURFACE;
+
+    bool fullscreen_ = false;
+    bool grabbed_ = false;
+    bool user_sized_ = false; // the user resized the window: do not follow the frame size
+    bool sized_to_frame_ = false;
+    bool redraw_ = false;
+    bool quit_ = false;
+    std::set<int> swallowed_; // hotkey scancodes whose release is not forwarded
+    uint32_t buttons_down_ = 0;
+
+    std::string source_name_; // "demo 640x480 XRGB8888"
+    uint64_t fps_window_start_ns_ = 0, title_ns_ = 0;
+    uint64_t fps_frames_ = 0;
+    double fps_ = 0;
+    std::string last_title_;
+};
+
+} // namespace udmaview
