@@ -85,7 +85,8 @@ int run_app(const Options& options) {
     } else if (options.verbose) {
         std::cerr << "udmaview: " << describe(*stopped) << "\n";
     }
-    TimingRecorder::print_summary(timing.summary(), std::cerr);
+    if (!timing.records().empty() || stopped)
+        TimingRecorder::print_summary(timing.summary(), std::cerr);
     if (!options.timing_file.empty()) {
         if (Status s = timing.write_file(options.timing_file); !s) {
             std::cerr << "udmaview: " << s.error().message << "\n";

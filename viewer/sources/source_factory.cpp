@@ -4,6 +4,7 @@
 #include <cerrno>
 
 #include "sources/demo/demo_source.h"
+#include "sources/region/region_source.h"
 #include "udmaview_config.h"
 #if UDMAVIEW_HAVE_QEMU
 #include "sources/qemu/qemu_source.h"
@@ -29,6 +30,17 @@ Result<std::unique_ptr<FrameSource>> make_demo(const Options& o) {
     return std::unique_ptr<FrameSource>(std::make_unique<DemoSource>(demo));
 }
 
+Result<std::unique_ptr<FrameSource>> make_region(const Options& o) {
+    Result<RegionSpec> spec = RegionSpec::parse(o.source.substr(std::string("region:").size()));
+    if (!spec)
+        return spec.error();
+    RegionOptions region;
+    region.spec = *spec;
+    region.fps = o.fps;
+    region.use_udmabuf = !o.no_udmabuf;
+    return std::unique_ptr<FrameSource>(std::make_unique<RegionSource>(std::move(region)));
+}
+
 #if UDMAVIEW_HAVE_QEMU
 Result<std::unique_ptr<FrameSource>> make_qemu(const Options& o) {
     Result<qemu::QemuOptions> q = qemu::parse_qemu_source(o.source);
@@ -47,6 +59,8 @@ Result<std::unique_ptr<FrameSource>> make_qemu(const Options& o) {
 Result<std::unique_ptr<FrameSource>> make_source(const Options& o) {
     if (o.source == "demo")
         return make_demo(o);
+    if (o.source.rfind("region:", 0) == 0)
+        return make_region(o);
 #if UDMAVIEW_HAVE_QEMU
     if (o.source.rfind("qemu", 0) == 0)
         return make_qemu(o);
