@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <csignal>
 #include <linux/input-event-codes.h>
 
 #include "outputs/sdl/keymap.h"
@@ -18,6 +19,16 @@
 namespace udmaview {
 
 namespace {
+
+// The presenter blocks SIGINT/SIGTERM/SIGHUP and reads them from a signalfd, which nobody
+// reads while finish() holds the last frame: look at the pending set instead.
+bool stop_signal_pending() {
+    sigset_t pending;
+    if (sigpending(&pending) != 0)
+        return false;
+    return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 ||
+           sigismember(&pending, SIGHUP) == 1;
+}
 
 bool env_set(const char* name) {
     const char* v = std::getenv(name);
@@ -439,7 +450,7 @@ Status SdlOutput::finish(const Frame* last) {
     if (options_.hold_ms && !quit_) {
         std::cerr << "sdl: holding the last frame for " << options_.hold_ms << " ms\n";
         const uint64_t until = now_ns() + options_.hold_ms * 1'000'000;
-        while (!quit_ && now_ns() < until) {
+        while (!quit_ && now_ns() < until && !stop_signal_pending()) {
             SDL_Event e;
             if (SDL_WaitEventTimeout(&e, 20)) {
                 handle_event(e, nullptr);
