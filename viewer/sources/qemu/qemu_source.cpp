@@ -58,6 +58,7 @@ constexpr const char* qemu_bus_name = "org.qemu";
 constexpr const char* vm_path = "/org/qemu/Display1/VM";
 constexpr const char* listener_path = "/org/qemu/Display1/Listener";
 constexpr int call_timeout_ms = 5000;
+constexpr int size_query_timeout_ms = 500;
 
 // The listener interface as QEMU 7.2 calls it (measured: notes/qemu-dbus-facts.md). GDBus
 // checks every incoming call's signature against it before our handler runs.
@@ -780,8 +781,8 @@ struct QemuSource::Impl {
         g_variant_get(params, "(iiiiuu@ay)", &x, &y, &w, &h, &stride, &pixman, &data);
         std::span<const uint8_t> bytes = bytes_of(data);
         const Rect rect{x, y, w, h};
-        if (surface && !surface->layout().bounds().contains(rect) && !rect.empty() &&
-            format_from_pixman(pixman) == surface->layout().format)
+        if (surface && !rect_inside(rect, surface->layout().width, surface->layout().height) &&
+            !rect.empty() && format_from_pixman(pixman) == surface->layout().format)
             follow_console_size(rect); // a size change may come only as PropertiesChanged
         if (!surface)
             return "Update " + rect.to_string() + ": no surface yet (no Scanout)";
@@ -796,23 +797,40 @@ struct QemuSource::Impl {
         return {};
     }
 
-    // An Update that does not fit: if QEMU's console has a new size (its PropertiesChanged
-    // travels on the other connection and may not be here yet), ask for it and follow.
+    // An Update that does not fit: QEMU 7.2 announces some size changes (SeaBIOS 640x480 →
+    // 720x400 text mode) only with the console's PropertiesChanged, which travels on the
+    // other connection (through the bus daemon in bus mode) and was measured to arrive after
+    // the first Updates of the new size. Follow a known new size; else ask QEMU for the size
+    // right away, with a short timeout: QEMU sends Updates without waiting for us, so it
+    // answers at once; a peer that does not answer costs at most that timeout per message.
     void follow_console_size(const Rect& rect) {
         if (!session || !session->qemu)
             return;
-        ConsoleInfo info = console_info(opt.console);
-        if (!info.width || !info.height)
-            return;
-        session->console_width = info.width;
-        session->console_height = info.height;
-        const Rect console{0, 0, int32_t(info.width), int32_t(info.height)};
-        if (console.contains(rect) &&
-            (info.width != surface->layout().width || info.height != surface->layout().height)) {
+        uint32_t w = session->console_width, h = session->console_height;
+        if (!rect_inside(rect, w, h)) {
+            if (rect.x < 0 || rect.y < 0 || rect.empty() || int64_t(rect.x) + rect.w > 16384 ||
+                int64_t(rect.y) + rect.h > 16384)
+                return; // no console can hold it
+            GError* raw = nullptr;
+            g_autoptr(GVariant) reply = g_dbus_connection_call_sync(
+                session->qemu.get(), session->peer, console_path(opt.console).c_str(),
+                "org.freedesktop.DBus.Properties", "GetAll",
+                g_variant_new("(s)", "org.qemu.Display1.Console"), G_VARIANT_TYPE("(a{sv})"),
+                G_DBUS_CALL_FLAGS_NONE, size_query_timeout_ms, session->cancel.get(), &raw);
+            g_autoptr(GError) err = raw;
+            if (!reply)
+                return;
+            g_autoptr(GVariant) dict = g_variant_get_child_value(reply, 0);
+            g_variant_lookup(dict, "Width", "u", &w);
+            g_variant_lookup(dict, "Height", "u", &h);
+            session->console_width = w;
+            session->console_height = h;
+        }
+        if (rect_inside(rect, w, h) &&
+            (w != surface->layout().width || h != surface->layout().height)) {
             if (opt.verbose)
-                log("console size now " + std::to_string(info.width) + "x" +
-                    std::to_string(info.height));
-            resize_surface(info.width, info.height, surface->layout().format);
+                log("console size now " + std::to_string(w) + "x" + std::to_string(h));
+            resize_surface(w, h, surface->layout().format);
         }
     }
 
@@ -852,7 +870,7 @@ struct QemuSource::Impl {
         const Rect rect{x, y, w, h};
         if (!dmabuf_buffer)
             return "UpdateDMABUF " + rect.to_string() + ": no dma-buf scanout";
-        if (rect.empty() || !dmabuf_buffer->layout().bounds().contains(rect))
+        if (!rect_inside(rect, dmabuf_buffer->layout().width, dmabuf_buffer->layout().height))
             return "UpdateDMABUF " + rect.to_string() + ": outside the " +
                    dmabuf_buffer->layout().to_string() + " dma-buf";
         count([](QemuStats& st) { ++st.dmabuf_updates; });

@@ -19,6 +19,12 @@ std::string size_text(uint32_t w, uint32_t h) {
 
 } // namespace
 
+bool rect_inside(const Rect& rect, uint32_t width, uint32_t height) {
+    return rect.w > 0 && rect.h > 0 && rect.x >= 0 && rect.y >= 0 &&
+           int64_t(rect.x) + rect.w <= int64_t(width) &&
+           int64_t(rect.y) + rect.h <= int64_t(height);
+}
+
 Result<const Format*> check_scanout(uint32_t width, uint32_t height, uint32_t stride,
                                     uint32_t pixman_format, uint64_t data_size) {
     const std::string what = "Scanout " + size_text(width, height) + " stride " +
@@ -61,7 +67,7 @@ Status check_update(const Layout& surface, const Rect& rect, uint32_t stride,
                      EINVAL};
     if (rect.empty())
         return Error{what + ": empty rectangle", EINVAL};
-    if (!surface.bounds().contains(rect))
+    if (!rect_inside(rect, surface.width, surface.height))
         return Error{what + ": rectangle outside the " + size_text(surface.width, surface.height) +
                          " surface",
                      EINVAL};
@@ -147,13 +153,11 @@ Result<std::unique_ptr<Surface>> Surface::create(uint32_t width, uint32_t height
 
 uint64_t Surface::copy_rect(const Rect& rect, const uint8_t* src, uint32_t src_stride) {
     const Layout& l = layout();
-    const Rect r = rect.intersect(l.bounds()); // the caller checked; never write outside
-    if (r.empty())
+    if (!rect_inside(rect, l.width, l.height)) // the caller checked; never write outside
         return 0;
+    const Rect r = rect;
     const size_t bpp = l.format->bytes_per_pixel;
     const size_t row = size_t(r.w) * bpp;
-    // Rows before r (when r was clipped) are skipped in the source too.
-    src += size_t(r.y - rect.y) * src_stride + size_t(r.x - rect.x) * bpp;
     std::optional<DmaBufSync> sync;
     if (const DmaBuf* dmabuf = buffer_->dmabuf())
         if (auto begun = DmaBufSync::begin(*dmabuf, DmaBufSync::Write))

@@ -15,6 +15,8 @@ namespace udmaview::qemu {
 // Our copy of a QEMU console surface larger than this is refused (8192×8192×4).
 constexpr uint64_t max_surface_bytes = 256ull << 20;
 
+// True when rect is non-empty and lies inside a width × height surface (no int overflow).
+bool rect_inside(const Rect& rect, uint32_t width, uint32_t height);
 // Checks a Scanout(width, height, stride, pixman_format, data) and returns its format.
 Result<const Format*> check_scanout(uint32_t width, uint32_t height, uint32_t stride,
                                     uint32_t pixman_format, uint64_t data_size);

@@ -1,0 +1,197 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""A hostile QEMU stand-in for the robustness test (a test tool, not a model of QEMU).
+
+Owns org.qemu on the bus given as argv[1] and exports just enough of org.qemu.Display1
+(VM.ConsoleIDs, Console_0 with RegisterListener) for udmaview to attach. When udmaview
+registers its listener, the peer sends each malformed message the issue lists and checks that
+every one is answered with an error (not a crash), then sends a valid Scanout + Update and
+prints, as its last line, the JSON description of the picture udmaview must end up showing.
+Exit 0 when every expectation held.
+"""
+import json
+import os
+import sys
+
+from gi.repository import Gio, GLib
+
+XML = """<node>
+  <interface name="org.qemu.Display1.VM">
+    <property name="Name" type="s" access="read"/>
+    <property name="UUID" type="s" access="read"/>
+    <property name="ConsoleIDs" type="au" access="read"/>
+  </interface>
+  <interface name="org.qemu.Display1.Console">
+    <method name="RegisterListener"><arg type="h" name="listener" direction="in"/></method>
+    <property name="Label" type="s" access="read"/>
+    <property name="Head" type="u" access="read"/>
+    <property name="Type" type="s" access="read"/>
+    <property name="Width" type="u" access="read"/>
+    <property name="Height" type="u" access="read"/>
+    <property name="DeviceAddress" type="s" access="read"/>
+  </interface>
+  <interface name="org.qemu.Display1.Mouse">
+    <property name="IsAbsolute" type="b" access="read"/>
+  </interface>
+</node>"""
+
+XRGB = 0x20020888  # pixman x8r8g8b8
+W, H = 64, 48
+node = Gio.DBusNodeInfo.new_for_xml(XML)
+loop = GLib.MainLoop()
+results = {"ok": True}
+
+
+def prop(conn, sender, path, iface, name):
+    values = {
+        "Name": GLib.Variant("s", "fake"), "UUID": GLib.Variant("s", "0"),
+        "ConsoleIDs": GLib.Variant("au", [0]), "Label": GLib.Variant("s", "FAKE"),
+        "Head": GLib.Variant("u", 0), "Type": GLib.Variant("s", "Graphic"),
+        "Width": GLib.Variant("u", W), "Height": GLib.Variant("u", H),
+        "DeviceAddress": GLib.Variant("s", ""), "IsAbsolute": GLib.Variant("b", False),
+    }
+    return values.get(name)
+
+
+def pixels(w, h, rgb):
+    r, g, b = rgb
+    return bytes([b, g, r, 0]) * (w * h)
+
+
+def call(conn, method, sig, args, expect_ok, name, fds=None):
+    try:
+        params = GLib.Variant(sig, args) if sig else None
+        if fds is not None:
+            conn.call_with_unix_fd_list_sync(None, "/org/qemu/Display1/Listener",
+                                             "org.qemu.Display1.Listener", method, params, None,
+                                             Gio.DBusCallFlags.NONE, 5000, fds, None)
+        else:
+            conn.call_sync(None, "/org/qemu/Display1/Listener", "org.qemu.Display1.Listener",
+                           method, params, None, Gio.DBusCallFlags.NONE, 5000, None)
+        outcome = "accepted"
+    except GLib.Error as e:
+        outcome = "rejected: " + e.message.split(":", 2)[-1].strip()
+        if "Timeout" in e.message or "closed" in e.message.lower() or "NoReply" in e.message:
+            outcome = "NO ANSWER: " + e.message
+    good = outcome.startswith("accepted") == expect_ok and not outcome.startswith("NO ANSWER")
+    results["ok"] = results["ok"] and good
+    print(f"{'ok' if good else 'NOT OK'} {name}: {outcome}", flush=True)
+
+
+def memfd_list(size):
+    fd = os.memfd_create("fake-dmabuf", os.MFD_CLOEXEC)
+    os.ftruncate(fd, size)
+    fds = Gio.UnixFDList.new()
+    fds.append(fd)
+    os.close(fd)
+    return fds
+
+
+def attack(conn):
+    red, green, blue = (255, 0, 0), (0, 255, 0), (0, 0, 255)
+    call(conn, "Update", "(iiiiuuay)", (0, 0, 4, 4, 16, XRGB, pixels(4, 4, red)), False,
+         "Update before any Scanout")
+    call(conn, "Scanout", "(uuuuay)", (W, H, W * 4, 0x12345678, pixels(W, H, red)), False,
+         "Scanout with an unknown pixman format")
+    call(conn, "Scanout", "(uuuuay)", (0, 0, 0, XRGB, b""), False, "Scanout of zero size")
+    call(conn, "Scanout", "(uuuuay)", (100000, 100000, 400000, XRGB, b"\0" * 64), False,
+         "Scanout of a giant size (100000x100000)")
+    call(conn, "Scanout", "(uuuuay)", (16384, 16384, 65536, XRGB, b"\0" * 64), False,
+         "Scanout 16384x16384 with 64 data bytes")
+    call(conn, "Scanout", "(uuuuay)", (W, H, W * 4 - 4, XRGB, pixels(W, H, red)), False,
+         "Scanout with stride < width x 4")
+    call(conn, "Scanout", "(uuuuay)", (W, H, W * 4, XRGB, pixels(W, H - 1, red)), False,
+         "Scanout with data shorter than stride x height")
+    call(conn, "Scanout", "(uuuuay)", (W, H, W * 4, XRGB, pixels(W, H, blue)), True,
+         "valid Scanout 64x48 blue")
+    call(conn, "Update", "(iiiiuuay)", (60, 0, 8, 8, 32, XRGB, pixels(8, 8, red)), False,
+         "Update with the rect partly outside the surface")
+    call(conn, "Update", "(iiiiuuay)", (-4, 0, 8, 8, 32, XRGB, pixels(8, 8, red)), False,
+         "Update at a negative x")
+    call(conn, "Update", "(iiiiuuay)", (2147483640, 0, 16, 1, 64, XRGB, pixels(16, 1, red)),
+         False, "Update whose x + width overflows int32")
+    call(conn, "Update", "(iiiiuuay)", (0, 0, 0, 8, 0, XRGB, b""), False,
+         "Update of an empty rect")
+    call(conn, "Update", "(iiiiuuay)", (0, 0, 8, 8, 16, XRGB, pixels(8, 8, red)), False,
+         "Update with stride < width x 4")
+    call(conn, "Update", "(iiiiuuay)", (0, 0, 8, 8, 32, XRGB, pixels(8, 7, red)), False,
+         "Update with data shorter than stride x height")
+    call(conn, "Update", "(iiiiuuay)", (0, 0, 8, 8, 32, 0x12345678, pixels(8, 8, red)), False,
+         "Update with an unknown pixman format")
+    call(conn, "Update", "(iiiiuuay)", (0, 0, 8, 8, 24, 0x18020888, b"\0" * 192), False,
+         "Update in a format other than the surface's")
+    call(conn, "ScanoutDMABUF", "(huuuutb)", (0, W, H, W * 4, 0x34325258, 0, True), False,
+         "ScanoutDMABUF 64x48 on a 4096-byte buffer", fds=memfd_list(4096))
+    call(conn, "ScanoutDMABUF", "(huuuutb)", (0, W, H, W * 4, 0x11111111, 0, True), False,
+         "ScanoutDMABUF with an unknown fourcc", fds=memfd_list(W * H * 4))
+    call(conn, "ScanoutDMABUF", "(huuuutb)", (0, W, H, 8, 0x34325258, 0, True), False,
+         "ScanoutDMABUF with stride < width x 4", fds=memfd_list(W * H * 4))
+    call(conn, "ScanoutDMABUF", "(huuuutb)", (0, 0, 0, 0, 0x34325258, 0, True), False,
+         "ScanoutDMABUF of zero size", fds=memfd_list(4096))
+    call(conn, "ScanoutDMABUF", "(huuuutb)", (5, W, H, W * 4, 0x34325258, 0, True), False,
+         "ScanoutDMABUF naming an fd that was not passed", fds=memfd_list(4096))
+    call(conn, "UpdateDMABUF", "(iiii)", (0, 0, 8, 8), False, "UpdateDMABUF without a dma-buf")
+    call(conn, "CursorDefine", "(iiiiay)", (100000, 1, 0, 0, b"\0" * 16), False,
+         "CursorDefine 100000x1")
+    call(conn, "CursorDefine", "(iiiiay)", (32, 32, 0, 0, b"\0" * 16), False,
+         "CursorDefine with short data")
+    call(conn, "CursorDefine", "(iiiiay)", (-1, -1, 0, 0, b""), False,
+         "CursorDefine with a negative size")
+    call(conn, "Scanout", "(s)", ("garbage",), False, "Scanout with a wrong signature")
+    call(conn, "NoSuchMethod", None, None, False, "an unknown method")
+    # After all that, the viewer must still take a valid picture.
+    call(conn, "CursorDefine", "(iiiiay)", (2, 2, 1, 1, b"\xff" * 16), True,
+         "valid CursorDefine 2x2")
+    call(conn, "MouseSet", "(iii)", (10, 10, 1), True, "valid MouseSet")
+    call(conn, "Update", "(iiiiuuay)", (8, 8, 8, 8, 32, XRGB, pixels(8, 8, green)), True,
+         "valid Update 8,8 8x8 green")
+    print(json.dumps({"width": W, "height": H, "pixels": [
+        [0, 0, list(blue)], [8, 8, list(green)], [15, 15, list(green)], [16, 16, list(blue)],
+        [63, 47, list(blue)], [60, 0, list(blue)]]}), flush=True)
+    print("verdict", "ok" if results["ok"] else "FAILED", flush=True)
+    # Stay on the bus (the test ends us): leaving would be "QEMU went away" for the viewer.
+
+
+def on_listener_conn(source, res):
+    try:
+        conn = Gio.DBusConnection.new_finish(res)
+    except GLib.Error as e:
+        print("NOT OK listener connection:", e.message, flush=True)
+        results["ok"] = False
+        loop.quit()
+        return
+    results["listener"] = conn
+    GLib.idle_add(lambda: attack(conn) and False)
+
+
+def method(conn, sender, path, iface, name, params, inv):
+    if name != "RegisterListener":
+        inv.return_dbus_error("org.qemu.Display1.Error.Failed", "not here")
+        return
+    fds = inv.get_message().get_unix_fd_list()
+    fd = fds.get(params.unpack()[0])
+    sock = Gio.Socket.new_from_fd(fd)
+    stream = sock.connection_factory_create_connection()
+    results["stream"] = stream
+    Gio.DBusConnection.new(stream, Gio.dbus_generate_guid(),
+                           Gio.DBusConnectionFlags.AUTHENTICATION_SERVER, None, None,
+                           on_listener_conn)
+    inv.return_value(None)
+
+
+def main():
+    bus = Gio.DBusConnection.new_for_address_sync(
+        sys.argv[1], Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+        Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+    for path, iface in (("/org/qemu/Display1/VM", 0), ("/org/qemu/Display1/Console_0", 1),
+                        ("/org/qemu/Display1/Console_0", 2)):
+        bus.register_object(path, node.interfaces[iface], method, prop, None)
+    Gio.bus_own_name_on_connection(bus, "org.qemu", Gio.BusNameOwnerFlags.NONE, None, None)
+    GLib.timeout_add_seconds(120, lambda: (print("NOT OK: timed out"),
+                                           results.update(ok=False), loop.quit()))
+    loop.run()
+    return 0 if results["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

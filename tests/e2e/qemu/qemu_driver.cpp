@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+// Test tool for the QEMU e2e tests: runs udmaview's real Presenter with the real QemuSource and
+// an output that wraps the headless output. The output
+//  - prints one line per frame it is given: seq, buffer, damage rects, and the pixels that
+//    really changed since the previous frame of the same buffer and lie outside the damage
+//    ("outside=N" must be 0), so tests can check damage against pixels;
+//  - reads commands from stdin ("key CODE" = press + release of Linux KEY_ code CODE, "press
+//    CODE", "release CODE", "move X Y", "rel DX DY", "button CODE 0|1", "wheel DY") and reports
+//    them to the presenter as input events (OutputSink::on_input), exactly as the SDL/KMS outputs
+//    do; the presenter hands them to QemuSource::send_input;
+//  - dumps the last frame as PNG at the end (--dump-png), like `udmaview --dump-png`.
+// Usage: qemu-driver --source SPEC [--console N] [--reconnect] [--duration S] [--dump-png P]
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <vector>
+
+#include "outputs/headless/headless_output.h"
+#include "sources/qemu/qemu_source.h"
+#include "udmaview/presenter.h"
+#include "udmaview/timing.h"
+
+using namespace udmaview;
+
+namespace {
+
+class DriverOutput : public Output {
+public:
+    explicit DriverOutput(HeadlessOptions o)
+        : headless_(std::move(o)) {}
+
+    std::string name() const override { return "qemu-driver"; }
+    Status start() override { return headless_.start(); }
+    void stop() override {
+        copies_.clear();
+        headless_.stop();
+    }
+    int poll_fd() const override { return stdin_open_ ? 0 : -1; }
+    void dispatch(OutputSink& sink) override {
+        char chunk[1024];
+        ssize_t n = ::read(0, chunk, sizeof chunk);
+        if (n <= 0) {
+            stdin_open_ = false;
+            return;
+        }
+        line_.append(chunk, size_t(n));
+        size_t nl;
+        while ((nl = line_.find('\n')) != std::string::npos) {
+            command(line_.substr(0, nl), sink);
+            line_.erase(0, nl + 1);
+        }
+    }
+    bool busy() const override { return false; }
+    Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override {
+        report(frame);
+        return headless_.submit(frame, stats, sink);
+    }
+    void retire(BufferId id) override {
+        std::printf("retire buffer=%llu\n", (unsigned long long)id);
+        std::fflush(stdout);
+        copies_.erase(id);
+        headless_.retire(id);
+    }
+    Status finish(const Frame* last) override { return headless_.finish(last); }
+    void set_cursor(const CursorState& c) override {
+        std::printf("cursor visible=%d x=%d y=%d image=%ux%u\n", int(c.visible), c.x, c.y,
+                    c.image ? c.image->width : 0, c.image ? c.image->height : 0);
+        std::fflush(stdout);
+    }
+
+private:
+    void command(const std::string& text, OutputSink& sink) {
+        std::istringstream in(text);
+        std::string verb;
+        in >> verb;
+        int a = 0, b = 0;
+        in >> a >> b;
+        if (verb == "key") {
+            sink.on_input(KeyEvent{uint16_t(a), true});
+            sink.on_input(KeyEvent{uint16_t(a), false});
+        } else if (verb == "press" || verb == "release") {
+            sink.on_input(KeyEvent{uint16_t(a), verb == "press"});
+        } else if (verb == "move") {
+            sink.on_input(PointerMove{a, b});
+        } else if (verb == "rel") {
+            sink.on_input(PointerMotion{a, b});
+        } else if (verb == "button") {
+            sink.on_input(PointerButton{uint16_t(a), b != 0});
+        } else if (verb == "wheel") {
+            sink.on_input(PointerWheel{0, a});
+        } else if (verb == "quit") {
+            sink.on_quit();
+        } else if (!verb.empty()) {
+            std::fprintf(stderr, "qemu-driver: unknown command %s\n", text.c_str());
+        }
+    }
+
+    // Compares the buffer's pixels with our copy from its previous frame: changed pixels
+    // outside the damage are counted (must be 0).
+    void report(const Frame& frame) {
+        const Buffer& buffer = *frame.buffer;
+        const Layout& l = buffer.layout();
+        std::string rects;
+        for (const Rect& r : frame.damage.rects())
+            rects += (rects.empty() ? "" : ";") + std::to_string(r.x) + "," + std::to_string(r.y) +
+                     "," + std::to_string(r.w) + "," + std::to_string(r.h);
+        uint64_t outside = 0, changed = 0;
+        Rect changed_box;
+        Result<Mapping> map = buffer.map(PROT_READ);
+        if (map) {
+            const size_t bytes = size_t(l.stride) * l.height;
+            auto it = copies_.find(buffer.id());
+            const size_t bpp = l.format->bytes_per_pixel;
+            if (it != copies_.end()) {
+                const uint8_t* now = map->data() + l.offset;
+                const uint8_t* before = it->second.data();
+                for (uint32_t y = 0; y < l.height; ++y)
+                    for (uint32_t x = 0; x < l.width; ++x) {
+                        const size_t at = size_t(y) * l.stride + x * bpp;
+                        if (std::memcmp(now + at, before + at, bpp) == 0)
+                            continue;
+                        ++changed;
+                        changed_box = changed_box.bounding({int32_t(x), int32_t(y), 1, 1});
+                        if (!frame.damage.contains_point(int32_t(x), int32_t(y)))
+                            ++outside;
+                    }
+            }
+            copies_[buffer.id()].assign(map->data() + l.offset, map->data() + l.offset + bytes);
+        }
+        std::string origin = buffer.origin();
+        for (char& c : origin)
+            if (c == ' ')
+                c = '_';
+        std::printf("frame seq=%llu buffer=%llu size=%ux%u format=%s origin=%s damage=%s "
+                    "changed=%llu changed_box=%d,%d,%d,%d outside=%llu\n",
+                    (unsigned long long)frame.seq, (unsigned long long)buffer.id(), l.width,
+                    l.height, std::string(l.format->name).c_str(), origin.c_str(), rects.c_str(),
+                    (unsigned long long)changed, changed_box.x, changed_box.y, changed_box.w,
+                    changed_box.h, (unsigned long long)outside);
+        std::fflush(stdout);
+    }
+
+    HeadlessOutput headless_;
+    std::map<BufferId, std::vector<uint8_t>> copies_;
+    bool stdin_open_ = true;
+    std::string line_;
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::string spec = "qemu", png;
+    uint32_t console = 0;
+    bool reconnect = false;
+    double duration = 0;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto next = [&]() -> std::string {
+            return i + 1 < argc ? argv[++i] : "";
+        };
+        if (a == "--source")
+            spec = next();
+        else if (a == "--console")
+            console = uint32_t(std::stoul(next()));
+        else if (a == "--reconnect")
+            reconnect = true;
+        else if (a == "--duration")
+            duration = std::stod(next());
+        else if (a == "--dump-png")
+            png = next();
+        else {
+            std::cerr << "qemu-driver: unknown argument " << a << "\n";
+            return 2;
+        }
+    }
+    Result<qemu::QemuOptions> options = qemu::parse_qemu_source(spec);
+    if (!options) {
+        std::cerr << "qemu-driver: " << options.error().message << "\n";
+        return 2;
+    }
+    options->console = console;
+    options->reconnect = reconnect;
+    Result<UniqueFd> signals = Presenter::block_signals();
+    if (!signals)
+        return 1;
+    qemu::QemuSource source(*options);
+    DriverOutput output(HeadlessOptions{png});
+    TimingRecorder timing(source.name(), output.name());
+    PresenterOptions po;
+    po.duration_ns = uint64_t(duration * 1e9);
+    Presenter presenter(source, output, timing, po);
+    Result<StopReason> stopped = presenter.run(std::move(*signals));
+    if (!stopped) {
+        std::cerr << "qemu-driver: " << stopped.error().message << "\n";
+        return 1;
+    }
+    const qemu::QemuStats st = source.stats();
+    std::printf("stats scanouts=%llu updates=%llu bytes_copied=%llu rejected=%llu inputs=%llu "
+                "sessions=%llu\n",
+                (unsigned long long)st.scanouts, (unsigned long long)st.updates,
+                (unsigned long long)st.bytes_copied, (unsigned long long)st.rejected,
+                (unsigned long long)st.inputs_sent, (unsigned long long)st.sessions);
+    return 0;
+}
