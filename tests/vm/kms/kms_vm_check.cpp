@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: MIT
+// Guest-side checker of the KMS output (runs inside the VM test bed, see tests/vm/README.md).
+// It drives KmsOutput in-process, asks the host for a QMP screendump of the emulated display
+// (vmctl) while a frame is on screen, and compares the real scanout pixels with what the
+// output was given.
+//
+//   kms_vm_check demo OUT_DIR [--size WxH] [--frames N] [--seed S] [--pattern P]
+//                [--mode WxH] [--expect-path import|dumb-copy] [--no-udmabuf]
+//       demo source → KmsOutput; at the end the screendump must equal the headless output's
+//       picture of the same options (exact); asserts the path and, for import, 0 bytes
+//       copied and 0 imports per steady-state frame; prints CPU time per frame and latency.
+//   kms_vm_check damage OUT_DIR --size WxH
+//       synthetic udmabuf picture; a small declared rect changes (must show), another rect
+//       changes undeclared (must not show: the damage signalled did not cover the whole
+//       frame); then a source of another size (re-layout without restart).
+//   kms_vm_check compare A.png B.png [MAX_DIFFERING_PIXELS]
+//   kms_vm_check hold-master DEVICE SECONDS
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <iostream>
+#include <set>
+#include <string>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <vector>
+#include <xf86drm.h>
+
+#include "cli/options.h"
+#include "outputs/headless/headless_output.h"
+#include "outputs/kms/kms_output.h"
+#include "sources/source_factory.h"
+#include "udmaview/clock.h"
+#include "udmaview/memfd.h"
+#include "udmaview/png.h"
+#include "udmaview/presenter.h"
+#include "udmaview/timing.h"
+#include "udmaview/udmabuf.h"
+
+using namespace udmaview;
+
+namespace {
+
+int failures = 0;
+
+void check(bool ok, const std::string& what) {
+    std::cout << (ok ? "ok - " : "not ok - ") << what << std::endl;
+    if (!ok)
+        ++failures;
+}
+
+bool screendump(const std::string& path) {
+    const char* vmctl = std::getenv("UDMAVIEW_VMCTL");
+    if (!vmctl) {
+        std::cerr << "kms_vm_check: UDMAVIEW_VMCTL is not set (run inside tests/vm/run)\n";
+        return false;
+    }
+    ::unlink(path.c_str());
+    const std::string cmd =
+        "timeout 60 " + std::string(vmctl) + " screendump '" + path + "' >/dev/null";
+    return std::system(cmd.c_str()) == 0;
+}
+
+struct Diff {
+    uint64_t pixels = 0;
+    Rect bounds;
+};
+
+// Compares b against a placed at (ox, oy) inside b (same size: 0, 0); RGB only.
+Diff diff(const RgbaImage& a, const RgbaImage& b, int32_t ox = 0, int32_t oy = 0) {
+    Diff d;
+    for (uint32_t y = 0; y < a.height; ++y)
+        for (uint32_t x = 0; x < a.width; ++x) {
+            const int32_t bx = int32_t(x) + ox, by = int32_t(y) + oy;
+            if (bx < 0 || by < 0 || bx >= int32_t(b.width) || by >= int32_t(b.height))
+                continue;
+            if (std::memcmp(a.at(x, y), b.at(uint32_t(bx), uint32_t(by)), 3) != 0) {
+                ++d.pixels;
+                d.bounds = d.bounds.bounding({bx, by, 1, 1});
+            }
+        }
+    return d;
+}
+
+// An output that keeps the last frame on screen for a screendump before stopping.
+class ShotOutput : public Output {
+public:
+    ShotOutput(kms::KmsOutput& inner, std::string shot)
+        : inner_(inner)
+        , shot_(std::move(shot)) {}
+    std::string name() const override { return inner_.name(); }
+    Status start() override {
+        cpu_start_ns_ = thread_cpu_ns();
+        return inner_.start();
+    }
+    void stop() override { inner_.stop(); }
+    int poll_fd() const override { return inner_.poll_fd(); }
+    void dispatch(OutputSink& s) override { inner_.dispatch(s); }
+    bool busy() const override { return inner_.busy(); }
+    Status submit(const Frame& f, SubmitStats& st, OutputSink& s) override {
+        return inner_.submit(f, st, s);
+    }
+    void retire(BufferId id) override { inner_.retire(id); }
+    Status finish(const Frame* last) override {
+        cpu_ns = thread_cpu_ns() - cpu_start_ns_;
+        inner_.wait_idle(nullptr, 1000);
+        shot_ok = screendump(shot_);
+        last_seq = last ? last->seq : 0;
+        return inner_.finish(last);
+    }
+    bool shot_ok = false;
+    uint64_t cpu_ns = 0, last_seq = 0;
+
+private:
+    static uint64_t thread_cpu_ns() {
+        rusage ru{};
+        ::getrusage(RUSAGE_THREAD, &ru);
+        return uint64_t(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1'000'000'000u +
+               uint64_t(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000u;
+    }
+    kms::KmsOutput& inner_;
+    std::string shot_;
+    uint64_t cpu_start_ns_ = 0;
+};
+
+std::string arg_after(std::vector<std::string>& args, const std::string& name,
+                      const std::string& fallback) {
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+        if (args[i] == name)
+            return args[i + 1];
+    return fallback;
+}
+
+bool has_flag(const std::vector<std::string>& args, const std::string& name) {
+    for (const std::string& a : args)
+        if (a == name)
+            return true;
+    return false;
+}
+
+int run_demo(const std::string& out, std::vector<std::string> args) {
+    Options o;
+    if (!parse_size(arg_after(args, "--size", "800x600"), o.width, o.height)) {
+        std::cerr << "bad --size\n";
+        return 2;
+    }
+    o.frames = std::stoull(arg_after(args, "--frames", "120"));
+    o.seed = std::stoull(arg_after(args, "--seed", "7"));
+    o.pattern = arg_after(args, "--pattern", "all");
+    o.fps = std::stod(arg_after(args, "--fps", "60"));
+    o.no_udmabuf = has_flag(args, "--no-udmabuf");
+    const std::string expect_path = arg_after(args, "--expect-path", "");
+    const std::string expected_png = out + "/expected.png", shot_png = out + "/kms.png";
+
+    // 1. The expected picture: the headless output with the same options (same pixels).
+    {
+        Result<std::unique_ptr<FrameSource>> source = make_source(o);
+        if (!source) {
+            std::cerr << source.error().message << "\n";
+            return 1;
+        }
+        HeadlessOutput headless(HeadlessOptions{expected_png});
+        TimingRecorder timing("demo", "headless");
+        Result<UniqueFd> sig = Presenter::block_signals();
+        if (!sig)
+            return 1;
+        Presenter p(**source, headless, timing, {o.frames, 0, false});
+        Result<StopReason> r = p.run(std::move(*sig));
+        check(bool(r), "headless run for the expected picture");
+    }
+    // 2. The same through KMS, with a screendump of the last frame.
+    Result<std::unique_ptr<FrameSource>> source = make_source(o);
+    if (!source) {
+        std::cerr << source.error().message << "\n";
+        return 1;
+    }
+    kms::KmsOptions ko;
+    ko.mode = arg_after(args, "--mode", "");
+    ko.verbose = true;
+    kms::KmsOutput kms_out(kms::kms_options_from_env(ko));
+    ShotOutput shot(kms_out, shot_png);
+    TimingRecorder timing("demo", "kms");
+    Result<UniqueFd> sig = Presenter::block_signals();
+    if (!sig)
+        return 1;
+    Presenter p(**source, shot, timing, {o.frames, 0, false});
+    Result<StopReason> r = p.run(std::move(*sig));
+    check(bool(r), std::string("kms run: ") + (r ? "ok" : r.error().message));
+    check(shot.shot_ok, "screendump taken");
+    if (Status s = timing.write_file(out + "/timing.json"); !s)
+        std::cerr << s.error().message << "\n";
+
+    // Path and steady-state counters.
+    uint64_t steady = 0, steady_bytes = 0, steady_imports = 0, submitted = 0;
+    std::string paths;
+    std::set<uint64_t> seen; // a buffer's first frame imports it; later ones are steady state
+    for (const FrameRecord& rec : timing.records()) {
+        if (!rec.submitted_ns)
+            continue;
+        ++submitted;
+        if (paths.find(rec.path) == std::string::npos)
+            paths += (paths.empty() ? "" : ",") + rec.path;
+        if (seen.insert(rec.buffer_id).second || rec.seq == 1)
+            continue;
+        ++steady;
+        steady_bytes += rec.bytes_copied;
+        steady_imports += rec.imports;
+    }
+    std::cout << "# driver " << kms_out.driver() << ", paths " << paths << ", frames submitted "
+              << submitted << ", steady-state frames " << steady << ", bytes copied "
+              << steady_bytes << ", imports " << steady_imports << "\n";
+    if (!expect_path.empty())
+        check(paths == expect_path, "path taken is " + expect_path + " (got " + paths + ")");
+    if (expect_path == "import") {
+        check(steady > 0 && steady_bytes == 0, "0 bytes copied in steady state");
+        check(steady > 0 && steady_imports == 0, "0 imports in steady state");
+    }
+    const TimingSummary sum = timing.summary();
+    std::cout << "# frames " << sum.frames << " presented " << sum.presented << " dropped "
+              << sum.dropped << " fps " << sum.fps << "\n";
+    std::cout << "# cpu per frame (presenter+output thread) "
+              << (submitted ? double(shot.cpu_ns) / double(submitted) / 1e6 : 0) << " ms\n";
+    std::cout << "# produced->presented p50 " << sum.produced_to_presented.p50_ms << " ms p99 "
+              << sum.produced_to_presented.p99_ms << " ms; submitted->presented p50 "
+              << sum.submitted_to_presented.p50_ms << " ms p99 "
+              << sum.submitted_to_presented.p99_ms << " ms\n";
+    std::cout << "# bytes copied per frame " << sum.bytes_copied_per_frame << ", imports total "
+              << sum.imports_total << "\n";
+
+    Result<RgbaImage> want = read_png(expected_png);
+    Result<RgbaImage> got = read_png(shot_png);
+    check(want && got, "both pictures readable");
+    if (want && got) {
+        const int32_t ox = (int32_t(got->width) - int32_t(want->width)) / 2;
+        const int32_t oy = (int32_t(got->height) - int32_t(want->height)) / 2;
+        const Diff d = diff(*want, *got, std::max(ox, 0), std::max(oy, 0));
+        std::cout << "# screendump " << got->width << "x" << got->height << ", expected "
+                  << want->width << "x" << want->height << "\n";
+        check(got->width >= want->width && got->height >= want->height,
+              "screen is at least the source size");
+        check(d.pixels == 0, "screendump equals the expected frame (" + std::to_string(d.pixels) +
+                                 " pixels differ, in " + d.bounds.to_string() + ")");
+    }
+    return failures ? 1 : 0;
+}
+
+// A synthetic udmabuf picture the test writes into directly.
+struct Picture {
+    std::shared_ptr<const Buffer> buffer;
+    Mapping pixels;
+    Layout layout;
+};
+
+Result<Picture> make_picture(uint32_t w, uint32_t h, bool with_dmabuf) {
+    Picture p;
+    p.layout.width = w;
+    p.layout.height = h;
+    p.layout.stride = w * 4;
+    p.layout.format = find_format(make_fourcc('X', 'R', '2', '4'));
+    const uint64_t size = align_up(uint64_t(p.layout.stride) * h, page_size());
+    Result<Memfd> memfd = Memfd::create("kms-check", size, Memfd::SealShrink | Memfd::SealGrow);
+    if (!memfd)
+        return memfd.error();
+    Result<Mapping> map = memfd->map(PROT_READ | PROT_WRITE);
+    if (!map)
+        return map.error();
+    std::optional<DmaBuf> dmabuf;
+    if (with_dmabuf) {
+        Result<Udmabuf> dev = Udmabuf::open();
+        if (!dev)
+            return dev.error();
+        Result<DmaBuf> made = dev->create({memfd->fd(), 0, size});
+        if (!made)
+            return made.error();
+        dmabuf = std::move(*made);
+    }
+    Result<UniqueFd> fd = memfd->dup_fd();
+    if (!fd)
+        return fd.error();
+    auto shared = std::make_shared<const UniqueFd>(std::move(*fd));
+    p.buffer = std::make_shared<const Buffer>(p.layout, std::vector<Backing>{{shared, 0, size}},
+                                              std::move(dmabuf), "kms_vm_check");
+    p.pixels = std::move(*map);
+    return p;
+}
+
+uint32_t pattern_pixel(uint32_t x, uint32_t y) {
+    const uint32_t r = (x * 7) & 0xff, g = (y * 5) & 0xff,
+                   b = ((x / 32 + y / 32) & 1) ? 0xc0 : 0x30;
+    return r << 16 | g << 8 | b;
+}
+
+void fill(Picture& p, const Rect& r, uint32_t (*pixel)(uint32_t, uint32_t)) {
+    auto* px = reinterpret_cast<uint32_t*>(p.pixels.data());
+    for (int32_t y = r.y; y < r.bottom(); ++y)
+        for (int32_t x = r.x; x < r.right(); ++x)
+            px[size_t(y) * p.layout.width + size_t(x)] = pixel(uint32_t(x), uint32_t(y));
+}
+
+RgbaImage expected_image(const Picture& p) {
+    return to_rgba(p.layout, p.pixels.data());
+}
+
+class NullSink : public OutputSink {
+public:
+    void on_presented(uint64_t, uint64_t) override {}
+    void on_input(const InputEvent&) override {}
+    void on_quit() override {}
+    void on_output_error(const Error& e) override { std::cerr << e.message << "\n"; }
+};
+
+int run_damage(const std::string& out, std::vector<std::string> args) {
+    uint32_t w = 800, h = 600;
+    if (!parse_size(arg_after(args, "--size", "800x600"), w, h))
+        return 2;
+    Result<Picture> pic = make_picture(w, h, true);
+    if (!pic) {
+        std::cerr << pic.error().message << "\n";
+        return 1;
+    }
+    kms::KmsOptions ko;
+    ko.verbose = true;
+    ko.mode = std::to_string(w) + "x" + std::to_string(h);
+    kms::KmsOutput kms_out(ko);
+    NullSink sink;
+    if (Status s = kms_out.start(); !s) {
+        std::cerr << s.error().message << "\n";
+        return 1;
+    }
+    fill(*pic, pic->layout.bounds(), pattern_pixel);
+    Frame f1{1, pic->buffer, Region(pic->layout.bounds()), now_ns()};
+    SubmitStats st1;
+    check(bool(kms_out.submit(f1, st1, sink)), "frame 1 (modeset) submitted");
+    kms_out.wait_idle(&sink, 2000);
+    check(st1.path == "import" && st1.imports == 1, "frame 1 imported (path " + st1.path + ")");
+    const std::string s1 = out + "/damage-1.png", s2 = out + "/damage-2.png";
+    check(screendump(s1), "screendump 1");
+    Result<RgbaImage> g1 = read_png(s1);
+    const RgbaImage want1 = expected_image(*pic);
+    check(g1 && diff(want1, *g1).pixels == 0, "screendump 1 equals the picture");
+
+    // A declared small rect and an undeclared one on other rows.
+    const Rect declared{int32_t(w) / 2 - 21, int32_t(h) / 2 - 13, 43, 27};
+    const Rect undeclared{16, 24, 40, 20};
+    fill(*pic, declared, [](uint32_t, uint32_t) -> uint32_t { return 0xff00ff; });
+    fill(*pic, undeclared, [](uint32_t, uint32_t) -> uint32_t { return 0x00ff00; });
+    Frame f2{2, pic->buffer, Region(declared), now_ns()};
+    SubmitStats st2;
+    check(bool(kms_out.submit(f2, st2, sink)), "frame 2 (damage only) submitted");
+    kms_out.wait_idle(&sink, 2000);
+    check(st2.imports == 0 && st2.bytes_copied == 0 && st2.path == "import",
+          "frame 2: no import, no copy (path " + st2.path + ", " +
+              std::to_string(st2.bytes_copied) + " bytes)");
+    const Region& clips = kms_out.last_clips();
+    std::cout << "# clips signalled: " << clips.to_string() << "\n";
+    check(Region(declared).subtracted(clips).empty(), "the clips cover the declared rect");
+    check(clips.area() < int64_t(w) * h / 4, "the clips are far smaller than the frame");
+    check(!clips.intersected(undeclared).area(), "the clips miss the undeclared rect");
+    check(screendump(s2), "screendump 2");
+    Result<RgbaImage> g2 = read_png(s2);
+    if (g1 && g2) {
+        const Diff d = diff(*g1, *g2);
+        std::cout << "# changed on screen: " << d.pixels << " pixels in " << d.bounds.to_string()
+                  << "\n";
+        check(d.pixels > 0 && declared.contains(d.bounds),
+              "the screen changed only inside the declared rect " + declared.to_string());
+        check(d.pixels == uint64_t(declared.area()), "the whole declared rect changed");
+        const uint8_t* px = g2->at(uint32_t(declared.x + 1), uint32_t(declared.y + 1));
+        check(px[0] == 0xff && px[1] == 0 && px[2] == 0xff, "declared rect shows the new colour");
+    }
+
+    // Re-layout: the source changes resolution; same output, no restart.
+    Result<Picture> small = make_picture(640, 480, true);
+    if (small) {
+        fill(*small, small->layout.bounds(), pattern_pixel);
+        Frame f3{3, small->buffer, Region(small->layout.bounds()), now_ns()};
+        SubmitStats st3;
+        // --mode is fixed here (w x h): the 640x480 picture is placed on it (scaled or
+        // centred, or composed by the copy path when the plane cannot).
+        check(bool(kms_out.submit(f3, st3, sink)), "frame 3 (640x480 source) submitted");
+        kms_out.wait_idle(&sink, 2000);
+        kms_out.retire(pic->buffer->id());
+        const std::string s3 = out + "/damage-3.png";
+        check(screendump(s3), "screendump 3");
+        Result<RgbaImage> g3 = read_png(s3);
+        const kms::Placement& pl = kms_out.placement();
+        std::cout << "# re-layout: path " << st3.path << ", placement " << pl.to_string() << "\n";
+        if (g3 && !pl.scaled()) {
+            const Diff d = diff(expected_image(*small), *g3, pl.dst.x, pl.dst.y);
+            check(d.pixels == 0, "re-laid-out picture shown 1:1 at " + pl.dst.to_string() + " (" +
+                                     std::to_string(d.pixels) + " pixels differ)");
+        } else {
+            check(bool(g3), "re-laid-out picture shown (scaled: pixels not compared)");
+        }
+    }
+    kms_out.stop();
+    return failures ? 1 : 0;
+}
+
+int run_compare(const std::string& a, const std::string& b, uint64_t max_diff) {
+    Result<RgbaImage> ia = read_png(a), ib = read_png(b);
+    if (!ia || !ib) {
+        std::cerr << "compare: " << (!ia ? ia.error().message : ib.error().message) << "\n";
+        return 2;
+    }
+    if (ia->width != ib->width || ia->height != ib->height) {
+        std::cout << "compare: sizes differ: " << ia->width << "x" << ia->height << " vs "
+                  << ib->width << "x" << ib->height << "\n";
+        return 1;
+    }
+    const Diff d = diff(*ia, *ib);
+    std::cout << "compare: " << d.pixels << " pixels differ in " << d.bounds.to_string() << "\n";
+    return d.pixels <= max_diff ? 0 : 1;
+}
+
+int run_hold_master(const std::string& device, int seconds) {
+    UniqueFd fd(::open(device.c_str(), O_RDWR | O_CLOEXEC));
+    if (!fd || (!drmIsMaster(fd.get()) && drmSetMaster(fd.get()) != 0)) {
+        std::cerr << "hold-master: cannot be master of " << device << ": " << std::strerror(errno)
+                  << "\n";
+        return 1;
+    }
+    std::cout << "holding DRM master of " << device << std::endl;
+    ::sleep(unsigned(seconds));
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.size() >= 2 && args[0] == "demo")
+        return run_demo(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
+    if (args.size() >= 2 && args[0] == "damage")
+        return run_damage(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
+    if (args.size() >= 3 && args[0] == "compare")
+        return run_compare(args[1], args[2], args.size() > 3 ? std::stoull(args[3]) : 0);
+    if (args.size() == 3 && args[0] == "hold-master")
+        return run_hold_master(args[1], std::stoi(args[2]));
+    std::cerr << "usage: kms_vm_check demo|damage OUT_DIR [options] | compare A B [N] | "
+                 "hold-master DEVICE SECONDS\n";
+    return 2;
+}
