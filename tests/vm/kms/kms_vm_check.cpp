@@ -14,12 +14,17 @@
 //       changes undeclared (must not show: the damage signalled did not cover the whole
 //       frame); then a source of another size (re-layout without restart).
 //   kms_vm_check compare A.png B.png [MAX_DIFFERING_PIXELS]
+//   kms_vm_check console-state
+//       prints the active VT's KD mode, keyboard mode and VT mode
 //   kms_vm_check hold-master DEVICE SECONDS
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/kd.h>
+#include <linux/vt.h>
+#include <sys/ioctl.h>
 #include <iostream>
 #include <set>
 #include <string>
@@ -153,10 +158,13 @@ int run_demo(const std::string& out, std::vector<std::string> args) {
     o.fps = std::stod(arg_after(args, "--fps", "60"));
     o.no_udmabuf = has_flag(args, "--no-udmabuf");
     const std::string expect_path = arg_after(args, "--expect-path", "");
-    const std::string expected_png = out + "/expected.png", shot_png = out + "/kms.png";
+    const std::string given = arg_after(args, "--expected", "");
+    const std::string expected_png = given.empty() ? out + "/expected.png" : given;
+    const std::string shot_png = out + "/kms.png";
 
-    // 1. The expected picture: the headless output with the same options (same pixels).
-    {
+    // 1. The expected picture: the headless output with the same options (same pixels),
+    // unless the caller made it with `udmaview --output headless --dump-png`.
+    if (given.empty()) {
         Result<std::unique_ptr<FrameSource>> source = make_source(o);
         if (!source) {
             std::cerr << source.error().message << "\n";
@@ -416,6 +424,28 @@ int run_compare(const std::string& a, const std::string& b, uint64_t max_diff) {
     return d.pixels <= max_diff ? 0 : 1;
 }
 
+// The KD mode, keyboard mode and VT mode of the active VT, one line (compared before/after).
+int run_console_state() {
+    UniqueFd tty0(::open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC));
+    vt_stat st{};
+    if (!tty0 || ::ioctl(tty0.get(), VT_GETSTATE, &st) != 0) {
+        std::cerr << "console-state: no /dev/tty0: " << std::strerror(errno) << "\n";
+        return 1;
+    }
+    const std::string name = "/dev/tty" + std::to_string(st.v_active);
+    UniqueFd tty(::open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
+    int kd = -1, kb = -1;
+    vt_mode vm{};
+    if (!tty || ::ioctl(tty.get(), KDGETMODE, &kd) != 0 || ::ioctl(tty.get(), KDGKBMODE, &kb) != 0 ||
+        ::ioctl(tty.get(), VT_GETMODE, &vm) != 0) {
+        std::cerr << "console-state: " << name << ": " << std::strerror(errno) << "\n";
+        return 1;
+    }
+    std::cout << name << " kd " << (kd == KD_TEXT ? "text" : kd == KD_GRAPHICS ? "graphics" : "?")
+              << " kb " << kb << " vt " << (vm.mode == VT_AUTO ? "auto" : "process") << "\n";
+    return 0;
+}
+
 int run_hold_master(const std::string& device, int seconds) {
     UniqueFd fd(::open(device.c_str(), O_RDWR | O_CLOEXEC));
     if (!fd || (!drmIsMaster(fd.get()) && drmSetMaster(fd.get()) != 0)) {
@@ -438,6 +468,8 @@ int main(int argc, char** argv) {
         return run_damage(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
     if (args.size() >= 3 && args[0] == "compare")
         return run_compare(args[1], args[2], args.size() > 3 ? std::stoull(args[3]) : 0);
+    if (args.size() == 1 && args[0] == "console-state")
+        return run_console_state();
     if (args.size() == 3 && args[0] == "hold-master")
         return run_hold_master(args[1], std::stoi(args[2]));
     std::cerr << "usage: kms_vm_check demo|damage OUT_DIR [options] | compare A B [N] | "

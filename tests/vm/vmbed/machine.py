@@ -100,6 +100,7 @@ class Outcome:
     timeline: Timeline = dataclasses.field(default_factory=Timeline)
     qemu_rc: int = None
     wall: float = 0.0
+    last_line: str = ''
 
 
 class ControlChannel:
@@ -255,6 +256,7 @@ class Machine:
         with open(self._log_path, 'wb') as log_file:
             console = Console(log_file, outcome, started, echo)
             self._loop(console, started + timeout, timeout)
+        outcome.last_line = console.last_line
         outcome.qemu_rc = self.proc.wait()
         outcome.wall = time.monotonic() - started
         return outcome
