@@ -509,7 +509,137 @@ def t_fake_peer(env, p2p=False):
     log("final picture matches the last valid Scanout + Update")
 
 
+# --- guest 2: a Linux kernel drawing on /dev/fb0 ---------------------------------------------
+INIT = """#!/bin/busybox sh
+/bin/busybox mkdir -p /proc /sys /dev /bin
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sys /sys
+/bin/busybox mount -t devtmpfs dev /dev
+/bin/busybox insmod /psmouse.ko
+# no text console drawing over the pattern
+echo 0 > /sys/class/vtconsole/vtcon1/bind
+/fbguest ${fbmode:-interactive}
+/bin/busybox poweroff -f
+"""
+
+
+def cpio_newc(entries):
+    out = bytearray()
+    for ino, (name, mode, data) in enumerate(entries + [("TRAILER!!!", 0, b"")], 1):
+        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name) + 1, 0]
+        out += b"070701" + "".join(f"{v:08X}" for v in fields).encode() + name.encode() + b"\0"
+        out += b"\0" * (-len(out) % 4)
+        out += data
+        out += b"\0" * (-len(out) % 4)
+    return bytes(out)
+
+
+def linux_guest(env):
+    """Kernel from the VM test bed's cache (fetched once per build dir) + our initramfs."""
+    a = env.args
+    if not a.fbguest or not a.fetch_kernel or not a.vm_cache:
+        raise Skip("no --fbguest/--fetch-kernel/--vm-cache")
+    r = subprocess.run([a.fetch_kernel, a.vm_cache], capture_output=True, text=True,
+                       timeout=600)
+    if r.returncode != 0 or not r.stdout.strip():
+        raise Skip("no Debian kernel (tests/vm/fetch-kernel failed: "
+                   f"{r.stderr.strip().splitlines()[-1:]})")
+    kdir = r.stdout.strip().splitlines()[-1]
+    kver = open(os.path.join(kdir, "kver")).read().strip()
+    kernel = os.path.join(kdir, "root/boot", f"vmlinuz-{kver}")
+    psmouse = os.path.join(kdir, "root/lib/modules", kver, "kernel/drivers/input/mouse/psmouse.ko")
+    busybox = shutil.which("busybox") or "/bin/busybox"
+    entries = [("bin", 0o40755, b""), ("dev", 0o40755, b""), ("proc", 0o40755, b""),
+               ("sys", 0o40755, b""),
+               ("init", 0o100755, INIT.encode()),
+               ("bin/busybox", 0o100755, open(busybox, "rb").read()),
+               ("fbguest", 0o100755, open(a.fbguest, "rb").read()),
+               ("psmouse.ko", 0o100644, open(psmouse, "rb").read())]
+    initrd = os.path.join(env.tmp, "initrd.cpio")
+    with open(initrd, "wb") as f:
+        f.write(cpio_newc(entries))
+    return kernel, initrd
+
+
+def serial(env):
+    try:
+        return open(os.path.join(env.tmp, "serial.log"), errors="replace").read()
+    except OSError:
+        return ""
+
+
+def start_linux(env, mode="interactive"):
+    kernel, initrd = linux_guest(env)
+    return env.start_qemu(extra=[
+        "-m", "256", "-kernel", kernel, "-initrd", initrd,
+        "-append", f"console=ttyS0 vga=0x344 vt.global_cursor_default=0 loglevel=3 "
+                   f"panic=-1 fbmode={mode}",
+        "-serial", f"file:{env.tmp}/serial.log"])
+
+
+def t_linux_fb(env, p2p=False):
+    env.start_bus()
+    start_linux(env)
+    driver = env.start_driver("driver", False)
+    viewer = env.start_viewer("udmaview", False)
+    wait_for("the guest's @@READY", lambda: "@@READY" in serial(env), 120, 0.5)
+    fbline = re.search(r"@@FB (\d+) (\d+) (\d+) (\d+)@@", serial(env))
+    log(f"guest framebuffer: {fbline.group(0) if fbline else '?'}; "
+        f"{re.search('@@READY.*@@', serial(env)).group(0)}")
+    time.sleep(1.5)
+    # 1. The pattern, pixel-exact.
+    ppm = env.freeze_and_dump("pattern")
+    time.sleep(0.5)
+    env.qmp.cmd("cont")
+    w, h, rgb = read_ppm(ppm)
+    if (w, h) != (1024, 768):
+        raise Failed(f"the guest screen is {w}x{h}, expected the 1024x768 pattern")
+    for x, y in ((0, 0), (1023, 767), (512, 384), (100, 96)):
+        got = list(rgb[(y * w + x) * 3:(y * w + x) * 3 + 3])
+        want = [x * 255 // w, y * 255 // h, (x ^ y) & 255]
+        if got != want:
+            raise Failed(f"screendump pixel {x},{y} = {got}, the guest drew {want}")
+    # 2. A key typed through the viewer's input path makes the guest change a small rect.
+    before = len(frames_of(env.procs.out("driver")))
+    driver.stdin.write(b"key 19\n")  # KEY_R
+    driver.stdin.flush()
+    wait_for("the guest's @@KEY 0x72@@ and @@RECT 1@@",
+             lambda: "@@KEY 0x72@@" in serial(env) and "@@RECT 1@@" in serial(env), 20)
+    log("KEY_R typed through the driver reached the guest's VT as 'r' (0x72)")
+    # 3. The mouse: relative motion and a button reach /dev/input/mice.
+    driver.stdin.write(f"rel 10 -5\nbutton {BTN_LEFT} 1\nbutton {BTN_LEFT} 0\n".encode())
+    driver.stdin.flush()
+    wait_for("the guest's @@MOUSE 1 …@@ (left button down)",
+             lambda: re.search(r"@@MOUSE 1 ", serial(env)), 20)
+    log("mouse: " + " ".join(re.findall(r"@@MOUSE [^@]*@@", serial(env))))
+    time.sleep(1.5)
+    ppm = env.freeze_and_dump("rect")
+    time.sleep(0.5)
+    env.end_viewer(viewer)
+    env.end_driver(driver)
+    compare(f"{env.tmp}/udmaview.png", ppm)
+    compare(f"{env.tmp}/driver.png", ppm)
+    # 4. Damage: after the key, only the rect changed, and every damage row band holds it.
+    after = frames_of(env.procs.out("driver"))[before:]
+    changed = [f for f in after if f["changed"] != "0"]
+    if any(f["outside"] != "0" for f in frames_of(env.procs.out("driver"))):
+        raise Failed("a frame changed pixels outside its damage")
+    boxes = {f["changed_box"] for f in changed}
+    damages = {f["damage"] for f in changed}
+    log(f"after the key: {len(after)} frames, changed boxes {boxes}, their damage {damages}")
+    if boxes != {"100,96,64,32"}:
+        raise Failed(f"expected only the 64x32 rect at 100,96 to change, saw {boxes}")
+    for d in damages:
+        for r in d.split(";"):
+            x, y, dw, dh = map(int, r.split(","))
+            if y > 96 or y + dh < 128 or dh > 64:
+                raise Failed(f"damage {r} does not fit the changed rows 96..127")
+    stats = [l for l in env.procs.err("udmaview").splitlines() if "bytes (" in l]
+    log("udmaview: " + (stats[0] if stats else "no stats"))
+
+
 TESTS = {
+    "linux-fb": t_linux_fb,
     "seabios-bus": lambda e: t_seabios(e, False),
     "seabios-p2p": lambda e: t_seabios(e, True),
     "input-key": t_input_key,
@@ -527,6 +657,9 @@ def main():
     ap.add_argument("--udmaview", required=True)
     ap.add_argument("--driver", required=True)
     ap.add_argument("--fake-peer", required=True)
+    ap.add_argument("--fbguest")
+    ap.add_argument("--fetch-kernel")
+    ap.add_argument("--vm-cache")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = ap.parse_args()
     if not os.path.exists(QEMU) or not os.path.exists(DBUS_DAEMON):
@@ -539,6 +672,10 @@ def main():
     try:
         TESTS[args.test](env)
         ok = True
+    except Skip as e:
+        print(f"SKIP {args.test}: {e}", flush=True)
+        env.procs.stop()
+        return 77
     except Failed as e:
         print(f"FAIL {args.test}: {e}", flush=True)
     except Exception as e:  # a bug in the test itself: still clean up
