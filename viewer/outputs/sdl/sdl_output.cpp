@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <csignal>
 #include <linux/input-event-codes.h>
 
 #include "outputs/sdl/keymap.h"
@@ -93,12 +93,33 @@ Status SdlOutput::start() {
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    const bool driver_chosen = env_set("SDL_VIDEODRIVER");
+    // Only X11 is there: do not let SDL probe Wayland first (libwayland prints to stderr).
+    if (!driver_chosen && env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11");
+    const std::string where =
+        env_set("DISPLAY") ? std::string("DISPLAY=") + std::getenv("DISPLAY")
+                           : std::string("WAYLAND_DISPLAY=") + std::getenv("WAYLAND_DISPLAY");
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
         const std::string why = sdl_error();
         SDL_QuitSubSystem(SDL_INIT_VIDEO);
-        return Error{"sdl: cannot open the display: " + why, ENXIO};
+        return Error{"sdl: cannot open the display " + (driver_chosen ? std::string() : where) +
+                         ": " + why,
+                     ENXIO};
     }
     video_ = std::make_unique<SdlVideo>();
+    // SDL falls back to windows nobody can see when no server answers; refuse that unless
+    // SDL_VIDEODRIVER asked for it.
+    const char* driver = SDL_GetCurrentVideoDriver();
+    if (!driver_chosen && driver &&
+        (std::strcmp(driver, "offscreen") == 0 || std::strcmp(driver, "dummy") == 0)) {
+        stop();
+        return Error{"sdl: cannot open the display " + where +
+                         ": no X11 server or Wayland compositor answers there",
+                     ENXIO};
+    }
+    if (options_.verbose)
+        std::cerr << "sdl: video driver " << (driver ? driver : "?") << "\n";
     if (Status s = open_window(); !s) {
         stop();
         return s;
