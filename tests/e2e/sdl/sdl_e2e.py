@@ -404,6 +404,13 @@ def case_input():
                 v.wait_for(pattern, 10)
                 log("ok: " + what)
 
+            title = ""
+            deadline = time.monotonic() + 5
+            while not re.search(r"\| [1-9][0-9.]* fps", title) and time.monotonic() < deadline:
+                title = xdo("getwindowname", win).stdout.strip()
+                time.sleep(0.1)
+            check(re.fullmatch(r"udmaview: demo 320x240 XRGB8888 \| [0-9.]+ fps \| upload", title)
+                  is not None, f"title names source, size, fps and path: '{title}'")
             xdo("mousemove", "--window", win, "10", "20")
             expect(r"^demo: input move 10 20$", "pointer at window (10,20) -> source (10,20)")
             # Letterbox: a 640x240 window shows the 320x240 picture at x 160..480.
