@@ -22,12 +22,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <iostream>
 #include <linux/kd.h>
 #include <linux/vt.h>
-#include <sys/ioctl.h>
-#include <iostream>
 #include <set>
 #include <string>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -436,12 +436,15 @@ int run_console_state() {
     UniqueFd tty(::open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
     int kd = -1, kb = -1;
     vt_mode vm{};
-    if (!tty || ::ioctl(tty.get(), KDGETMODE, &kd) != 0 || ::ioctl(tty.get(), KDGKBMODE, &kb) != 0 ||
-        ::ioctl(tty.get(), VT_GETMODE, &vm) != 0) {
+    if (!tty || ::ioctl(tty.get(), KDGETMODE, &kd) != 0 ||
+        ::ioctl(tty.get(), KDGKBMODE, &kb) != 0 || ::ioctl(tty.get(), VT_GETMODE, &vm) != 0) {
         std::cerr << "console-state: " << name << ": " << std::strerror(errno) << "\n";
         return 1;
     }
-    std::cout << name << " kd " << (kd == KD_TEXT ? "text" : kd == KD_GRAPHICS ? "graphics" : "?")
+    std::cout << name << " kd "
+              << (kd == KD_TEXT       ? "text"
+                  : kd == KD_GRAPHICS ? "graphics"
+                                      : "?")
               << " kb " << kb << " vt " << (vm.mode == VT_AUTO ? "auto" : "process") << "\n";
     return 0;
 }

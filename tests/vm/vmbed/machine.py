@@ -214,10 +214,11 @@ class Machine:
         return self._sock_dir / 'ctl.sock'
 
     def qemu_socket_args(self) -> list:
-        return ['-chardev', f'socket,id=qmp,path={self.qmp_path},server=off',
+        qmp, ctl = (str(p).replace(',', ',,') for p in (self.qmp_path, self.ctl_path))
+        return ['-chardev', f'socket,id=qmp,path={qmp},server=off',
                 '-mon', 'chardev=qmp,mode=control',
                 '-device', 'virtio-serial-pci,id=vser',
-                '-chardev', f'socket,id=ctl,path={self.ctl_path},server=off',
+                '-chardev', f'socket,id=ctl,path={ctl},server=off',
                 '-device', 'virtserialport,bus=vser.0,chardev=ctl,name=udmaview.ctl']
 
     def __enter__(self):
