@@ -40,10 +40,15 @@ KeyAction KeyChords::feed(const KeyEvent& key, int& vt) {
     default:
         break;
     }
-    if (!(ctrl_l_ || ctrl_r_) || !(alt_l_ || alt_r_))
+    // The release of a chord key was not forwarded either (the source never saw its press).
+    if (!key.pressed && swallowed_.erase(key.code))
+        return KeyAction::Swallow;
+    if (!(ctrl_l_ || ctrl_r_) || !(alt_l_ || alt_r_) || !key.pressed)
         return KeyAction::Forward;
-    if (key.code == KEY_Q)
-        return key.pressed ? KeyAction::Quit : KeyAction::Forward;
+    if (key.code == KEY_Q) {
+        swallowed_.insert(key.code);
+        return KeyAction::Quit;
+    }
     int n = 0;
     if (key.code >= KEY_F1 && key.code <= KEY_F10)
         n = key.code - KEY_F1 + 1;
@@ -54,7 +59,8 @@ KeyAction KeyChords::feed(const KeyEvent& key, int& vt) {
     if (!n)
         return KeyAction::Forward;
     vt = n;
-    return key.pressed ? KeyAction::SwitchVt : KeyAction::Forward;
+    swallowed_.insert(key.code);
+    return KeyAction::SwitchVt;
 }
 
 EvdevKeyboards EvdevKeyboards::open_all(const std::string& dir) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@
 namespace udmaview::kms {
 
 // What a key event means to the output.
-enum class KeyAction { Forward, Quit, SwitchVt };
+enum class KeyAction { Forward, Swallow, Quit, SwitchVt };
 
 // Tracks Ctrl and Alt; the escape chord is Ctrl+Alt+Q (documented in docs/kms.md), and
 // Ctrl+Alt+F1..F12 switch VTs. Chord keys are not forwarded to the source.
@@ -25,6 +26,7 @@ public:
 
 private:
     bool ctrl_l_ = false, ctrl_r_ = false, alt_l_ = false, alt_r_ = false;
+    std::set<uint16_t> swallowed_; // chord keys pressed; their release is not forwarded
 };
 
 class EvdevKeyboards {

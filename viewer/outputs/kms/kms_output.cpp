@@ -313,6 +313,8 @@ void KmsOutput::dispatch(OutputSink& sink) {
                     if (vt_)
                         vt_->activate(vt);
                     break;
+                case KeyAction::Swallow:
+                    break;
                 case KeyAction::Forward:
                     if (vt_active_)
                         sink.on_input(key);
