@@ -56,7 +56,7 @@ mount_host() {
 	# the host root does not change during a run: let the guest cache it (much faster)
 	mount -t 9p -o "$opts,ro,cache=loose" hostroot "$H" || return 1
 	mount -t 9p -o "$opts" vmout "$H$OUT_DIR" || return 1
-	mount -o bind /dev "$H/dev"
+	mount -o rbind /dev "$H/dev"
 	mount -t proc proc "$H/proc"
 	mount -t sysfs sysfs "$H/sys"
 	mount -t debugfs debugfs "$H/sys/kernel/debug"
