@@ -11,6 +11,7 @@
 #include "udmaview/error.h"
 #include "udmaview/format.h"
 #include "udmaview/mapping.h"
+#include "udmaview/memfd.h"
 #include "udmaview/region.h"
 #include "udmaview/unique_fd.h"
 
@@ -67,6 +68,9 @@ public:
     // A CPU view of all bytes: the dma-buf's mapping, else the memfd ranges placed side by
     // side in one reserved address range. Reading a dma-buf mapping needs a DmaBufSync.
     Result<Mapping> map(int prot) const;
+    // Brackets CPU access to the pixels: DMA_BUF_IOCTL_SYNC on the dma-buf while the result
+    // lives; nothing for memfd-only buffers (or when the exporter refuses the sync).
+    std::optional<DmaBufSync> cpu_access(DmaBufSync::Access access) const;
 
 private:
     BufferId id_;
@@ -75,6 +79,21 @@ private:
     std::optional<DmaBuf> dmabuf_;
     uint64_t size_ = 0;
     std::string origin_;
+};
+
+class Udmabuf;
+
+// A buffer a source draws into itself: a sealed memfd, its writable mapping, and the Buffer
+// outputs see (with a udmabuf dma-buf of the whole memfd when a device is given).
+struct OwnedBuffer {
+    Memfd memfd;
+    Mapping pixels;
+    std::shared_ptr<const Buffer> buffer;
+
+    // The memfd is layout.offset + stride × height bytes rounded up to whole pages. An Error
+    // when the layout is invalid or the memfd, mapping or dma-buf cannot be made.
+    static Result<OwnedBuffer> create(const std::string& name, const Layout& layout,
+                                      const Udmabuf* udmabuf, std::string origin);
 };
 
 // One update from a source: which buffer now holds the picture and what changed in it

@@ -6,6 +6,8 @@
 #include <limits>
 #include <sys/mman.h>
 
+#include "udmaview/udmabuf.h"
+
 namespace udmaview {
 
 namespace {
@@ -88,6 +90,44 @@ Result<Mapping> Buffer::map(int prot) const {
         at += size_t(b.size);
     }
     return view;
+}
+
+std::optional<DmaBufSync> Buffer::cpu_access(DmaBufSync::Access access) const {
+    if (dmabuf_)
+        if (Result<DmaBufSync> sync = DmaBufSync::begin(*dmabuf_, access))
+            return std::move(*sync);
+    return std::nullopt;
+}
+
+Result<OwnedBuffer> OwnedBuffer::create(const std::string& name, const Layout& layout,
+                                        const Udmabuf* udmabuf, std::string origin) {
+    if (!layout.format)
+        return Error{name + ": layout has no pixel format", EINVAL};
+    const uint64_t size =
+        align_up(layout.offset + uint64_t(layout.stride) * layout.height, page_size());
+    if (Status s = layout.validate(size); !s)
+        return Error{name + ": " + s.error().message, s.error().errnum};
+    // No F_SEAL_SEAL: udmabuf only needs SHRINK, and others may add seals later.
+    Result<Memfd> memfd = Memfd::create(name, size, Memfd::SealShrink | Memfd::SealGrow);
+    if (!memfd)
+        return memfd.error();
+    Result<Mapping> pixels = memfd->map(PROT_READ | PROT_WRITE);
+    if (!pixels)
+        return pixels.error();
+    std::optional<DmaBuf> dmabuf;
+    if (udmabuf) {
+        Result<DmaBuf> made = udmabuf->create({memfd->fd(), 0, size});
+        if (!made)
+            return made.error();
+        dmabuf = std::move(*made);
+    }
+    Result<UniqueFd> backing_fd = memfd->dup_fd();
+    if (!backing_fd)
+        return backing_fd.error();
+    auto shared_fd = std::make_shared<const UniqueFd>(std::move(*backing_fd));
+    auto buffer = std::make_shared<const Buffer>(layout, std::vector<Backing>{{shared_fd, 0, size}},
+                                                 std::move(dmabuf), std::move(origin));
+    return OwnedBuffer{std::move(*memfd), std::move(*pixels), std::move(buffer)};
 }
 
 } // namespace udmaview

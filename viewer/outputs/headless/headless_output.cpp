@@ -11,18 +11,6 @@
 
 namespace udmaview {
 
-namespace {
-
-// Brackets CPU reads of a buffer's dma-buf (a no-op for memfd-only buffers).
-std::optional<DmaBufSync> begin_read(const Buffer& buffer) {
-    if (const DmaBuf* dmabuf = buffer.dmabuf())
-        if (auto sync = DmaBufSync::begin(*dmabuf, DmaBufSync::Read))
-            return std::move(*sync);
-    return std::nullopt;
-}
-
-} // namespace
-
 Result<const Mapping*> HeadlessOutput::mapping_for(const Buffer& buffer, SubmitStats& stats) {
     auto it = mappings_.find(buffer.id());
     if (it == mappings_.end()) {
@@ -50,7 +38,7 @@ Status HeadlessOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink
     const Layout& layout = frame.buffer->layout();
     const uint8_t* base = (*mapping)->data() + layout.offset;
     const unsigned bpp = layout.format->bytes_per_pixel;
-    std::optional<DmaBufSync> sync = begin_read(*frame.buffer);
+    std::optional<DmaBufSync> sync = frame.buffer->cpu_access(DmaBufSync::Read);
     stats.submitted_ns = now_ns();
     uint64_t sum = checksum_;
     const Region damage = frame.damage.intersected(layout.bounds());
@@ -79,7 +67,7 @@ Status HeadlessOutput::finish(const Frame* last) {
     Result<const Mapping*> mapping = mapping_for(*last->buffer, unused);
     if (!mapping)
         return mapping.error();
-    std::optional<DmaBufSync> sync = begin_read(*last->buffer);
+    std::optional<DmaBufSync> sync = last->buffer->cpu_access(DmaBufSync::Read);
     return write_png(options_.dump_png, to_rgba(last->buffer->layout(), (*mapping)->data()));
 }
 

@@ -63,27 +63,11 @@ Status DemoSource::make_surfaces() {
                       << "; outputs map the memfd instead (the mmap fallback)\n";
     }
     for (unsigned i = 0; i < scene_.buffer_count(); ++i) {
-        Result<Memfd> memfd = Memfd::create("udmaview-demo-" + std::to_string(i), size,
-                                            Memfd::SealShrink | Memfd::SealGrow);
-        if (!memfd)
-            return memfd.error();
-        Result<Mapping> pixels = memfd->map(PROT_READ | PROT_WRITE);
-        if (!pixels)
-            return pixels.error();
-        std::optional<DmaBuf> dmabuf;
-        if (udmabuf) {
-            Result<DmaBuf> made = udmabuf->create({memfd->fd(), 0, size});
-            if (!made)
-                return made.error();
-            dmabuf = std::move(*made);
-        }
-        Result<UniqueFd> backing_fd = memfd->dup_fd();
-        if (!backing_fd)
-            return backing_fd.error();
-        auto shared_fd = std::make_shared<const UniqueFd>(std::move(*backing_fd));
-        auto buffer = std::make_shared<const Buffer>(
-            layout_, std::vector<Backing>{{shared_fd, 0, size}}, std::move(dmabuf), "demo");
-        surfaces_.push_back({std::move(*memfd), std::move(*pixels), std::move(buffer)});
+        Result<OwnedBuffer> surface = OwnedBuffer::create(
+            "udmaview-demo-" + std::to_string(i), layout_, udmabuf ? &*udmabuf : nullptr, "demo");
+        if (!surface)
+            return Error{"demo: " + surface.error().message, surface.error().errnum};
+        surfaces_.push_back(std::move(*surface));
     }
     has_dmabuf_ = udmabuf.has_value();
     return {};
@@ -114,13 +98,10 @@ void DemoSource::produce() {
     for (uint64_t n = 1; !stopping_ && (!limit_ || n <= limit_); ++n) {
         if (period_ns > 0)
             sleep_until(start + uint64_t(std::llround(double(n - 1) * period_ns)));
-        Surface& surface = surfaces_[scene_.buffer_index(n)];
+        OwnedBuffer& surface = surfaces_[scene_.buffer_index(n)];
         const Region damage = scene_.damage(n);
         {
-            std::optional<DmaBufSync> sync;
-            if (const DmaBuf* dmabuf = surface.buffer->dmabuf())
-                if (auto begun = DmaBufSync::begin(*dmabuf, DmaBufSync::Write))
-                    sync.emplace(std::move(*begun));
+            std::optional<DmaBufSync> sync = surface.buffer->cpu_access(DmaBufSync::Write);
             scene_.render(n, damage, *layout_.format, surface.pixels.data(), layout_.stride);
         }
         publish(Frame{n, surface.buffer, damage, now_ns()}, limit_ && n == limit_);

@@ -48,11 +48,6 @@ public:
     bool has_dmabuf() const { return has_dmabuf_; }
 
 private:
-    struct Surface {
-        Memfd memfd;
-        Mapping pixels;
-        std::shared_ptr<const Buffer> buffer;
-    };
     Status make_surfaces();
     void produce();
     void publish(Frame frame, bool end);
@@ -60,7 +55,7 @@ private:
     DemoOptions options_;
     DemoScene scene_;
     Layout layout_;
-    std::vector<Surface> surfaces_;
+    std::vector<OwnedBuffer> surfaces_;
     bool has_dmabuf_ = false;
     uint64_t limit_ = 0;
 
