@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#include <gtest/gtest.h>
+
+#include "outputs/kms/kms_quirks.h"
+
+using namespace udmaview;
+using namespace udmaview::kms;
+
+TEST(KmsQuirks, TableLookup) {
+    const DriverQuirks cirrus = quirks_for("cirrus");
+    EXPECT_EQ(cirrus.full_row_clips_above_pitch, 4088u);
+    EXPECT_TRUE(cirrus.copies_on_damage);
+    const DriverQuirks none = quirks_for("i915");
+    EXPECT_EQ(none.driver, "i915");
+    EXPECT_EQ(none.full_row_clips_above_pitch, 0u);
+    EXPECT_FALSE(none.copies_on_damage);
+    for (const DriverQuirks& q : quirk_table())
+        EXPECT_FALSE(q.why.empty()) << q.driver;
+}
+
+TEST(KmsQuirks, CirrusSmallPitchKeepsClipsExact) {
+    const Region damage(Rect{300, 200, 40, 30});
+    EXPECT_EQ(damage_clips(damage, 800, 600, 3200, quirks_for("cirrus")), damage);
+    EXPECT_EQ(damage_clips(damage, 1018, 600, 4072, quirks_for("cirrus")), damage);
+}
+
+TEST(KmsQuirks, CirrusLargePitchWidensToFullRows) {
+    const Region damage(Rect{300, 200, 40, 30});
+    const Region clips = damage_clips(damage, 1024, 768, 4096, quirks_for("cirrus"));
+    EXPECT_EQ(clips, Region(Rect{0, 200, 1024, 30}));
+    for (const Rect& r : clips.rects())
+        EXPECT_EQ(r.x, 0);
+    // Other drivers with the same pitch keep exact clips.
+    EXPECT_EQ(damage_clips(damage, 1024, 768, 4096, quirks_for("bochs-drm")), damage);
+}
+
+TEST(KmsQuirks, ClipsAreClippedToTheFramebuffer) {
+    const Region damage(Rect{780, 590, 50, 50});
+    EXPECT_EQ(damage_clips(damage, 800, 600, 3200, quirks_for("x")),
+              Region(Rect{780, 590, 20, 10}));
+    EXPECT_TRUE(damage_clips(Region(Rect{900, 0, 5, 5}), 800, 600, 3200, quirks_for("x")).empty());
+}
+
+TEST(KmsQuirks, ManyRectsAreMergedButStillCovered) {
+    Region damage;
+    for (int i = 0; i < 100; ++i)
+        damage.add(Rect{(i % 10) * 70, (i / 10) * 55, 8, 8});
+    const Region clips = damage_clips(damage, 800, 600, 3200, quirks_for("x"), 16);
+    EXPECT_LE(clips.rects().size(), 16u);
+    EXPECT_TRUE(damage.subtracted(clips).empty());
+}
