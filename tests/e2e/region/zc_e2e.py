@@ -1,0 +1,708 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Zero-copy end to end (issue 7): a real QEMU 7.2 guest's own framebuffer pages shown by udmaview.
+
+    zc_e2e.py host-region   [options]   case (a) on the host (suite e2e)
+    zc_e2e.py vm-region     [options]   case (a) inside the VM test bed (suite vm), --output
+                                        headless or kms; pixel checks run afterwards on the
+                                        host:  zc_e2e.py check OUT_DIR
+    zc_e2e.py check OUT_DIR             the host-side pixel checks of a vm-* run (manifest.json)
+
+Case (a): the inner guest (Debian's 6.1 kernel, SeaBIOS, `vga=0x344`, `-device ramfb`, RAM
+= memory-backend-memfd) has vesafb on a linear framebuffer in its RAM; zc_fbguest prints the
+framebuffer's physical address and draws a known pattern; udmaview's region source makes one
+dma-buf over those pages of QEMU's memfd (/proc/PID/fd/N) and shows it.
+
+Every process this script starts (QEMU, udmaview) is bounded by a timeout and killed by its
+PID on every path (QEMU also dies with this script: PR_SET_PDEATHSIG). Stdlib only.
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import re
+import select
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from pathlib import Path
+
+QEMU = '/usr/bin/qemu-system-x86_64'
+HERE = Path(__file__).resolve().parent
+SKIP = 77
+
+# Keep in sync with zc_fbguest.c.
+RECT = (200, 300, 64, 48)          # x, y, w, h
+RECT_RGB = (0xff, 0x00, 0xff)
+TILE = (64, 16)                    # TileDamage's default tile (include/udmaview/tile_damage.h)
+
+
+class Failed(Exception):
+    pass
+
+
+class Skipped(Exception):
+    pass
+
+
+T0 = time.monotonic()
+
+
+def log(*args):
+    print(f'[{time.monotonic() - T0:7.2f}s] zc:', *args, flush=True)
+
+
+def check(cond, what):
+    if not cond:
+        raise Failed(what)
+    log('ok:', what)
+
+
+# --- processes --------------------------------------------------------------------------------
+_libc = ctypes.CDLL(None, use_errno=True)
+PR_SET_PDEATHSIG = 1
+
+
+def _child_setup():
+    os.setsid()
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def kill_proc(proc, name, grace=3.0):
+    """TERM, then KILL, by PID; always reaped."""
+    if proc is None or proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 10)):
+        try:
+            os.kill(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            log(f'{name} (pid {proc.pid}) ignored {sig.name}')
+
+
+class Guest:
+    """An inner QEMU with its serial console on stdio (pipes) and QMP on a unix socket."""
+
+    def __init__(self, argv, out: Path, name='qemu'):
+        self.name = name
+        self.lines = []
+        self.cond = threading.Condition()
+        self.log = open(out / f'{name}-serial.log', 'wb')
+        self.err = open(out / f'{name}.err', 'wb')
+        log(f'starting {name}: {" ".join(argv)}')
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.err, preexec_fn=_child_setup)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        buf = b''
+        while True:
+            chunk = self.proc.stdout.read1(65536)
+            if not chunk:
+                break
+            self.log.write(chunk)
+            self.log.flush()
+            buf += chunk
+            *done, buf = buf.split(b'\n')
+            if done:
+                with self.cond:
+                    self.lines += [d.decode(errors='replace').rstrip('\r') for d in done]
+                    self.cond.notify_all()
+        with self.cond:
+            self.cond.notify_all()
+
+    def wait_for(self, regex, timeout, start=0):
+        """The first match of regex in the console lines from index start; Failed on timeout
+        or when QEMU exits first."""
+        pattern = re.compile(regex)
+        deadline = time.monotonic() + timeout
+        pos = start
+        with self.cond:
+            while True:
+                for i in range(pos, len(self.lines)):
+                    if pattern.search(self.lines[i]):
+                        return pattern.search(self.lines[i]), i + 1
+                    if '@@ZC-ERROR' in self.lines[i]:
+                        raise Failed(f'guest: {self.lines[i]}')
+                pos = len(self.lines)
+                left = deadline - time.monotonic()
+                if self.proc.poll() is not None and not self.reader.is_alive():
+                    raise Failed(f'{self.name} exited ({self.proc.returncode}) before '
+                                 f'/{regex}/; stderr: {self.stderr()[-800:]}')
+                if left <= 0:
+                    raise Failed(f'no /{regex}/ on the guest console after {timeout:.0f} s '
+                                 f'(last lines: {self.lines[-5:]})')
+                self.cond.wait(min(left, 0.5))
+
+    def send(self, text):
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def stderr(self):
+        self.err.flush()
+        return (self.err.name and Path(self.err.name).read_text(errors='replace')) or ''
+
+    def stop(self):
+        kill_proc(self.proc, self.name)
+        self.reader.join(5)
+        self.log.close()
+        self.err.close()
+
+
+class Qmp:
+    def __init__(self, path: Path, proc, timeout=30):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(str(path))
+                break
+            except OSError:
+                self.sock.close()
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise Failed(f'cannot connect to QMP at {path}')
+                time.sleep(0.1)
+        self.sock.settimeout(timeout)
+        self.file = self.sock.makefile('rb')
+        json.loads(self.file.readline())  # greeting
+        self.cmd('qmp_capabilities')
+
+    def cmd(self, name, **arguments):
+        msg = {'execute': name}
+        if arguments:
+            msg['arguments'] = arguments
+        self.sock.sendall(json.dumps(msg).encode() + b'\n')
+        while True:
+            line = self.file.readline()
+            if not line:
+                raise Failed(f'QMP closed during {name}')
+            reply = json.loads(line)
+            if 'return' in reply:
+                return reply['return']
+            if 'error' in reply:
+                raise Failed(f'QMP {name}: {reply["error"]}')
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def run_udmaview(argv, out: Path, name, timeout):
+    """udmaview to completion (killed after timeout); returns (rc, stderr text)."""
+    log(f'running {name}: {" ".join(argv)}')
+    with open(out / f'{name}.log', 'wb') as err:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                                preexec_fn=_child_setup)
+        try:
+            rc = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            rc = None
+        finally:
+            kill_proc(proc, name)
+    text = (out / f'{name}.log').read_text(errors='replace')
+    if rc is None:
+        raise Failed(f'{name} did not finish within {timeout} s:\n{text[-1500:]}')
+    return rc, text
+
+
+def wait_file_text(path: Path, regex, proc, timeout):
+    deadline = time.monotonic() + timeout
+    pattern = re.compile(regex)
+    while time.monotonic() < deadline:
+        if path.exists() and pattern.search(path.read_text(errors='replace')):
+            return
+        if proc.poll() is not None:
+            raise Failed(f'{path.name}: the process exited ({proc.returncode}) before /{regex}/:'
+                         f'\n{path.read_text(errors="replace")[-1500:]}')
+        time.sleep(0.05)
+    raise Failed(f'no /{regex}/ in {path} after {timeout} s')
+
+
+# --- initramfs --------------------------------------------------------------------------------
+class Cpio:
+    """cpio 'newc' writer (what the kernel unpacks as initramfs), uncompressed."""
+
+    def __init__(self, path: Path):
+        self.out = open(path, 'wb')
+        self.ino = 1
+
+    def _entry(self, name, mode, data=b''):
+        fields = [self.ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name) + 1, 0]
+        self.ino += 1
+        head = b'070701' + b''.join(b'%08x' % f for f in fields) + name.encode() + b'\0'
+        for blob in (head, data):
+            self.out.write(blob + b'\0' * (-len(blob) % 4))
+
+    def add_dir(self, name):
+        self._entry(name, stat.S_IFDIR | 0o755)
+
+    def add_file(self, name, data, mode=0o644):
+        self._entry(name, stat.S_IFREG | mode, data)
+
+    def close(self):
+        self._entry('TRAILER!!!', 0)
+        self.out.close()
+
+
+def find_busybox():
+    for cand in ('/bin/busybox', '/usr/bin/busybox'):
+        if os.path.exists(cand):
+            return Path(cand)
+    raise Skipped('no busybox (package busybox-static)')
+
+
+def build_initramfs(path: Path, fbguest: Path, modules=()):
+    cpio = Cpio(path)
+    for d in ('bin', 'dev', 'proc', 'sys', 'modules'):
+        cpio.add_dir(d)
+    cpio.add_file('bin/busybox', find_busybox().read_bytes(), 0o755)
+    cpio.add_file('init', (HERE / 'zc-guest-init.sh').read_bytes(), 0o755)
+    cpio.add_file('zc_fbguest', fbguest.read_bytes(), 0o755)
+    names = []
+    for i, ko in enumerate(modules):
+        names.append(f'/modules/{i:02d}-{ko.name}')
+        cpio.add_file(names[-1][1:], ko.read_bytes())
+    if names:
+        cpio.add_file('modules.list', ('\n'.join(names) + '\n').encode())
+    cpio.close()
+
+
+def kernel_dir(vm_cache: Path, fetch_kernel):
+    """The test bed's cached Debian kernel (<build>/vm-cache/kernel-<kver>); fetched (once, by
+    tests/vm/fetch-kernel) when fetch_kernel is given and nothing is cached."""
+    current = vm_cache / 'current'
+    if fetch_kernel:
+        proc = subprocess.run([str(fetch_kernel), str(vm_cache)], stdout=subprocess.PIPE,
+                              text=True, check=False)
+        if proc.returncode != 0:
+            raise Skipped('tests/vm/fetch-kernel failed (no Debian registry?); no kernel')
+        return Path(proc.stdout.strip().splitlines()[-1])
+    if not current.exists():
+        raise Failed(f'no kernel cached in {vm_cache}')
+    return Path(current.read_text().strip())
+
+
+# --- images -----------------------------------------------------------------------------------
+def pattern_rows(w, h, rect=False):
+    """The expected picture as RGB rows (bytes of w*3), see zc_fbguest.c."""
+    rows = []
+    rx, ry, rw, rh = RECT
+    for y in range(h):
+        by, g = y // 64, y & 0xff
+        row = b''.join(bytes(((by * 20 + bx * 3 + 40) & 0xff, g, (bx * 16 + 8) & 0xff))
+                       * min(64, w - bx * 64) for bx in range((w + 63) // 64))
+        if rect and ry <= y < ry + rh:
+            row = row[:rx * 3] + bytes(RECT_RGB) * rw + row[(rx + rw) * 3:]
+        rows.append(row)
+    return rows
+
+
+def rgb_rows_to_bgrx_crc(rows):
+    crc = 0
+    for row in rows:
+        bgrx = bytearray(len(row) // 3 * 4)
+        bgrx[0::4], bgrx[1::4], bgrx[2::4] = row[2::3], row[1::3], row[0::3]
+        crc = zlib.crc32(bgrx, crc)
+    return crc
+
+
+def read_ppm(path: Path):
+    data = path.read_bytes()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b'#':
+            pos = data.index(b'\n', pos) + 1
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    pos += 1
+    if fields[0] != b'P6' or fields[3] != b'255':
+        raise Failed(f'{path}: not an 8-bit P6 PPM')
+    w, h = int(fields[1]), int(fields[2])
+    body = data[pos:pos + w * h * 3]
+    return w, h, [body[y * w * 3:(y + 1) * w * 3] for y in range(h)]
+
+
+def _paeth(a, b, c):
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    if pa <= pb and pa <= pc:
+        return a
+    return b if pb <= pc else c
+
+
+def read_png(path: Path):
+    """8-bit RGB/RGBA, non-interlaced PNG → (w, h, RGB rows)."""
+    data = path.read_bytes()
+    if not data.startswith(b'\x89PNG\r\n\x1a\n'):
+        raise Failed(f'{path}: not a PNG')
+    pos, idat, head = 8, [], None
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], 'big')
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        if kind == b'IHDR':
+            head = body
+        elif kind == b'IDAT':
+            idat.append(body)
+        pos += 12 + length
+    w, h = int.from_bytes(head[0:4], 'big'), int.from_bytes(head[4:8], 'big')
+    depth, ctype, interlace = head[8], head[9], head[12]
+    if depth != 8 or ctype not in (2, 6) or interlace:
+        raise Failed(f'{path}: unsupported PNG (depth {depth}, colour type {ctype})')
+    bpp = 3 if ctype == 2 else 4
+    raw = zlib.decompress(b''.join(idat))
+    stride = w * bpp
+    prev = bytearray(stride)
+    rows = []
+    for y in range(h):
+        start = y * (stride + 1)
+        kind = raw[start]
+        line = bytearray(raw[start + 1:start + 1 + stride])
+        if kind == 1:
+            for i in range(bpp, stride):
+                line[i] = (line[i] + line[i - bpp]) & 0xff
+        elif kind == 2:
+            line = bytearray(map(lambda a, b: (a + b) & 0xff, line, prev))
+        elif kind == 3:
+            for i in range(stride):
+                left = line[i - bpp] if i >= bpp else 0
+                line[i] = (line[i] + ((left + prev[i]) >> 1)) & 0xff
+        elif kind == 4:
+            for i in range(stride):
+                left = line[i - bpp] if i >= bpp else 0
+                ul = prev[i - bpp] if i >= bpp else 0
+                line[i] = (line[i] + _paeth(left, prev[i], ul)) & 0xff
+        elif kind != 0:
+            raise Failed(f'{path}: bad filter {kind} in row {y}')
+        prev = line
+        if bpp == 4:
+            rgb = bytearray(w * 3)
+            rgb[0::3], rgb[1::3], rgb[2::3] = line[0::4], line[1::4], line[2::4]
+            rows.append(bytes(rgb))
+        else:
+            rows.append(bytes(line))
+    return w, h, rows
+
+
+def read_image(path: Path):
+    return read_ppm(path) if path.suffix == '.ppm' else read_png(path)
+
+
+def compare(a_name, a, b_name, b):
+    """Number of differing pixels of two (w, h, rows) images; raises on a size mismatch."""
+    if a[:2] != b[:2]:
+        raise Failed(f'{a_name} is {a[0]}x{a[1]}, {b_name} is {b[0]}x{b[1]}')
+    w, h = a[:2]
+    bad, first = 0, None
+    for y in range(h):
+        ra, rb = a[2][y], b[2][y]
+        if ra == rb:
+            continue
+        for x in range(w):
+            if ra[x * 3:x * 3 + 3] != rb[x * 3:x * 3 + 3]:
+                bad += 1
+                if first is None:
+                    first = (x, y, ra[x * 3:x * 3 + 3].hex(), rb[x * 3:x * 3 + 3].hex())
+    if bad:
+        log(f'{a_name} vs {b_name}: {bad} pixels differ; first at {first[:2]}: '
+            f'{first[2]} vs {first[3]}')
+    return bad
+
+
+# --- guest helpers ----------------------------------------------------------------------------
+FB_RE = (r'@@ZC-FB addr=0x([0-9a-f]+) len=(\d+) stride=(\d+) size=(\d+)x(\d+) bpp=(\d+) '
+         r'id=(.*)@@')
+
+
+def memfd_offset(addr, ram_bytes):
+    """q35: guest-physical address → offset in the RAM memfd (low RAM is all of RAM up to
+    2.75 GiB, else 2 GiB; addresses ≥ 4 GiB continue after low RAM)."""
+    low = ram_bytes if ram_bytes <= 0xb0000000 else 0x80000000
+    if addr < low:
+        return addr
+    if addr >= 1 << 32:
+        return addr - (1 << 32) + low
+    raise Failed(f'framebuffer address {addr:#x} is in the PCI hole, not in RAM')
+
+
+def find_memfd(pid):
+    for fd in sorted(os.listdir(f'/proc/{pid}/fd'), key=int):
+        try:
+            target = os.readlink(f'/proc/{pid}/fd/{fd}')
+        except OSError:
+            continue
+        if target.startswith('/memfd:memory-backend-memfd'):
+            return Path(f'/proc/{pid}/fd/{fd}'), target
+    raise Failed(f'QEMU (pid {pid}) has no memory-backend-memfd open')
+
+
+def timing_frames(path: Path):
+    return json.loads(path.read_text())
+
+
+def ramfb_qemu_argv(kernel: Path, initrd: Path, qmp: Path, ram_mb, append_extra=''):
+    """Case (a): SeaBIOS + ramfb (vgabios-ramfb's VBE mode 0x344 = 1024x768x32 at the top
+    4 MiB of low RAM), RAM = memfd shared with us."""
+    append = ('console=ttyS0 vga=0x344 loglevel=4 panic=-1 vt.global_cursor_default=0 '
+              + append_extra).strip()
+    return [QEMU, '-accel', 'tcg', '-m', f'{ram_mb}M', '-smp', '1',
+            '-object', f'memory-backend-memfd,id=mem,size={ram_mb}M,share=on',
+            '-machine', 'q35,memory-backend=mem', '-nodefaults', '-no-reboot',
+            '-vga', 'none', '-device', 'ramfb', '-display', 'none',
+            '-chardev', 'stdio,id=ser,signal=off', '-serial', 'chardev:ser',
+            '-kernel', str(kernel), '-initrd', str(initrd), '-append', append,
+            '-qmp', f'unix:{qmp},server=on,wait=off']
+
+
+# --- case (a) ---------------------------------------------------------------------------------
+class RegionCase:
+    """Boots the ramfb guest, learns its framebuffer, and drives udmaview's region source."""
+
+    def __init__(self, args, out: Path, ram_mb, boot_timeout):
+        self.args, self.out, self.ram_mb, self.boot_timeout = args, out, ram_mb, boot_timeout
+        self.guest = self.qmp = None
+        self.results = {}
+
+    def boot(self, kdir: Path):
+        kver = (kdir / 'kver').read_text().strip()
+        kernel = kdir / 'root' / 'boot' / f'vmlinuz-{kver}'
+        initrd = self.out / 'zc-initrd.cpio'
+        build_initramfs(initrd, Path(self.args.fbguest))
+        qmp_path = self.out / 'inner-qmp.sock'
+        if len(str(qmp_path)) > 100:
+            qmp_path = Path(os.environ.get('TMPDIR', '/tmp')) / f'zc-qmp-{os.getpid()}.sock'
+        qmp_path.unlink(missing_ok=True)
+        self.guest = Guest(ramfb_qemu_argv(kernel, initrd, qmp_path, self.ram_mb), self.out)
+        self.qmp = Qmp(qmp_path, self.guest.proc)
+        m, self.pos = self.guest.wait_for(FB_RE, self.boot_timeout)
+        t_fb = time.monotonic() - self.guest.started
+        self.addr = int(m.group(1), 16)
+        self.stride, self.w, self.h = int(m.group(3)), int(m.group(4)), int(m.group(5))
+        log(f'guest framebuffer: {m.group(7)} at {self.addr:#x}, {self.w}x{self.h}, '
+            f'stride {self.stride}, bpp {m.group(6)} ({t_fb:.1f} s after QEMU start)')
+        check(m.group(6) == '32', 'the guest framebuffer is 32 bpp')
+        m, self.pos = self.guest.wait_for(r'@@ZC-PATTERN crc=0x([0-9a-f]+)@@', 120, self.pos)
+        self.pattern_crc = int(m.group(1), 16)
+        self.results['guest_pattern_s'] = round(time.monotonic() - self.guest.started, 1)
+        log(f'pattern drawn {self.results["guest_pattern_s"]} s after QEMU start')
+        self.memfd, target = find_memfd(self.guest.proc.pid)
+        size = os.stat(self.memfd).st_size
+        log(f'QEMU memfd: {self.memfd} -> {target}, {size} bytes')
+        self.offset = memfd_offset(self.addr, size)
+        self.spec = (f'region:{self.memfd},offset={self.offset},size={self.w}x{self.h},'
+                     f'format=XR24,stride={self.stride}')
+
+    def udmaview(self, *extra):
+        return [self.args.udmaview, '--source', self.spec, *extra]
+
+    def still_frame(self, name, output_args, dump=True):
+        """Guest stopped: one udmaview frame (PNG dump) + QMP screendump of the same moment."""
+        self.qmp.cmd('stop')
+        png = self.out / f'{name}.png'
+        timing = self.out / f'{name}-timing.json'
+        argv = self.udmaview(*output_args, '--frames', '1', '--timing', str(timing))
+        if dump:
+            argv += ['--dump-png', str(png)]
+        t = time.monotonic()
+        rc, text = run_udmaview(argv, self.out, name, 60)
+        self.results[f'{name}_udmaview_s'] = round(time.monotonic() - t, 2)
+        check(rc == 0, f'{name}: udmaview exit status 0' + (f' (got {rc}): {text[-800:]}' if rc else ''))
+        ppm = self.out / f'{name}-inner.ppm'
+        self.qmp.cmd('screendump', filename=str(ppm))
+        self.qmp.cmd('cont')
+        return png, ppm, timing_frames(timing), text
+
+    def damage_run(self, name, output_args, during=None):
+        """udmaview runs; it is SIGSTOPped while the guest draws the small rectangle, so the
+        change reaches it as one frame; frame 2 ends the run."""
+        timing = self.out / f'{name}-timing.json'
+        png = self.out / f'{name}.png'
+        argv = self.udmaview(*output_args, '--frames', '2', '--timing', str(timing),
+                             '--verbose')
+        if output_args[:2] == ['--output', 'headless']:
+            argv += ['--dump-png', str(png)]
+        errlog = self.out / f'{name}.log'
+        log(f'running {name}: {" ".join(argv)}')
+        with open(errlog, 'wb') as err:
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                                    preexec_fn=_child_setup)
+        try:
+            wait_file_text(errlog, r'frame 1 presented', proc, 60)
+            os.kill(proc.pid, signal.SIGSTOP)
+            t = time.monotonic()
+            self.guest.send('rect\n')
+            m, self.pos = self.guest.wait_for(r'@@ZC-RECT crc=0x([0-9a-f]+)@@', 60, self.pos)
+            self.rect_crc = int(m.group(1), 16)
+            self.results['guest_rect_s'] = round(time.monotonic() - t, 2)
+            if during:
+                during('stopped')
+            os.kill(proc.pid, signal.SIGCONT)
+            rc = proc.wait(60)
+        except subprocess.TimeoutExpired:
+            raise Failed(f'{name}: udmaview did not end after frame 2:\n'
+                         f'{errlog.read_text(errors="replace")[-1500:]}')
+        finally:
+            if proc.poll() is None:
+                try:
+                    os.kill(proc.pid, signal.SIGCONT)
+                except ProcessLookupError:
+                    pass
+            kill_proc(proc, name)
+        text = errlog.read_text(errors='replace')
+        check(rc == 0, f'{name}: udmaview exit status 0' + (f' (got {rc}): {text[-800:]}' if rc else ''))
+        return png, timing_frames(timing), text
+
+    def check_damage(self, name, timing, rect_bytes_copied_zero=False):
+        frames = timing['frames']
+        check(len(frames) == 2, f'{name}: two frames recorded (got {len(frames)})')
+        full = self.w * self.h
+        rx, ry, rw, rh = RECT
+        tx0, tx1 = rx // TILE[0], (rx + rw - 1) // TILE[0]
+        ty0, ty1 = ry // TILE[1], (ry + rh - 1) // TILE[1]
+        tiles = (tx1 - tx0 + 1) * TILE[0] * (ty1 - ty0 + 1) * TILE[1]
+        d1, d2 = frames[0]['damage_pixels'], frames[1]['damage_pixels']
+        self.results[f'{name}_damage_pixels'] = [d1, d2]
+        check(d1 == full, f'{name}: frame 1 damage is the whole frame ({d1} == {full})')
+        # Tile-hash damage reports only tiles whose bytes changed; the only change is the
+        # rectangle, so frame 2 == exactly the tiles it touches (covers it, nothing else).
+        check(d2 == tiles, f'{name}: frame 2 damage is the {rw}x{rh} rect\'s tiles '
+              f'({d2} == {tiles} pixels, {100.0 * d2 / full:.2f} % of the frame)')
+        return frames
+
+    def shutdown(self):
+        if self.qmp:
+            self.qmp.close()
+        if self.guest:
+            self.guest.stop()
+
+
+def write_manifest(out: Path, manifest):
+    (out / 'manifest.json').write_text(json.dumps(manifest, indent=1))
+
+
+def run_checks(out: Path, manifest, results):
+    """Pixel checks: each item {'a': file, 'b': file | 'pattern' | 'pattern+rect', 'name'};
+    plus guest CRCs against the expected pattern. Returns the number of failures."""
+    failures = 0
+    w, h = manifest['size']
+    expected = {'pattern': (w, h, pattern_rows(w, h)),
+                'pattern+rect': (w, h, pattern_rows(w, h, rect=True))}
+    for key, crc in manifest.get('guest_crcs', {}).items():
+        want = rgb_rows_to_bgrx_crc(expected[key][2])
+        ok = want == crc
+        failures += not ok
+        log(f'{"ok" if ok else "FAIL"}: guest CRC of {key}: {crc:#010x} '
+            f'(expected {want:#010x})')
+    cache = {}
+
+    def image(ref):
+        if ref in expected:
+            return expected[ref]
+        if ref not in cache:
+            cache[ref] = read_image(out / ref)
+        return cache[ref]
+
+    for item in manifest['compare']:
+        bad = compare(item['a'], image(item['a']), item['b'], image(item['b']))
+        results[f'mismatch {item["a"]} vs {item["b"]}'] = bad
+        failures += bad != 0
+        log(f'{"ok" if not bad else "FAIL"}: {item["a"]} == {item["b"]} '
+            f'({bad} of {w * h} pixels differ)')
+    return failures
+
+
+def case_host_region(args):
+    """Case (a) on the host: no /dev/udmabuf here, so the region source uses its mmap
+    fallback (the frames' path says "mmap memfd"); the pixels and damage are what is tested."""
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    kdir = kernel_dir(Path(args.vm_cache), args.fetch_kernel)
+    case = RegionCase(args, out, ram_mb=256, boot_timeout=120)
+    t0 = time.monotonic()
+    try:
+        case.boot(kdir)
+        png, ppm, timing, text = case.still_frame('still', ['--output', 'headless'])
+        path = timing['frames'][0]['path']
+        dev = os.path.exists('/dev/udmabuf')
+        why = ('exists' if dev else
+               'missing: the region source maps the memfd instead (mmap fallback)')
+        log(f'frame path: "{path}" (/dev/udmabuf {why})')
+        check(path == ('mmap dma-buf' if dev else 'mmap memfd'),
+              f'frame path is "{path}" as expected with{"" if dev else "out"} /dev/udmabuf')
+        png2, timing2, _ = case.damage_run('damage', ['--output', 'headless'])
+        case.check_damage('damage', timing2)
+        case.qmp.cmd('stop')
+        ppm2 = out / 'damage-inner.ppm'
+        case.qmp.cmd('screendump', filename=str(ppm2))
+        case.qmp.cmd('cont')
+        case.guest.send('quit\n')
+        m, _ = case.guest.wait_for(r'@@ZC-END (\d+)@@', 30, case.pos)
+        check(m.group(1) == '0', 'zc_fbguest exit status 0')
+        case.guest.proc.wait(30)
+    finally:
+        case.shutdown()
+    manifest = {'size': [case.w, case.h],
+                'guest_crcs': {'pattern': case.pattern_crc, 'pattern+rect': case.rect_crc},
+                'compare': [{'a': png.name, 'b': ppm.name}, {'a': png.name, 'b': 'pattern'},
+                            {'a': png2.name, 'b': ppm2.name},
+                            {'a': png2.name, 'b': 'pattern+rect'}]}
+    write_manifest(out, manifest)
+    failures = run_checks(out, manifest, case.results)
+    case.results['wall_s'] = round(time.monotonic() - t0, 1)
+    log('results:', json.dumps(case.results))
+    if failures:
+        raise Failed(f'{failures} pixel checks failed (artefacts in {out})')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('case', choices=('host-region', 'check'))
+    parser.add_argument('dir', nargs='?', help='check: the out dir')
+    parser.add_argument('--udmaview')
+    parser.add_argument('--fbguest')
+    parser.add_argument('--vm-cache')
+    parser.add_argument('--fetch-kernel')
+    parser.add_argument('--out')
+    args = parser.parse_args()
+    try:
+        if args.case == 'host-region':
+            if not os.path.exists(QEMU):
+                raise Skipped(f'{QEMU} missing (package qemu-system-x86)')
+            case_host_region(args)
+        elif args.case == 'check':
+            out = Path(args.dir)
+            results = {}
+            failures = run_checks(out, json.loads((out / 'manifest.json').read_text()), results)
+            if failures:
+                raise Failed(f'{failures} pixel checks failed (artefacts in {out})')
+    except Skipped as exc:
+        log(f'SKIP: {exc}')
+        return SKIP
+    except Failed as exc:
+        log(f'FAIL: {exc}')
+        return 1
+    log('PASS')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
