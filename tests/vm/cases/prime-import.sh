@@ -11,7 +11,7 @@ mode=${2:-800x600}
 out=$UDMAVIEW_VM_OUT
 log=$out/prime_import.tap
 png=$out/prime.png
-hold=5
+hold=8
 rm -f "$png" "$log"
 
 "$bin" -m "$mode" -s "$hold" >"$log" 2>&1 &
@@ -24,6 +24,8 @@ done
 dump=0
 if grep -q 'holding the frame' "$log"; then
 	"$UDMAVIEW_VMCTL" screendump "$png" || dump=$?
+	kill -0 "$pid" 2>/dev/null ||
+		echo "prime-import: prime_import ended before the screendump returned (host too slow?)"
 else
 	echo "prime-import: prime_import never held a frame"
 	dump=1

@@ -3,10 +3,10 @@
 
 The host runner owns both unix sockets; QEMU connects to them at start-up (server=off), so
 there is no polling for sockets. The guest reaches QMP only through the control channel
-(virtio-serial port 'udmaview.ctl', tests/vm/vmctl): one JSON request per line, one JSON
+(virtio-serial port 'udmaview.ctl', tests/vm/vmctl): one JSON request per line, one text
 reply per line:
-    {"op": "screendump", "file": "/abs/path.png"}  -> {"ok": true} | {"ok": false, "error": "..."}
-    {"op": "qmp", "command": {...}}                 -> {"ok": true, "reply": {...}}
+    {"op": "screendump", "file": "/abs/path.png"}  -> "ok" | "error MESSAGE"
+    {"op": "qmp", "command": {...}}                 -> "ok REPLY-JSON" | "error REPLY-JSON"
 """
 
 import ctypes
@@ -122,31 +122,32 @@ class ControlChannel:
         while b'\n' in self._buf:
             line, self._buf = self._buf.split(b'\n', 1)
             if line.strip():
-                reply = self._handle(line)
-                self.conn.sendall(json.dumps(reply).encode() + b'\n')
+                reply = self._handle(line).replace('\n', ' ')
+                self.conn.sendall(reply.encode() + b'\n')
         return True
 
-    def _handle(self, line: bytes) -> dict:
+    def _handle(self, line: bytes) -> str:
         try:
             request = json.loads(line)
             if request.get('op') == 'screendump':
                 return self._screendump(request.get('file', ''))
             if request.get('op') == 'qmp':
-                return {'ok': True, 'reply': self._qmp().execute(request['command'])}
-            return {'ok': False, 'error': f'unknown op {request.get("op")!r}'}
-        except (ValueError, KeyError, TypeError, OSError, VmError) as exc:
-            return {'ok': False, 'error': f'{type(exc).__name__}: {exc}'}
+                reply = self._qmp().execute(request['command'])
+                return ('error ' if 'error' in reply else 'ok ') + json.dumps(reply)
+            return f'error unknown op {request.get("op")!r}'
+        except (ValueError, KeyError, TypeError, AttributeError, OSError, VmError) as exc:
+            return f'error {type(exc).__name__}: {exc}'
 
-    def _screendump(self, file: str) -> dict:
+    def _screendump(self, file: str) -> str:
         path = Path(file)
         if not path.is_absolute() or self._out_dir not in path.resolve().parents:
-            return {'ok': False, 'error': f'{file} is not inside the out dir {self._out_dir}'}
+            return f'error {file} is not inside the out dir {self._out_dir}'
         self._log(f'screendump {path}')
         reply = self._qmp().execute({'execute': 'screendump',
                                      'arguments': {'filename': str(path), 'format': 'png'}})
         if 'error' in reply:
-            return {'ok': False, 'error': reply['error'].get('desc', str(reply['error']))}
-        return {'ok': True}
+            return f'error {reply["error"].get("desc", reply["error"])}'
+        return 'ok'
 
 
 class Console:
