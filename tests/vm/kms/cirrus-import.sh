@@ -4,7 +4,8 @@
 # damage): 0 bytes copied and 0 imports per steady-state frame, and the screendump equals the
 # picture `udmaview --output headless --dump-png` gives for the same options. At 800x600
 # (32 bpp) and 1024x768 (pitch 4096: cirrus' 24 bpp conversion). Buffers without a dma-buf
-# (--no-udmabuf) go to the dumb-buffer copy path and still show the right pixels.
+# (--no-udmabuf) go to the dumb-buffer copy path and still show the right pixels. The legacy
+# API (UDMAVIEW_KMS_LEGACY=1) takes the import path too.
 # usage: cirrus-import.sh KMS_VM_CHECK UDMAVIEW
 set -uo pipefail
 check=$1 udmaview=$2
@@ -20,6 +21,13 @@ for size in 800x600 1024x768; do
 		--expected "$dir/expected.png" --expect-path import
 	expect "$size: kms import path, pixels and counters" test $? -eq 0
 done
+
+# The legacy API (SetCrtc, PageFlip, DirtyFB) on the same driver.
+dir=$out/legacy
+mkdir -p "$dir"
+UDMAVIEW_KMS_LEGACY=1 timeout -k 5 120 "$check" demo "$dir" --size 800x600 --frames 60 --seed 4 \
+	--expect-path import
+expect "legacy modesetting: import path, pixels and counters" test $? -eq 0
 
 dir=$out/no-udmabuf
 mkdir -p "$dir"

@@ -16,6 +16,8 @@
 //   kms_vm_check compare A.png B.png [MAX_DIFFERING_PIXELS]
 //   kms_vm_check console-state
 //       prints the active VT's KD mode, keyboard mode and VT mode
+//   kms_vm_check activate N
+//       switches to VT N and waits for it
 //   kms_vm_check hold-master DEVICE SECONDS
 #include <cerrno>
 #include <cstdio>
@@ -449,6 +451,17 @@ int run_console_state() {
     return 0;
 }
 
+// Switches to VT n (as Ctrl+Alt+Fn would) and waits until it is active.
+int run_activate(int n) {
+    UniqueFd tty0(::open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!tty0 || ::ioctl(tty0.get(), VT_ACTIVATE, n) != 0 ||
+        ::ioctl(tty0.get(), VT_WAITACTIVE, n) != 0) {
+        std::cerr << "activate: VT " << n << ": " << std::strerror(errno) << "\n";
+        return 1;
+    }
+    return 0;
+}
+
 int run_hold_master(const std::string& device, int seconds) {
     UniqueFd fd(::open(device.c_str(), O_RDWR | O_CLOEXEC));
     if (!fd || (!drmIsMaster(fd.get()) && drmSetMaster(fd.get()) != 0)) {
@@ -471,6 +484,8 @@ int main(int argc, char** argv) {
         return run_damage(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
     if (args.size() >= 3 && args[0] == "compare")
         return run_compare(args[1], args[2], args.size() > 3 ? std::stoull(args[3]) : 0);
+    if (args.size() == 2 && args[0] == "activate")
+        return run_activate(std::stoi(args[1]));
     if (args.size() == 1 && args[0] == "console-state")
         return run_console_state();
     if (args.size() == 3 && args[0] == "hold-master")

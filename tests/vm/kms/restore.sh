@@ -37,6 +37,25 @@ for how in TERM HUP escape; do
 	fi
 	shot "$out/during-$how.png"
 	"$check" console-state >"$out/console-during-$how.txt"
+	if [ "$how" = TERM ]; then
+		# VT switch away (release: master dropped, fbcon draws tty2) and back (re-acquire,
+		# modeset, full redraw of the last frame).
+		timeout -k 2 20 "$check" activate 2
+		sleep 1
+		shot "$out/away.png"
+		"$check" console-state >"$out/console-away.txt"
+		timeout -k 2 20 "$check" activate 1
+		wait_for "$log" 20 'redrawing'
+		sleep 1
+		shot "$out/back.png"
+		expect "VT switch: away on tty2 in text mode" grep -q '^/dev/tty2 kd text' "$out/console-away.txt"
+		expect "VT switch: udmaview released and re-acquired the display" \
+			grep -q 'switched away from /dev/tty1' "$log"
+		expect "VT switch: away shows the text console" \
+			"$check" compare "$out/before.png" "$out/away.png" 100000000
+		expect "VT switch: back shows the 800x600 demo again" \
+			bash -c "python3 '$(dirname "$UDMAVIEW_VMCTL")/pngcheck' size '$out/back.png' | grep -q 800"
+	fi
 	if [ "$how" = escape ]; then send_escape; else kill -"$how" "$pid"; fi
 	wait "$pid"
 	rc=$?
