@@ -318,7 +318,7 @@ def case_damage():
             check(shown[0]["bytes_copied"] == w * h * bpp,
                   f"{name}: the first presented frame uploads the whole frame ({w * h * bpp} "
                   "bytes)")
-            check(exact >= 30, f"{name}: {exact} frames copied exactly damage x {bpp} bytes")
+            check(exact >= 20, f"{name}: {exact} frames copied exactly damage x {bpp} bytes")
             later = [f["bytes_copied"] for f in shown[1:]]
             results[name] = sum(later) / len(later)
             log(f"measured {name}: {results[name]:.0f} bytes/frame copied after frame 1 "
@@ -513,6 +513,13 @@ def case_errors():
         msgs = one_line(r)
         check(r.returncode == 1 and len(msgs) == 1 and "OpenGL ES" in msgs[0],
               f"no loadable EGL: exit 1, one line ({r.returncode}: {msgs})")
+
+        # No usable context: Mesa told to offer GLES 1.1 only (SDL asks for 3.0, then 2.0).
+        no_ctx = dict(x.env, MESA_GLES_VERSION_OVERRIDE="1.1")
+        r = run([UDMAVIEW] + base, no_ctx, 30)
+        msgs = one_line(r)
+        check(r.returncode == 1 and len(msgs) == 1 and "context" in msgs[0],
+              f"no GLES 2/3 context: exit 1, one line ({r.returncode}: {msgs})")
 
         for size in ("100000x100000", "0x0", "640x-1"):
             r = run([UDMAVIEW] + base + ["--size", size], x.env, 30)
