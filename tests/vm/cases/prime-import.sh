@@ -5,6 +5,7 @@
 # check runs on the host afterwards (run --host-check 'pngcheck prime-pattern ...').
 # usage: prime-import.sh PRIME_IMPORT [WxH]
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
 bin=${1:?usage: prime-import.sh PRIME_IMPORT [WxH]}
 mode=${2:-800x600}
@@ -34,4 +35,9 @@ rc=0
 wait "$pid" || rc=$?
 cat "$log"
 echo "prime-import: prime_import exit status $rc, screendump status $dump"
-[ "$rc" -eq 0 ] && [ "$dump" -eq 0 ] && python3 "$(dirname "$UDMAVIEW_VMCTL")/pngcheck" size "$png"
+if [ "$rc" -ne 0 ] || [ "$dump" -ne 0 ]; then
+	exit 1
+fi
+size=$(png_size "$png")
+echo "prime-import: screendump $png: PNG $size"
+[ "$size" = "$mode" ]

@@ -28,6 +28,11 @@ mount_basics() {
 	mount -t devtmpfs devtmpfs /dev
 	mount -t debugfs debugfs /sys/kernel/debug
 	mkdir -p /dev/pts /dev/shm
+	# what udev would add: bash process substitution needs /dev/fd
+	ln -s /proc/self/fd /dev/fd
+	ln -s /proc/self/fd/0 /dev/stdin
+	ln -s /proc/self/fd/1 /dev/stdout
+	ln -s /proc/self/fd/2 /dev/stderr
 	mount -t devpts devpts /dev/pts
 	mount -t tmpfs tmpfs /dev/shm
 }
