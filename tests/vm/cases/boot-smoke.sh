@@ -3,6 +3,7 @@
 # In the VM: the test bed itself works: our module and the display's DRM device exist, the
 # control channel answers QMP, a screendump arrives in the out dir. Reports the boot time.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 echo "boot-smoke: guest uptime at test start: $(cut -d' ' -f1 /proc/uptime) s"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # Helpers for the case scripts (sourced; bash). Python is slow to start under TCG, so the
 # quick in-guest checks are plain bash; pixel checks run on the host (run --host-check).
 

@@ -5,6 +5,7 @@
 # check runs on the host afterwards (run --host-check 'pngcheck prime-pattern ...').
 # usage: prime-import.sh PRIME_IMPORT [WxH]
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 bin=${1:?usage: prime-import.sh PRIME_IMPORT [WxH]}

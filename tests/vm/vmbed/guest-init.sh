@@ -13,6 +13,7 @@
 /bin/busybox mkdir -p /sbin /usr/bin /usr/sbin
 /bin/busybox --install -s
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+# shellcheck source=/dev/null
 . /vm.conf
 
 H=/host

@@ -38,8 +38,8 @@ def find_tool(name: str) -> str:
 
 def module_paths(kernel: Kernel, names) -> list:
     """Resolve names to .ko files in dependency order with modprobe --show-depends."""
-    argv = [find_tool('modprobe'), '-d', str(kernel.root), '-S', kernel.kver, '--show-depends', '-a',
-            *names]
+    argv = [find_tool('modprobe'), '-d', str(kernel.root), '-S', kernel.kver,
+            '--show-depends', '-a', *names]
     proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise BuildError(f'{" ".join(argv)}: {proc.stderr.strip()}')
