@@ -638,7 +638,66 @@ def t_linux_fb(env, p2p=False):
     log("udmaview: " + (stats[0] if stats else "no stats"))
 
 
+def start_xvfb(env):
+    """A private X server (free display number via -displayfd), owned like every process."""
+    r, w = os.pipe()
+    p = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x1024x24",
+                          "-nolisten", "tcp", "-noreset"], pass_fds=(w,),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    p.name = "xvfb"
+    env.procs.procs.append(p)
+    os.close(w)
+    number = b""
+    end = time.monotonic() + 15
+    os.set_blocking(r, False)
+    while time.monotonic() < end and not number.endswith(b"\n") and p.poll() is None:
+        try:
+            number += os.read(r, 16)
+        except BlockingIOError:
+            time.sleep(0.05)
+    os.close(r)
+    if not number.strip().isdigit():
+        raise Skip("Xvfb did not start")
+    xenv = dict(os.environ, DISPLAY=":" + number.decode().strip())
+    xenv.pop("WAYLAND_DISPLAY", None)
+    return xenv
+
+
+def t_sdl_input(env, p2p=False):
+    """The real viewer's SDL window: a click and a key typed into it reach the guest."""
+    for tool in ("Xvfb", "xdotool"):
+        if not shutil.which(tool):
+            raise Skip(f"{tool} missing")
+    xenv = start_xvfb(env)
+    env.start_bus()
+    start_linux(env)
+    viewer = env.procs.start("udmaview", [env.args.udmaview, "--source", f"qemu:{env.bus}",
+                                          "--output", "sdl"], env=xenv)
+    wait_for("the guest's @@READY", lambda: "@@READY" in serial(env) or
+             viewer.poll() is not None, 120, 0.5)
+    if viewer.poll() is not None:
+        err = env.procs.err("udmaview")
+        if "not available" in err or "not built" in err:
+            raise Skip("udmaview has no SDL output: " + err.strip())
+        raise Failed(f"udmaview ended: {err}")
+    xdo = lambda *a: subprocess.run(["xdotool", *a], env=xenv, capture_output=True,
+                                    text=True, timeout=10)
+    win = wait_for("the udmaview window",
+                   lambda: xdo("search", "--name", "^udmaview").stdout.split(), 20)[0]
+    time.sleep(1)
+    xdo("mousemove", "--window", win, "50", "50")
+    xdo("click", "1")  # grabs the input and presses BTN_LEFT in the guest
+    wait_for("the guest's @@MOUSE 1 …@@", lambda: re.search(r"@@MOUSE 1 ", serial(env)), 20)
+    xdo("key", "r")
+    wait_for("the guest's @@KEY 0x72@@", lambda: "@@KEY 0x72@@" in serial(env), 20)
+    log("SDL window -> udmaview -> QEMU -> guest: " +
+        " ".join(re.findall(r"@@(?:MOUSE|KEY)[^@]*@@", serial(env))))
+    env.end_viewer(viewer)
+
+
 TESTS = {
+    "sdl-input": t_sdl_input,
     "linux-fb": t_linux_fb,
     "seabios-bus": lambda e: t_seabios(e, False),
     "seabios-p2p": lambda e: t_seabios(e, True),
