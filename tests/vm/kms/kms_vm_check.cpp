@@ -5,7 +5,7 @@
 // output was given.
 //
 //   kms_vm_check demo OUT_DIR [--size WxH] [--frames N] [--seed S] [--pattern P]
-//                [--mode WxH] [--expect-path import|dumb-copy] [--no-udmabuf]
+//                [--mode WxH] [--expect-path import|dumb-copy] [--no-udmabuf] [--format F]
 //       demo source → KmsOutput; at the end the screendump must equal the headless output's
 //       picture of the same options (exact); asserts the path and, for import, 0 bytes
 //       copied and 0 imports per steady-state frame; prints CPU time per frame and latency.
@@ -101,6 +101,7 @@ public:
     std::string name() const override { return inner_.name(); }
     Status start() override {
         cpu_start_ns_ = thread_cpu_ns();
+        sys_start_ns_ = thread_cpu_ns(true);
         return inner_.start();
     }
     void stop() override { inner_.stop(); }
@@ -113,24 +114,27 @@ public:
     void retire(BufferId id) override { inner_.retire(id); }
     Status finish(const Frame* last) override {
         cpu_ns = thread_cpu_ns() - cpu_start_ns_;
+        sys_ns = thread_cpu_ns(true) - sys_start_ns_;
         inner_.wait_idle(nullptr, 1000);
         shot_ok = screendump(shot_);
         last_seq = last ? last->seq : 0;
         return inner_.finish(last);
     }
     bool shot_ok = false;
-    uint64_t cpu_ns = 0, last_seq = 0;
+    uint64_t cpu_ns = 0, sys_ns = 0, last_seq = 0;
 
 private:
-    static uint64_t thread_cpu_ns() {
+    // User + system time of the calling (presenter/output) thread; only system with sys_only.
+    static uint64_t thread_cpu_ns(bool sys_only = false) {
         rusage ru{};
         ::getrusage(RUSAGE_THREAD, &ru);
-        return uint64_t(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1'000'000'000u +
-               uint64_t(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000u;
+        const timeval u = sys_only ? timeval{} : ru.ru_utime;
+        return uint64_t(u.tv_sec + ru.ru_stime.tv_sec) * 1'000'000'000u +
+               uint64_t(u.tv_usec + ru.ru_stime.tv_usec) * 1000u;
     }
     kms::KmsOutput& inner_;
     std::string shot_;
-    uint64_t cpu_start_ns_ = 0;
+    uint64_t cpu_start_ns_ = 0, sys_start_ns_ = 0;
 };
 
 std::string arg_after(std::vector<std::string>& args, const std::string& name,
@@ -159,6 +163,14 @@ int run_demo(const std::string& out, std::vector<std::string> args) {
     o.pattern = arg_after(args, "--pattern", "all");
     o.fps = std::stod(arg_after(args, "--fps", "60"));
     o.no_udmabuf = has_flag(args, "--no-udmabuf");
+    if (const std::string f = arg_after(args, "--format", ""); !f.empty()) {
+        Result<const Format*> format = parse_format(f);
+        if (!format) {
+            std::cerr << format.error().message << "\n";
+            return 2;
+        }
+        o.format = *format;
+    }
     const std::string expect_path = arg_after(args, "--expect-path", "");
     const std::string given = arg_after(args, "--expected", "");
     const std::string expected_png = given.empty() ? out + "/expected.png" : given;
@@ -232,7 +244,9 @@ int run_demo(const std::string& out, std::vector<std::string> args) {
     std::cout << "# frames " << sum.frames << " presented " << sum.presented << " dropped "
               << sum.dropped << " fps " << sum.fps << "\n";
     std::cout << "# cpu per frame (presenter+output thread) "
-              << (submitted ? double(shot.cpu_ns) / double(submitted) / 1e6 : 0) << " ms\n";
+              << (submitted ? double(shot.cpu_ns) / double(submitted) / 1e6 : 0)
+              << " ms, of which system "
+              << (submitted ? double(shot.sys_ns) / double(submitted) / 1e6 : 0) << " ms\n";
     std::cout << "# produced->presented p50 " << sum.produced_to_presented.p50_ms << " ms p99 "
               << sum.produced_to_presented.p99_ms << " ms; submitted->presented p50 "
               << sum.submitted_to_presented.p50_ms << " ms p99 "
