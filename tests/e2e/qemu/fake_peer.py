@@ -5,9 +5,10 @@
 Owns org.qemu on the bus given as argv[1] and exports just enough of org.qemu.Display1
 (VM.ConsoleIDs, Console_0 with RegisterListener) for udmaview to attach. When udmaview
 registers its listener, the peer sends each malformed message the issue lists and checks that
-every one is answered with an error (not a crash), then sends a valid Scanout + Update and
-prints, as its last line, the JSON description of the picture udmaview must end up showing.
-Exit 0 when every expectation held.
+every one is answered with an error (not a crash), then sends a valid Scanout + Update, a
+valid ScanoutDMABUF (a memfd it keeps writing to) + UpdateDMABUF, and prints the JSON
+description of the picture udmaview must end up showing, then "verdict ok|FAILED". It stays
+on the bus until killed, so the viewer has no reason to end.
 """
 import json
 import os
@@ -145,9 +146,26 @@ def attack(conn):
     call(conn, "MouseSet", "(iii)", (10, 10, 1), True, "valid MouseSet")
     call(conn, "Update", "(iiiiuuay)", (8, 8, 8, 8, 32, XRGB, pixels(8, 8, green)), True,
          "valid Update 8,8 8x8 green")
+    # A valid dma-buf scanout (a memfd stands in for the dma-buf: same fd passing, same size
+    # check): the viewer shows the peer's memory itself, so a change written there and
+    # announced with UpdateDMABUF is what the viewer's final picture shows – without a copy.
+    yellow, magenta = (255, 255, 0), (255, 0, 255)
+    fd = os.memfd_create("fake-dmabuf", os.MFD_CLOEXEC)
+    os.pwrite(fd, pixels(W, H, yellow), 0)
+    fds = Gio.UnixFDList.new()
+    fds.append(fd)
+    call(conn, "ScanoutDMABUF", "(huuuutb)", (0, W, H, W * 4, 0x34325258, 0, True), True,
+         "valid ScanoutDMABUF 64x48 XR24 (yellow)", fds=fds)
+    for y in range(16, 24):
+        os.pwrite(fd, pixels(8, 1, magenta), y * W * 4 + 16 * 4)
+    call(conn, "UpdateDMABUF", "(iiii)", (16, 16, 8, 8), True, "valid UpdateDMABUF 16,16 8x8")
+    call(conn, "UpdateDMABUF", "(iiii)", (60, 40, 8, 8), False, "UpdateDMABUF outside")
+    call(conn, "UpdateDMABUF", "(iiii)", (-1, 0, 8, 8), False, "UpdateDMABUF at negative x")
+    call(conn, "Disable", None, None, True, "Disable (QEMU: release of the previous dma-buf)")
+    results["dmabuf_fd"] = fd
     print(json.dumps({"width": W, "height": H, "pixels": [
-        [0, 0, list(blue)], [8, 8, list(green)], [15, 15, list(green)], [16, 16, list(blue)],
-        [63, 47, list(blue)], [60, 0, list(blue)]]}), flush=True)
+        [0, 0, list(yellow)], [16, 16, list(magenta)], [23, 23, list(magenta)],
+        [24, 24, list(yellow)], [8, 8, list(yellow)], [63, 47, list(yellow)]]}), flush=True)
     print("verdict", "ok" if results["ok"] else "FAILED", flush=True)
     # Stay on the bus (the test ends us): leaving would be "QEMU went away" for the viewer.
 

@@ -497,7 +497,7 @@ def t_fake_peer(env, p2p=False):
     rejected = env.procs.err("udmaview").count("qemu: rejected")
     log(f"udmaview logged {rejected} rejections and is still running")
     env.end_viewer(viewer)
-    # The picture after the hostile messages: the valid Scanout + Update the peer sent last.
+    # The picture after the hostile messages: the peer's valid dma-buf as it left it.
     w, h, rgb = read_png_rgb(f"{env.tmp}/udmaview.png")
     expect = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
     if (w, h) != (expect["width"], expect["height"]):
@@ -506,7 +506,8 @@ def t_fake_peer(env, p2p=False):
         got = list(rgb[(y * w + x) * 3:(y * w + x) * 3 + 3])
         if got != colour:
             raise Failed(f"pixel {x},{y} is {got}, expected {colour}")
-    log("final picture matches the last valid Scanout + Update")
+    log("final picture matches the peer's dma-buf memory after the valid ScanoutDMABUF + "
+        "UpdateDMABUF")
 
 
 # --- guest 2: a Linux kernel drawing on /dev/fb0 ---------------------------------------------
