@@ -165,7 +165,10 @@ def attack(conn):
     results["dmabuf_fd"] = fd
     print(json.dumps({"width": W, "height": H, "pixels": [
         [0, 0, list(yellow)], [16, 16, list(magenta)], [23, 23, list(magenta)],
-        [24, 24, list(yellow)], [8, 8, list(yellow)], [63, 47, list(yellow)]]}), flush=True)
+        [24, 24, list(yellow)], [8, 8, list(yellow)], [63, 47, list(yellow)],
+        # the 2x2 white cursor, hot spot (1, 1), shown at (10, 10) by MouseSet
+        [9, 9, [255, 255, 255]], [10, 10, [255, 255, 255]], [11, 11, list(yellow)]]}),
+        flush=True)
     print("verdict", "ok" if results["ok"] else "FAILED", flush=True)
     # Stay on the bus (the test ends us): leaving would be "QEMU went away" for the viewer.
 

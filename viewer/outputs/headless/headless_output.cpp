@@ -68,7 +68,32 @@ Status HeadlessOutput::finish(const Frame* last) {
     if (!mapping)
         return mapping.error();
     std::optional<DmaBufSync> sync = last->buffer->cpu_access(DmaBufSync::Read);
-    return write_png(options_.dump_png, to_rgba(last->buffer->layout(), (*mapping)->data()));
+    RgbaImage image = to_rgba(last->buffer->layout(), (*mapping)->data());
+    draw_cursor(image, cursor_);
+    return write_png(options_.dump_png, image);
+}
+
+void draw_cursor(RgbaImage& image, const CursorState& cursor) {
+    if (!cursor.visible || !cursor.image)
+        return;
+    const CursorImage& c = *cursor.image;
+    const int64_t x0 = int64_t(cursor.x) - c.hot_x, y0 = int64_t(cursor.y) - c.hot_y;
+    for (uint32_t cy = 0; cy < c.height; ++cy) {
+        const int64_t y = y0 + cy;
+        if (y < 0 || y >= int64_t(image.height))
+            continue;
+        for (uint32_t cx = 0; cx < c.width; ++cx) {
+            const int64_t x = x0 + cx;
+            if (x < 0 || x >= int64_t(image.width))
+                continue;
+            const uint32_t argb = c.pixels[size_t(cy) * c.width + cx];
+            const uint32_t a = argb >> 24;
+            uint8_t* p = &image.pixels[(size_t(y) * image.width + size_t(x)) * 4];
+            const uint32_t src[3] = {(argb >> 16) & 0xff, (argb >> 8) & 0xff, argb & 0xff};
+            for (int i = 0; i < 3; ++i)
+                p[i] = uint8_t((src[i] * a + p[i] * (255 - a) + 127) / 255);
+        }
+    }
 }
 
 } // namespace udmaview

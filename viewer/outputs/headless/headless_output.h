@@ -6,6 +6,7 @@
 
 #include "udmaview/mapping.h"
 #include "udmaview/output.h"
+#include "udmaview/png.h"
 
 namespace udmaview {
 
@@ -27,6 +28,8 @@ public:
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
     void retire(BufferId id) override { mappings_.erase(id); }
     Status finish(const Frame* last) override;
+    // The PNG dump shows the source's pointer (alpha-blended at its hot spot) when visible.
+    void set_cursor(const CursorState& cursor) override { cursor_ = cursor; }
 
     // A checksum of every damaged pixel read so far: proves the reads happen.
     uint64_t checksum() const { return checksum_; }
@@ -38,6 +41,11 @@ private:
     HeadlessOptions options_;
     std::map<BufferId, Mapping> mappings_;
     uint64_t checksum_ = 0;
+    CursorState cursor_;
 };
+
+// Alpha-blends the cursor image (ARGB8888, straight alpha) onto image with its hot spot at
+// (cursor.x, cursor.y), clipped to the image; nothing when invisible or without an image.
+void draw_cursor(RgbaImage& image, const CursorState& cursor);
 
 } // namespace udmaview
