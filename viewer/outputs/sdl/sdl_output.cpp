@@ -136,16 +136,10 @@ Status SdlOutput::open_window() {
     SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
     SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
 
-    // A picture larger than the screen gets a window that fits (scaled down, aspect kept).
     uint32_t w = options_.width, h = options_.height;
-    SDL_Rect usable{};
-    if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0 &&
-        (w > uint32_t(usable.w) || h > uint32_t(usable.h))) {
-        const Rect fit =
-            compute_viewport(w, h, uint32_t(usable.w), uint32_t(usable.h), ScaleMode::Fit);
-        w = uint32_t(std::max(1, fit.w));
-        h = uint32_t(std::max(1, fit.h));
-    }
+    window_size_for(w, h);
+    requested_w_ = int32_t(w);
+    requested_h_ = int32_t(h);
     Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
     if (options_.fullscreen)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
@@ -210,6 +204,39 @@ void SdlOutput::stop() {
     surface_ = EGL_NO_SURFACE;
 }
 
+void SdlOutput::window_size_for(uint32_t& w, uint32_t& h) const {
+    // A picture larger than the screen gets a window that fits (scaled down, aspect kept).
+    SDL_Rect usable{};
+    if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0 &&
+        (w > uint32_t(usable.w) || h > uint32_t(usable.h))) {
+        const Rect fit =
+            compute_viewport(w, h, uint32_t(usable.w), uint32_t(usable.h), ScaleMode::Fit);
+        w = uint32_t(std::max(1, fit.w));
+        h = uint32_t(std::max(1, fit.h));
+    }
+}
+
+void SdlOutput::follow_frame_size(const Layout& l) {
+    // The window follows the picture's size (first frame, guest mode changes) until the user
+    // resizes it.
+    if (l.width == frame_w_ && l.height == frame_h_)
+        return;
+    frame_w_ = l.width;
+    frame_h_ = l.height;
+    if (user_sized_ || fullscreen_)
+        return;
+    uint32_t w = l.width, h = l.height;
+    window_size_for(w, h);
+    int ww = 0, wh = 0;
+    SDL_GetWindowSize(window_.get(), &ww, &wh);
+    if (ww == int(w) && wh == int(h))
+        return;
+    requested_w_ = int32_t(w);
+    requested_h_ = int32_t(h);
+    SDL_SetWindowSize(window_.get(), int(w), int(h));
+    redraw_ = true;
+}
+
 void SdlOutput::drawable_size(uint32_t& w, uint32_t& h) const {
     int dw = 0, dh = 0;
     SDL_GL_GetDrawableSize(window_.get(), &dw, &dh);
@@ -264,27 +291,7 @@ Status SdlOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
         source_name_ = name;
         update_title(true);
     }
-    // Follow the picture's size until the user resizes the window themselves.
-    if (!sized_to_frame_ && !user_sized_ && !fullscreen_) {
-        sized_to_frame_ = true;
-        int ww = 0, wh = 0;
-        SDL_GetWindowSize(window_.get(), &ww, &wh);
-        if (uint32_t(ww) != l.width || uint32_t(wh) != l.height) {
-            options_.width = l.width;
-            options_.height = l.height;
-            SDL_Rect usable{};
-            uint32_t w = l.width, h = l.height;
-            if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0 &&
-                (w > uint32_t(usable.w) || h > uint32_t(usable.h))) {
-                const Rect fit =
-                    compute_viewport(w, h, uint32_t(usable.w), uint32_t(usable.h), ScaleMode::Fit);
-                w = uint32_t(fit.w);
-                h = uint32_t(fit.h);
-            }
-            SDL_SetWindowSize(window_.get(), int(w), int(h));
-            redraw_ = true;
-        }
-    }
+    follow_frame_size(l);
     stats.submitted_ns = now_ns();
     present();
     const uint64_t presented = now_ns();
@@ -380,7 +387,9 @@ void SdlOutput::handle_event(const SDL_Event& e, OutputSink* sink) {
             quit_ = true;
             break;
         case SDL_WINDOWEVENT_RESIZED:
-            if (!fullscreen_)
+            // Our own SDL_SetWindowSize comes back as RESIZED too; only another size is the
+            // user's (or the window manager's) choice.
+            if (!fullscreen_ && (e.window.data1 != requested_w_ || e.window.data2 != requested_h_))
                 user_sized_ = true;
             redraw_ = true;
             break;

@@ -68,6 +68,9 @@ private:
     void set_grab(bool grab);
     void toggle_fullscreen();
     void drawable_size(uint32_t& w, uint32_t& h) const;
+    // The window size for a picture: the picture's, fitted to the screen when larger.
+    void window_size_for(uint32_t& w, uint32_t& h) const;
+    void follow_frame_size(const Layout& layout);
     // Draws the current frame and swaps (damage only when the view did not change).
     void present();
     void update_title(bool force);
@@ -83,7 +86,8 @@ private:
     bool fullscreen_ = false;
     bool grabbed_ = false;
     bool user_sized_ = false; // the user resized the window: do not follow the frame size
-    bool sized_to_frame_ = false;
+    uint32_t frame_w_ = 0, frame_h_ = 0;        // picture size the window last followed
+    int32_t requested_w_ = 0, requested_h_ = 0; // window size udmaview asked for last
     bool redraw_ = false;
     bool quit_ = false;
     std::set<int> swallowed_; // hotkey scancodes whose release is not forwarded
