@@ -447,25 +447,33 @@ def t_viewer_first(env, p2p=False):
 
 
 def t_reconnect(env, p2p=False):
-    env.start_bus()
-    q1 = env.start_qemu()
-    viewer = env.start_viewer("udmaview", False, "--reconnect")
-    env.wait_text("No bootable device")
-    wait_for("the first attach", lambda: env.procs.err("udmaview").count("attached") >= 1, 20)
-    env.procs.kill(q1, signal.SIGKILL)
-    wait_for("the reconnect waiting line",
-             lambda: "waiting for it to come back" in env.procs.err("udmaview"), 10)
-    time.sleep(1)
-    if viewer.poll() is not None:
-        raise Failed("udmaview --reconnect ended when QEMU went away")
-    env.start_qemu()
-    env.wait_text("No bootable device")
-    wait_for("the second attach", lambda: env.procs.err("udmaview").count("attached") >= 2, 30)
-    time.sleep(2)
-    ppm = env.freeze_and_dump()
-    time.sleep(0.5)
-    env.end_viewer(viewer)
-    compare(f"{env.tmp}/udmaview.png", ppm)
+    for p2p in (False, True):
+        if not p2p:
+            env.start_bus()
+        name = "udmaview-p2p" if p2p else "udmaview-bus"
+        q1 = env.start_qemu(p2p=p2p)
+        viewer = env.start_viewer(name, p2p, "--reconnect")
+        env.wait_text("No bootable device")
+        wait_for("the first attach", lambda: env.procs.err(name).count("attached") >= 1, 20)
+        env.procs.kill(q1, signal.SIGKILL)
+        wait_for("the reconnect waiting line",
+                 lambda: "waiting for it to come back" in env.procs.err(name), 10)
+        time.sleep(1)
+        if viewer.poll() is not None:
+            raise Failed(f"{name} --reconnect ended when QEMU went away")
+        if p2p:  # QEMU does not remove a stale socket file itself
+            os.unlink(f"{env.tmp}/qmp-viewer")
+        q2 = env.start_qemu(p2p=p2p)
+        env.wait_text("No bootable device")
+        wait_for("the second attach", lambda: env.procs.err(name).count("attached") >= 2, 30)
+        time.sleep(2)
+        ppm = env.freeze_and_dump(name)
+        time.sleep(0.5)
+        env.end_viewer(viewer)
+        compare(f"{env.tmp}/{name}.png", ppm)
+        log(f"{name}: " + "; ".join(l for l in env.procs.err(name).splitlines()
+                                    if "attached" in l or "went away" in l))
+        env.procs.kill(q2)
 
 
 def t_wrong_console(env, p2p=False):
