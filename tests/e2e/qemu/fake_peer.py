@@ -120,7 +120,7 @@ def attack(conn):
     call(conn, "Update", "(iiiiuuay)", (0, 0, 8, 8, 32, 0x12345678, pixels(8, 8, red)), False,
          "Update with an unknown pixman format")
     call(conn, "Update", "(iiiiuuay)", (0, 0, 8, 8, 24, 0x18020888, b"\0" * 192), False,
-         "Update in a format other than the surface's")
+         "Update of a part of the surface in another format")
     call(conn, "ScanoutDMABUF", "(huuuutb)", (0, W, H, W * 4, 0x34325258, 0, True), False,
          "ScanoutDMABUF 64x48 on a 4096-byte buffer", fds=memfd_list(4096))
     call(conn, "ScanoutDMABUF", "(huuuutb)", (0, W, H, W * 4, 0x11111111, 0, True), False,
@@ -141,6 +141,10 @@ def attack(conn):
     call(conn, "Scanout", "(s)", ("garbage",), False, "Scanout with a wrong signature")
     call(conn, "NoSuchMethod", None, None, False, "an unknown method")
     # After all that, the viewer must still take a valid picture.
+    call(conn, "Update", "(iiiiuuay)", (0, 0, W, H, W * 2, 0x10020565, b"\x00\xf8" * (W * H)),
+         True, "valid whole-console Update in r5g6b5 (a format change without Scanout)")
+    call(conn, "Scanout", "(uuuuay)", (W, H, W * 4, XRGB, pixels(W, H, blue)), True,
+         "valid Scanout 64x48 blue, back to x8r8g8b8")
     call(conn, "CursorDefine", "(iiiiay)", (2, 2, 1, 1, b"\xff" * 16), True,
          "valid CursorDefine 2x2")
     call(conn, "MouseSet", "(iii)", (10, 10, 1), True, "valid MouseSet")

@@ -781,9 +781,11 @@ struct QemuSource::Impl {
         g_variant_get(params, "(iiiiuu@ay)", &x, &y, &w, &h, &stride, &pixman, &data);
         std::span<const uint8_t> bytes = bytes_of(data);
         const Rect rect{x, y, w, h};
-        if (surface && !rect_inside(rect, surface->layout().width, surface->layout().height) &&
-            !rect.empty() && format_from_pixman(pixman) == surface->layout().format)
-            follow_console_size(rect); // a size change may come only as PropertiesChanged
+        const Format* format = format_from_pixman(pixman);
+        if (surface && format && !rect.empty() &&
+            (format != surface->layout().format ||
+             !rect_inside(rect, surface->layout().width, surface->layout().height)))
+            follow_console(rect, format); // a change may come without a Scanout
         if (!surface)
             return "Update " + rect.to_string() + ": no surface yet (no Scanout)";
         if (Status s = check_update(surface->layout(), rect, stride, pixman, bytes.size()); !s)
@@ -803,7 +805,9 @@ struct QemuSource::Impl {
     // the first Updates of the new size. Follow a known new size; else ask QEMU for the size
     // right away, with a short timeout: QEMU sends Updates without waiting for us, so it
     // answers at once; a peer that does not answer costs at most that timeout per message.
-    void follow_console_size(const Rect& rect) {
+    // A format change is followed only for an Update that covers the whole console (anything
+    // else would leave the rest of the new surface black).
+    void follow_console(const Rect& rect, const Format* format) {
         if (!session || !session->qemu)
             return;
         uint32_t w = session->console_width, h = session->console_height;
@@ -826,11 +830,17 @@ struct QemuSource::Impl {
             session->console_width = w;
             session->console_height = h;
         }
-        if (rect_inside(rect, w, h) &&
-            (w != surface->layout().width || h != surface->layout().height)) {
+        if (!rect_inside(rect, w, h))
+            return;
+        const bool new_format = format != surface->layout().format;
+        if (new_format &&
+            !(rect.x == 0 && rect.y == 0 && uint32_t(rect.w) == w && uint32_t(rect.h) == h))
+            return;
+        if (new_format || w != surface->layout().width || h != surface->layout().height) {
             if (opt.verbose)
-                log("console size now " + std::to_string(w) + "x" + std::to_string(h));
-            resize_surface(w, h, surface->layout().format);
+                log("console now " + std::to_string(w) + "x" + std::to_string(h) + " " +
+                    std::string(format->name));
+            resize_surface(w, h, format);
         }
     }
 
