@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # /init of the inner guest of the zero-copy tests (built by zc_e2e.py: busybox, this script,
-# /zc_fbguest, optional modules listed in /modules.list). Serial console protocol, one marker
+# /zc_fbguest, optional modules listed in /modules.list). Kernel argument zc.fb=ramfb: draw
+# into the firmware's ramfb through /dev/mem (PVH boot, no vesafb). Serial protocol, one marker
 # per line: @@ZC-INIT <uptime>@@, @@ZC-IOMEM ...@@, then zc_fbguest's @@ZC-FB/-PATTERN/-RECT@@;
 # @@ZC-END <rc>@@ before power-off.
 /bin/busybox mkdir -p /proc /sys /dev /sbin /usr/bin /usr/sbin
@@ -20,15 +21,24 @@ if [ -f /modules.list ]; then
 	done </modules.list
 fi
 
-# Wait for a framebuffer device (a DRM driver's fbdev appears after its probe).
-i=0
-while [ ! -e /dev/fb0 ] && [ $i -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+fb=/dev/fb0
+grep -q 'zc.fb=ramfb' /proc/cmdline && fb=ramfb
+
+if [ "$fb" = ramfb ]; then
+	# PVH boot: no screen_info, no vesafb. SeaBIOS's vgabios-ramfb configured ramfb; its
+	# config (big-endian addr, fourcc, flags, w, h, stride) is readable from fw_cfg sysfs.
+	echo "@@ZC-RAMFB-CFG $(hexdump -v -e '28/1 "%02x"' /sys/firmware/qemu_fw_cfg/by_name/etc/ramfb/raw)@@"
+else
+	# Wait for a framebuffer device (a DRM driver's fbdev appears after its probe).
+	i=0
+	while [ ! -e /dev/fb0 ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+fi
 
 # Where the framebuffer is, as the kernel says it (the test uses zc_fbguest's smem_start).
-grep -iE 'fb|frame' /proc/iomem | while read -r line; do echo "@@ZC-IOMEM $line@@"; done
+grep -iE 'fb|frame|reserved' /proc/iomem | while read -r line; do echo "@@ZC-IOMEM $line@@"; done
 dmesg | grep -iE 'vesafb|efifb|fb0' | sed 's/^/zc-init: /'
 
 # The text console must not draw over the pattern: unbind fbcon from the framebuffer.
@@ -39,7 +49,7 @@ for v in /sys/class/vtconsole/vtcon*; do
 	fi
 done
 
-/zc_fbguest /dev/fb0
+/zc_fbguest "$fb"
 echo "@@ZC-END $?@@"
 sync
 poweroff -f

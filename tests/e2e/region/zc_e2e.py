@@ -22,12 +22,13 @@ import ctypes
 import json
 import os
 import re
-import select
+import shutil
 import signal
 import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zlib
@@ -281,6 +282,23 @@ def build_initramfs(path: Path, fbguest: Path, modules=()):
     cpio.close()
 
 
+def module_paths(kdir: Path, kver, names):
+    """.ko files of names and their dependencies, in load order (modprobe --show-depends on
+    the cached kernel tree)."""
+    modprobe = next((p for p in ('/usr/sbin/modprobe', '/sbin/modprobe') if os.path.exists(p)),
+                    'modprobe')
+    argv = [modprobe, '-d', str(kdir / 'root'), '-S', kver, '--show-depends', '-a', *names]
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise Failed(f'{" ".join(argv)}: {proc.stderr.strip()}')
+    paths = []
+    for line in proc.stdout.splitlines():
+        words = line.split()
+        if len(words) > 1 and words[0] == 'insmod' and Path(words[1]) not in paths:
+            paths.append(Path(words[1]))
+    return paths
+
+
 def kernel_dir(vm_cache: Path, fetch_kernel):
     """The test bed's cached Debian kernel (<build>/vm-cache/kernel-<kver>); fetched (once, by
     tests/vm/fetch-kernel) when fetch_kernel is given and nothing is cached."""
@@ -462,15 +480,18 @@ def timing_frames(path: Path):
 def ramfb_qemu_argv(kernel: Path, initrd: Path, qmp: Path, ram_mb, append_extra=''):
     """Case (a): SeaBIOS + ramfb (vgabios-ramfb's VBE mode 0x344 = 1024x768x32 at the top
     4 MiB of low RAM), RAM = memfd shared with us."""
-    append = ('console=ttyS0 vga=0x344 loglevel=4 panic=-1 vt.global_cursor_default=0 '
-              + append_extra).strip()
-    return [QEMU, '-accel', 'tcg', '-m', f'{ram_mb}M', '-smp', '1',
+    argv = [QEMU, '-accel', 'tcg', '-m', f'{ram_mb}M', '-smp', '1',
             '-object', f'memory-backend-memfd,id=mem,size={ram_mb}M,share=on',
             '-machine', 'q35,memory-backend=mem', '-nodefaults', '-no-reboot',
             '-vga', 'none', '-device', 'ramfb', '-display', 'none',
             '-chardev', 'stdio,id=ser,signal=off', '-serial', 'chardev:ser',
-            '-kernel', str(kernel), '-initrd', str(initrd), '-append', append,
-            '-qmp', f'unix:{qmp},server=on,wait=off']
+            '-kernel', str(kernel), '-qmp', f'unix:{qmp},server=on,wait=off']
+    if initrd is None:  # the bare-metal zc_pvhguest
+        return argv
+    vga = '' if 'zc.fb=ramfb' in append_extra else 'vga=0x344 '
+    append = (f'console=ttyS0 {vga}loglevel=4 panic=-1 vt.global_cursor_default=0 '
+              + append_extra).strip()
+    return argv + ['-initrd', str(initrd), '-append', append]
 
 
 # --- case (a) ---------------------------------------------------------------------------------
@@ -478,20 +499,39 @@ class RegionCase:
     """Boots the ramfb guest, learns its framebuffer, and drives udmaview's region source."""
 
     def __init__(self, args, out: Path, ram_mb, boot_timeout):
+        self.pos = 0
         self.args, self.out, self.ram_mb, self.boot_timeout = args, out, ram_mb, boot_timeout
         self.guest = self.qmp = None
         self.results = {}
 
-    def boot(self, kdir: Path):
-        kver = (kdir / 'kver').read_text().strip()
-        kernel = kdir / 'root' / 'boot' / f'vmlinuz-{kver}'
-        initrd = self.out / 'zc-initrd.cpio'
-        build_initramfs(initrd, Path(self.args.fbguest))
-        qmp_path = self.out / 'inner-qmp.sock'
-        if len(str(qmp_path)) > 100:
-            qmp_path = Path(os.environ.get('TMPDIR', '/tmp')) / f'zc-qmp-{os.getpid()}.sock'
-        qmp_path.unlink(missing_ok=True)
-        self.guest = Guest(ramfb_qemu_argv(kernel, initrd, qmp_path, self.ram_mb), self.out)
+    def boot(self, kdir, boot='bzimage'):
+        """bzimage: SeaBIOS runs the kernel's real-mode setup, vga=0x344 sets the VBE mode, the
+        guest gets vesafb (/dev/fb0). pvh: the uncompressed vmlinux (no decompression, ~3x
+        faster under TCG) gets no screen_info, so no vesafb: the guest reads the ramfb config
+        SeaBIOS left in fw_cfg and draws through /dev/mem (zc_fbguest ramfb). bare: no Linux;
+        zc_pvhguest (a few KiB, PVH entry) does the same as zc_fbguest ramfb, for the nested
+        runs where a Linux boot does not fit the time budget."""
+        kver = (kdir / 'kver').read_text().strip() if kdir else None
+        # Work files not in the out dir: that is a 9p share inside the VM test bed.
+        self.sock_dir = Path(tempfile.mkdtemp(prefix='zc-'))
+        initrd = self.sock_dir / 'initrd.cpio'
+        if boot == 'bare':
+            kernel, extra = Path(self.args.pvhguest), None
+        elif boot == 'pvh':
+            kernel, extra = kdir / 'vmlinux', 'zc.fb=ramfb'
+            if not kernel.exists():
+                raise Failed(f'{kernel} missing (tests/vm/run extracts it for PVH boot)')
+            modules = module_paths(kdir, kver, ['qemu_fw_cfg'])
+        else:
+            kernel, extra, modules = kdir / 'root' / 'boot' / f'vmlinuz-{kver}', '', []
+        if boot != 'bare':
+            build_initramfs(initrd, Path(self.args.fbguest), modules)
+        else:
+            initrd = modules = None
+        self.results['boot'] = boot
+        qmp_path = self.sock_dir / 'qmp.sock'
+        self.guest = Guest(ramfb_qemu_argv(kernel, initrd, qmp_path, self.ram_mb, extra),
+                           self.out)
         self.qmp = Qmp(qmp_path, self.guest.proc)
         m, self.pos = self.guest.wait_for(FB_RE, self.boot_timeout)
         t_fb = time.monotonic() - self.guest.started
@@ -593,6 +633,8 @@ class RegionCase:
             self.qmp.close()
         if self.guest:
             self.guest.stop()
+        if getattr(self, 'sock_dir', None):
+            shutil.rmtree(self.sock_dir, ignore_errors=True)
 
 
 def write_manifest(out: Path, manifest):
@@ -639,7 +681,7 @@ def case_host_region(args):
     case = RegionCase(args, out, ram_mb=256, boot_timeout=120)
     t0 = time.monotonic()
     try:
-        case.boot(kdir)
+        case.boot(kdir, args.boot or 'bzimage')
         png, ppm, timing, text = case.still_frame('still', ['--output', 'headless'])
         path = timing['frames'][0]['path']
         dev = os.path.exists('/dev/udmabuf')
@@ -673,25 +715,173 @@ def case_host_region(args):
         raise Failed(f'{failures} pixel checks failed (artefacts in {out})')
 
 
+# --- nested (inside tests/vm/run) --------------------------------------------------------------
+def vmctl(*argv, timeout=90):
+    tool = os.environ.get('UDMAVIEW_VMCTL')
+    if not tool:
+        raise Failed('not inside the VM test bed (no UDMAVIEW_VMCTL)')
+    proc = subprocess.run([tool, *argv], capture_output=True, text=True, timeout=timeout,
+                          check=False)
+    if proc.returncode != 0:
+        raise Failed(f'vmctl {argv[0]}: {proc.stdout.strip()} {proc.stderr.strip()}')
+    return proc.stdout
+
+
+def outer_screendump(path: Path):
+    """QMP screendump of the OUTER VM's display (what cirrus scans out), as PPM; the path is
+    the same on the host (out dir)."""
+    vmctl('qmp', json.dumps({'execute': 'screendump', 'arguments': {'filename': str(path)}}))
+
+
+def udmabufs():
+    """(size, exporter) of every udmabuf dma-buf alive (debugfs bufinfo)."""
+    found = []
+    for line in Path('/sys/kernel/debug/dma_buf/bufinfo').read_text().splitlines():
+        words = line.split()
+        if len(words) >= 5 and words[4] == 'udmabuf':
+            found.append(int(words[0], 10))
+    return found
+
+
+def frame_checks(name, frames, path, first_imports):
+    for i, f in enumerate(frames):
+        check(f['path'] == path, f'{name}: frame {i + 1} path "{f["path"]}" == "{path}"')
+        check(f['bytes_copied'] == 0, f'{name}: frame {i + 1} copied {f["bytes_copied"]} bytes')
+        want = first_imports if i == 0 else 0
+        check(f['imports'] == want, f'{name}: frame {i + 1} imports {f["imports"]} == {want}')
+
+
+def case_vm_region(args):
+    """Case (a) nested: the ramfb guest runs inside the test-bed VM, where our udmabuf.ko gives
+    /dev/udmabuf, so the region source makes a real dma-buf over QEMU's memfd pages."""
+    out = Path(os.environ.get('UDMAVIEW_VM_OUT') or args.out)
+    check(os.path.exists('/dev/udmabuf'), '/dev/udmabuf exists (our udmabuf.ko)')
+    boot = args.boot or 'bare'
+    kdir = kernel_dir(Path(args.vm_cache), None) if boot != 'bare' else None
+    case = RegionCase(args, out, ram_mb=256, boot_timeout=200)
+    t0 = time.monotonic()
+    buf_bytes = []
+    manifest = {'compare': []}
+    udmaview_proc = None
+
+    def bufinfo_now(_):
+        buf_bytes.extend(udmabufs())
+        log(f'udmabuf dma-bufs alive while udmaview shows the frame: {buf_bytes}')
+
+    try:
+        case.boot(kdir, boot)
+        enclosing = ((case.offset + case.stride * case.h + 4095) // 4096 * 4096
+                     - case.offset // 4096 * 4096)
+        if args.output == 'headless':
+            png, ppm, timing, _ = case.still_frame('still', ['--output', 'headless'])
+            frame_checks('still', timing['frames'], 'mmap dma-buf', 1)
+            png2, timing2, _ = case.damage_run('damage', ['--output', 'headless'],
+                                               during=bufinfo_now)
+            case.check_damage('damage', timing2)
+            frame_checks('damage', timing2['frames'], 'mmap dma-buf', 1)
+            case.qmp.cmd('stop')
+            ppm2 = out / 'damage-inner.ppm'
+            case.qmp.cmd('screendump', filename=str(ppm2))
+            case.qmp.cmd('cont')
+            manifest['compare'] = [{'a': png.name, 'b': ppm.name},
+                                   {'a': png.name, 'b': 'pattern'},
+                                   {'a': png2.name, 'b': ppm2.name},
+                                   {'a': png2.name, 'b': 'pattern+rect'}]
+            case.guest.send('quit\n')
+            m, _ = case.guest.wait_for(r'@@ZC-END (\d+)@@', 60, case.pos)
+            check(m.group(1) == '0', 'zc_fbguest exit status 0')
+        else:
+            timing_path = out / 'kms-timing.json'
+            errlog = out / 'kms.log'
+            argv = case.udmaview('--output', 'kms', '--mode', f'{case.w}x{case.h}',
+                                 '--timing', str(timing_path), '--verbose')
+            log(f'running kms: {" ".join(argv)}')
+            with open(errlog, 'wb') as err:
+                udmaview_proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err,
+                                                 stderr=err, preexec_fn=_child_setup)
+            wait_file_text(errlog, r'frame 1 presented', udmaview_proc, 90)
+            time.sleep(0.5)
+            outer_screendump(out / 'kms-1.ppm')
+            case.qmp.cmd('screendump', filename=str(out / 'kms-1-inner.ppm'))
+            os.kill(udmaview_proc.pid, signal.SIGSTOP)
+            t = time.monotonic()
+            case.guest.send('rect\n')
+            m, case.pos = case.guest.wait_for(r'@@ZC-RECT crc=0x([0-9a-f]+)@@', 60, case.pos)
+            case.rect_crc = int(m.group(1), 16)
+            bufinfo_now(None)
+            os.kill(udmaview_proc.pid, signal.SIGCONT)
+            wait_file_text(errlog, r'frame 2 presented', udmaview_proc, 60)
+            case.results['rect_to_presented_s'] = round(time.monotonic() - t, 2)
+            time.sleep(0.5)
+            outer_screendump(out / 'kms-2.ppm')
+            case.qmp.cmd('screendump', filename=str(out / 'kms-2-inner.ppm'))
+            # Robustness: QEMU dies while udmaview scans out the dma-buf over its memory.
+            log(f'killing the inner QEMU (pid {case.guest.proc.pid}) while udmaview shows it')
+            case.qmp.close()
+            case.qmp = None
+            os.kill(case.guest.proc.pid, signal.SIGKILL)
+            try:
+                rc = udmaview_proc.wait(60)
+            except subprocess.TimeoutExpired:
+                raise Failed('udmaview did not stop within 60 s after QEMU died')
+            text = errlog.read_text(errors='replace')
+            check(rc == 0, f'kms: udmaview exit status 0 after QEMU died (got {rc})')
+            check('exited; stopping' in text, 'kms: udmaview says the region\'s owner exited')
+            timing = timing_frames(timing_path)
+            case.check_damage('kms', timing)
+            frame_checks('kms', timing['frames'], 'import', 1)
+            manifest['compare'] = [{'a': 'kms-1.ppm', 'b': 'pattern'},
+                                   {'a': 'kms-1-inner.ppm', 'b': 'pattern'},
+                                   {'a': 'kms-2.ppm', 'b': 'pattern+rect'},
+                                   {'a': 'kms-2-inner.ppm', 'b': 'pattern+rect'}]
+        check(enclosing in buf_bytes, f'a udmabuf of the framebuffer\'s {enclosing} bytes '
+              f'existed while udmaview ran ({buf_bytes})')
+    finally:
+        if udmaview_proc is not None:
+            if udmaview_proc.poll() is None:
+                try:
+                    os.kill(udmaview_proc.pid, signal.SIGCONT)
+                except ProcessLookupError:
+                    pass
+            kill_proc(udmaview_proc, 'udmaview')
+        case.shutdown()
+    manifest['size'] = [case.w, case.h]
+    manifest['guest_crcs'] = {'pattern': case.pattern_crc, 'pattern+rect': case.rect_crc}
+    case.results['wall_in_vm_s'] = round(time.monotonic() - t0, 1)
+    manifest['results'] = case.results
+    write_manifest(out, manifest)
+    log('results:', json.dumps(case.results))
+    log('pixel checks follow on the host (zc_e2e.py check)')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('case', choices=('host-region', 'check'))
+    parser.add_argument('case', choices=('host-region', 'vm-region', 'check'))
     parser.add_argument('dir', nargs='?', help='check: the out dir')
     parser.add_argument('--udmaview')
-    parser.add_argument('--fbguest')
+    parser.add_argument('--fbguest', help='zc_fbguest (static, runs under the guest\'s Linux)')
+    parser.add_argument('--pvhguest', help='zc_pvhguest (bare-metal PVH guest)')
     parser.add_argument('--vm-cache')
     parser.add_argument('--fetch-kernel')
     parser.add_argument('--out')
+    parser.add_argument('--output', choices=('headless', 'kms'), default='headless')
+    parser.add_argument('--boot', choices=('bzimage', 'pvh', 'bare'), default=None,
+                        help='inner guest: bzimage (Linux, vesafb; host default), pvh (Linux '
+                        'vmlinux, ramfb via /dev/mem) or bare (zc_pvhguest; VM default)')
     args = parser.parse_args()
     try:
         if args.case == 'host-region':
             if not os.path.exists(QEMU):
                 raise Skipped(f'{QEMU} missing (package qemu-system-x86)')
             case_host_region(args)
+        elif args.case == 'vm-region':
+            case_vm_region(args)
         elif args.case == 'check':
             out = Path(args.dir)
             results = {}
-            failures = run_checks(out, json.loads((out / 'manifest.json').read_text()), results)
+            manifest = json.loads((out / 'manifest.json').read_text())
+            failures = run_checks(out, manifest, results)
+            log('results:', json.dumps({**manifest.get('results', {}), **results}))
             if failures:
                 raise Failed(f'{failures} pixel checks failed (artefacts in {out})')
     except Skipped as exc:

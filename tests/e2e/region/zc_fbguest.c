@@ -3,10 +3,16 @@
  * zc_fbguest: the workload of the zero-copy end-to-end tests, run as a static binary by the
  * inner guest's busybox /init (tests/e2e/region/zc-guest-init.sh).
  *
- *   zc_fbguest [FBDEV]      (default /dev/fb0)
+ *   zc_fbguest [FBDEV]      draw through an fbdev (default /dev/fb0), e.g. vesafb
+ *   zc_fbguest ramfb        no fbdev: read the ramfb configuration the firmware (SeaBIOS's
+ *                           vgabios-ramfb) left in fw_cfg (qemu_fw_cfg sysfs, file etc/ramfb)
+ *                           and draw through /dev/mem into that e820-reserved block of RAM.
+ *                           For PVH-booted kernels, which get no boot-time screen_info and so
+ *                           no vesafb.
  *
- * 1. Prints the framebuffer's geometry and physical address (FBIOGET_FSCREENINFO.smem_start)
- *    on stdout (the serial console):  @@ZC-FB addr=0x.. len=N stride=N size=WxH bpp=N id=..@@
+ * 1. Prints the framebuffer's geometry and physical address (FBIOGET_FSCREENINFO.smem_start,
+ *    or the ramfb config) on stdout (the serial console):
+ *    @@ZC-FB addr=0x.. len=N stride=N size=WxH bpp=N id=..@@
  * 2. Draws the deterministic pattern zc_pattern(x, y) (see zc_e2e.py: pattern_rgb) with write()s
  *    of 16 whole rows each – never exactly one scanline (6.1's drm fbdev deferred I/O drops
  *    such a write's damage) – and prints  @@ZC-PATTERN crc=0x........@@  (CRC-32 of the visible
@@ -23,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 enum { RECT_X = 200, RECT_Y = 300, RECT_W = 64, RECT_H = 48, BLOCK_ROWS = 16 };
@@ -68,10 +75,17 @@ static void die(const char *what)
 	exit(1);
 }
 
+/* The ramfb route maps the framebuffer; the fbdev route writes through the device. */
+static uint8_t *fb_map;
+
 static void pwrite_all(int fd, const void *buf, size_t n, off_t off)
 {
 	const uint8_t *p = buf;
 
+	if (fb_map) {
+		memcpy(fb_map + off, buf, n);
+		return;
+	}
 	while (n) {
 		ssize_t w = pwrite(fd, p, n, off);
 
@@ -93,7 +107,9 @@ static uint32_t visible_crc(int fd, unsigned w, unsigned h, unsigned stride)
 	if (!row)
 		die("malloc");
 	for (unsigned y = 0; y < h; y++) {
-		if (pread(fd, row, stride, (off_t)y * stride) != (ssize_t)stride)
+		if (fb_map)
+			memcpy(row, fb_map + (size_t)y * stride, stride);
+		else if (pread(fd, row, stride, (off_t)y * stride) != (ssize_t)stride)
 			die("read");
 		crc = crc_update(crc, row, (size_t)w * 4);
 	}
@@ -101,19 +117,78 @@ static uint32_t visible_crc(int fd, unsigned w, unsigned h, unsigned stride)
 	return crc;
 }
 
+static uint64_t be(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | *p++;
+	return v;
+}
+
+/* struct RAMFBCfg (QEMU hw/display/ramfb.c), all big-endian: u64 addr, u32 fourcc, flags,
+ * width, height, stride. Fills fix/var like an fbdev would and maps the block. */
+static int open_ramfb(struct fb_fix_screeninfo *fix, struct fb_var_screeninfo *var)
+{
+	const char *cfg_path = "/sys/firmware/qemu_fw_cfg/by_name/etc/ramfb/raw";
+	uint8_t cfg[28];
+	int cfg_fd = open(cfg_path, O_RDONLY);
+
+	if (cfg_fd < 0)
+		die(cfg_path);
+	if (read(cfg_fd, cfg, sizeof cfg) != (ssize_t)sizeof cfg)
+		die("reading etc/ramfb");
+	close(cfg_fd);
+	const uint64_t addr = be(cfg, 8);
+	const uint32_t fourcc = (uint32_t)be(cfg + 8, 4);
+
+	memset(fix, 0, sizeof *fix);
+	memset(var, 0, sizeof *var);
+	snprintf(fix->id, sizeof fix->id, "ramfb");
+	fix->smem_start = (unsigned long)addr;
+	var->xres = (uint32_t)be(cfg + 16, 4);
+	var->yres = (uint32_t)be(cfg + 20, 4);
+	fix->line_length = (uint32_t)be(cfg + 24, 4);
+	fix->smem_len = fix->line_length * var->yres;
+	if (fourcc == ('X' | 'R' << 8 | '2' << 16 | '4' << 24)) {
+		var->bits_per_pixel = 32;
+		var->red.offset = 16;
+		var->green.offset = 8;
+	}
+	if (!addr || !fix->smem_len) {
+		printf("@@ZC-ERROR ramfb is not configured (addr 0x%llx, %ux%u)@@\n",
+		       (unsigned long long)addr, var->xres, var->yres);
+		exit(1);
+	}
+	int fd = open("/dev/mem", O_RDWR | O_SYNC);
+
+	if (fd < 0)
+		die("/dev/mem");
+	fb_map = mmap(NULL, fix->smem_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)addr);
+	if (fb_map == MAP_FAILED)
+		die("mmap /dev/mem");
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = argc > 1 ? argv[1] : "/dev/fb0";
 	struct fb_fix_screeninfo fix;
 	struct fb_var_screeninfo var;
-	int fd = open(dev, O_RDWR);
+	int fd;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	crc_init();
-	if (fd < 0)
-		die(dev);
-	if (ioctl(fd, FBIOGET_FSCREENINFO, &fix) < 0 || ioctl(fd, FBIOGET_VSCREENINFO, &var) < 0)
-		die("FBIOGET_*SCREENINFO");
+	if (strcmp(dev, "ramfb") == 0) {
+		fd = open_ramfb(&fix, &var);
+	} else {
+		fd = open(dev, O_RDWR);
+		if (fd < 0)
+			die(dev);
+		if (ioctl(fd, FBIOGET_FSCREENINFO, &fix) < 0 ||
+		    ioctl(fd, FBIOGET_VSCREENINFO, &var) < 0)
+			die("FBIOGET_*SCREENINFO");
+	}
 	const unsigned w = var.xres, h = var.yres, stride = fix.line_length;
 
 	printf("@@ZC-FB addr=0x%lx len=%u stride=%u size=%ux%u bpp=%u id=%.16s@@\n",
@@ -143,7 +218,8 @@ int main(int argc, char **argv)
 		}
 		pwrite_all(fd, block, (size_t)rows * stride, (off_t)y0 * stride);
 	}
-	fsync(fd);
+	if (!fb_map)
+		fsync(fd);
 	printf("@@ZC-PATTERN crc=0x%08x@@\n", visible_crc(fd, w, h, stride));
 
 	char line[64];
@@ -160,7 +236,8 @@ int main(int argc, char **argv)
 			memcpy(row + i * 4, rect_bgrx, 4);
 		for (unsigned y = RECT_Y; y < RECT_Y + RECT_H; y++)
 			pwrite_all(fd, row, sizeof row, (off_t)y * stride + RECT_X * 4);
-		fsync(fd);
+		if (!fb_map)
+			fsync(fd);
 		printf("@@ZC-RECT crc=0x%08x@@\n", visible_crc(fd, w, h, stride));
 	}
 	close(fd);
