@@ -854,9 +854,145 @@ def case_vm_region(args):
     log('pixel checks follow on the host (zc_e2e.py check)')
 
 
+def render_node():
+    """A DRM render node for QEMU's EGL (gl=on): vgem's in the test bed."""
+    for name in sorted(os.listdir('/dev/dri')) if os.path.isdir('/dev/dri') else []:
+        if name.startswith('renderD'):
+            driver = os.path.basename(os.path.realpath(f'/sys/class/drm/{name}/device'))
+            return f'/dev/dri/{name}', driver
+    raise Failed('no /dev/dri/renderD* (vgem not loaded?)')
+
+
+def count_presented(path: Path):
+    return len(re.findall(r'frame \d+ presented', path.read_text(errors='replace')))
+
+
+def wait_presented(path: Path, proc, more_than, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if count_presented(path) > more_than:
+            return
+        if proc.poll() is not None:
+            raise Failed(f'udmaview exited ({proc.returncode}):\n'
+                         f'{path.read_text(errors="replace")[-1500:]}')
+        time.sleep(0.05)
+    raise Failed(f'udmaview presented no new frame within {timeout} s:\n'
+                 f'{path.read_text(errors="replace")[-1500:]}')
+
+
+def case_vm_blob(args):
+    """Case (b) nested: virtio-gpu-pci,blob=true; the guest's framebuffer is scattered pages,
+    QEMU makes them one dma-buf (UDMABUF_CREATE_LIST) and sends ScanoutDMABUF over D-Bus
+    (gl=on, vgem render node); udmaview --source qemu-p2p --output kms scans it out."""
+    out = Path(os.environ.get('UDMAVIEW_VM_OUT') or args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    check(os.path.exists('/dev/udmabuf'), '/dev/udmabuf exists (our udmabuf.ko)')
+    node, driver = render_node()
+    log(f'render node for QEMU\'s EGL: {node} ({driver})')
+    work = Path(tempfile.mkdtemp(prefix='zc-'))
+    test_qmp, viewer_qmp = work / 'qmp.sock', work / 'viewer-qmp.sock'
+    argv = [QEMU, '-accel', 'tcg', '-m', '256M', '-smp', '1',
+            '-object', 'memory-backend-memfd,id=mem,size=256M,share=on',
+            '-machine', 'q35,memory-backend=mem', '-nodefaults', '-no-reboot',
+            '-vga', 'none', '-device', 'virtio-gpu-pci,blob=true,xres=1024,yres=768',
+            '-display', f'dbus,p2p=yes,gl=on,rendernode={node}',
+            '-chardev', 'stdio,id=ser,signal=off', '-serial', 'chardev:ser',
+            '-kernel', str(args.pvhguest),
+            '-qmp', f'unix:{test_qmp},server=on,wait=off',
+            '-qmp', f'unix:{viewer_qmp},server=on,wait=off']
+    results = {'render_node': f'{node} ({driver})'}
+    guest = qmp = proc = None
+    t0 = time.monotonic()
+    try:
+        guest = Guest(argv, out)
+        qmp = Qmp(test_qmp, guest.proc)
+        m, pos = guest.wait_for(FB_RE, 200)
+        w, h, stride = int(m.group(4)), int(m.group(5)), int(m.group(3))
+        log(f'guest framebuffer: {m.group(7)}, {w}x{h}, stride {stride}')
+        m2, pos = guest.wait_for(r'@@ZC-BLOB (.*)@@', 30, pos - 1)
+        log(f'scattered: {m2.group(1)}')
+        m, pos = guest.wait_for(r'@@ZC-PATTERN crc=0x([0-9a-f]+)@@', 120, pos)
+        pattern_crc = int(m.group(1), 16)
+        results['guest_pattern_s'] = round(time.monotonic() - guest.started, 1)
+        timing_path = out / 'blob-timing.json'
+        errlog = out / 'blob.log'
+        uargv = [args.udmaview, '--source', f'qemu-p2p:{viewer_qmp}', '--output', 'kms',
+                 '--mode', f'{w}x{h}', '--timing', str(timing_path), '--verbose']
+        log(f'running udmaview: {" ".join(uargv)}')
+        t = time.monotonic()
+        with open(errlog, 'wb') as err:
+            proc = subprocess.Popen(uargv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                                    preexec_fn=_child_setup)
+        wait_presented(errlog, proc, 0, 90)
+        results['connect_to_first_frame_s'] = round(time.monotonic() - t, 2)
+        time.sleep(0.5)
+        outer_screendump(out / 'blob-1.ppm')
+        bufs = udmabufs()
+        log(f'udmabuf dma-bufs alive: {bufs}')
+        check(w * h * 4 in bufs, f'QEMU\'s udmabuf of {w * h * 4} bytes is alive ({bufs})')
+        before = count_presented(errlog)
+        t = time.monotonic()
+        guest.send('rect\n')
+        m, pos = guest.wait_for(r'@@ZC-RECT crc=0x([0-9a-f]+)@@', 60, pos)
+        rect_crc = int(m.group(1), 16)
+        wait_presented(errlog, proc, before, 60)
+        results['rect_to_presented_s'] = round(time.monotonic() - t, 2)
+        time.sleep(0.5)
+        outer_screendump(out / 'blob-2.ppm')
+        # Robustness: QEMU dies while udmaview scans out its udmabuf.
+        log(f'killing the inner QEMU (pid {guest.proc.pid}) while udmaview shows its buffer')
+        qmp.close()
+        qmp = None
+        os.kill(guest.proc.pid, signal.SIGKILL)
+        try:
+            rc = proc.wait(60)
+        except subprocess.TimeoutExpired:
+            raise Failed('udmaview did not stop within 60 s after QEMU died')
+        text = errlog.read_text(errors='replace')
+        check(rc == 0, f'udmaview exit status 0 after QEMU died (got {rc})')
+        check('went away' in text, 'udmaview says QEMU went away')
+        counts = re.search(r'qemu: (\d+) Scanout \+ (\d+) Update copied (\d+) bytes.*?, '
+                           r'(\d+) ScanoutDMABUF \+ (\d+) UpdateDMABUF', text)
+        check(counts is not None, 'udmaview printed the QEMU message counts')
+        results['qemu_messages'] = counts.group(0)[len('qemu: '):]
+        check(counts.group(1) == counts.group(2) == counts.group(3) == '0',
+              'no pixel messages (Scanout/Update), 0 bytes copied by the QEMU source')
+        check(int(counts.group(4)) == 1 and int(counts.group(5)) >= 1,
+              f'the picture came as 1 ScanoutDMABUF + {counts.group(5)} UpdateDMABUF')
+        timing = timing_frames(timing_path)
+        frames = [f for f in timing['frames'] if not f['dropped']]
+        results['frames'] = len(timing['frames'])
+        results['bytes_copied_total'] = timing['summary']['bytes_copied_total']
+        results['imports_total'] = timing['summary']['imports_total']
+        check(frames, 'frames were presented')
+        for i, f in enumerate(frames):
+            check(f['path'] == 'import' and f['bytes_copied'] == 0,
+                  f'frame {f["seq"]}: path "{f["path"]}", {f["bytes_copied"]} bytes copied')
+        check(timing['summary']['imports_total'] == 1,
+              f'one import for the one ScanoutDMABUF (got {timing["summary"]["imports_total"]})')
+        check(frames[0]['imports'] == 1 and all(f['imports'] == 0 for f in frames[1:]),
+              'imports: 1 on the first frame, 0 afterwards')
+    finally:
+        if proc is not None:
+            kill_proc(proc, 'udmaview')
+        if qmp:
+            qmp.close()
+        if guest:
+            guest.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    results['wall_in_vm_s'] = round(time.monotonic() - t0, 1)
+    manifest = {'size': [w, h], 'results': results,
+                'guest_crcs': {'pattern': pattern_crc, 'pattern+rect': rect_crc},
+                'compare': [{'a': 'blob-1.ppm', 'b': 'pattern'},
+                            {'a': 'blob-2.ppm', 'b': 'pattern+rect'}]}
+    write_manifest(out, manifest)
+    log('results:', json.dumps(results))
+    log('pixel checks follow on the host (zc_e2e.py check)')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('case', choices=('host-region', 'vm-region', 'check'))
+    parser.add_argument('case', choices=('host-region', 'vm-region', 'vm-blob', 'check'))
     parser.add_argument('dir', nargs='?', help='check: the out dir')
     parser.add_argument('--udmaview')
     parser.add_argument('--fbguest', help='zc_fbguest (static, runs under the guest\'s Linux)')
@@ -876,6 +1012,8 @@ def main():
             case_host_region(args)
         elif args.case == 'vm-region':
             case_vm_region(args)
+        elif args.case == 'vm-blob':
+            case_vm_blob(args)
         elif args.case == 'check':
             out = Path(args.dir)
             results = {}
