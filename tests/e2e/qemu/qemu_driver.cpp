@@ -3,7 +3,9 @@
 // an output that wraps the headless output. The output
 //  - prints one line per frame it is given: seq, buffer, damage rects, and the pixels that
 //    really changed since the previous frame of the same buffer and lie outside the damage
-//    ("outside=N" must be 0), so tests can check damage against pixels;
+//    ("outside=N", "outside_box"), so tests can check damage against pixels. The source
+//    thread may already have written the next update while a frame is read: such pixels must
+//    then be inside the damage of the following frames (the test checks that);
 //  - reads commands from stdin ("key CODE" = press + release of Linux KEY_ code CODE, "press
 //    CODE", "release CODE", "move X Y", "rel DX DY", "button CODE 0|1", "wheel DY") and reports
 //    them to the presenter as input events (OutputSink::on_input), exactly as the SDL/KMS outputs
@@ -110,7 +112,7 @@ private:
             rects += (rects.empty() ? "" : ";") + std::to_string(r.x) + "," + std::to_string(r.y) +
                      "," + std::to_string(r.w) + "," + std::to_string(r.h);
         uint64_t outside = 0, changed = 0;
-        Rect changed_box;
+        Rect changed_box, outside_box;
         Result<Mapping> map = buffer.map(PROT_READ);
         if (map) {
             const size_t bytes = size_t(l.stride) * l.height;
@@ -126,8 +128,10 @@ private:
                             continue;
                         ++changed;
                         changed_box = changed_box.bounding({int32_t(x), int32_t(y), 1, 1});
-                        if (!frame.damage.contains_point(int32_t(x), int32_t(y)))
+                        if (!frame.damage.contains_point(int32_t(x), int32_t(y))) {
                             ++outside;
+                            outside_box = outside_box.bounding({int32_t(x), int32_t(y), 1, 1});
+                        }
                     }
             }
             copies_[buffer.id()].assign(map->data() + l.offset, map->data() + l.offset + bytes);
@@ -137,11 +141,12 @@ private:
             if (c == ' ')
                 c = '_';
         std::printf("frame seq=%llu buffer=%llu size=%ux%u format=%s origin=%s damage=%s "
-                    "changed=%llu changed_box=%d,%d,%d,%d outside=%llu\n",
+                    "changed=%llu changed_box=%d,%d,%d,%d outside=%llu outside_box=%d,%d,%d,%d\n",
                     (unsigned long long)frame.seq, (unsigned long long)buffer.id(), l.width,
                     l.height, std::string(l.format->name).c_str(), origin.c_str(), rects.c_str(),
                     (unsigned long long)changed, changed_box.x, changed_box.y, changed_box.w,
-                    changed_box.h, (unsigned long long)outside);
+                    changed_box.h, (unsigned long long)outside, outside_box.x, outside_box.y,
+                    outside_box.w, outside_box.h);
         std::fflush(stdout);
     }
 
