@@ -6,7 +6,6 @@
 #   KMOD         our udmabuf.ko ('' with --no-kmod)
 #   OUT_DIR      host path of the writable output share (mounted at the same path)
 #   TEST_SCRIPT  script in OUT_DIR that cds and runs the test command inside the chroot
-#   MOUNT_TMP    1: a tmpfs on the chroot's /tmp
 # Console protocol read by the host runner (one marker per line):
 #   @@VM-BOOTED <uptime>@@  @@VM-TEST-START <uptime>@@  @@VM-TEST-EXIT <rc> <uptime>@@
 #   @@VM-CHECK <name> ok|FAIL@@  @@VM-DONE@@
@@ -57,20 +56,27 @@ link_virtio_ports() {
 	done
 }
 
+# /tmp: the host's /tmp (read-only 9p, so build dirs there stay visible) under a tmpfs
+# overlay, so it is writable and behaves like the host's (not shmem-backed).
+mount_tmp() {
+	mkdir -p /run
+	mount -t tmpfs tmpfs /run
+	mkdir -p /run/tmp-upper /run/tmp-work
+	mount -t overlay overlay \
+		-o "lowerdir=$H/tmp,upperdir=/run/tmp-upper,workdir=/run/tmp-work" "$H/tmp"
+}
+
 mount_host() {
 	opts=trans=virtio,version=9p2000.L,msize=512000
 	# the host root does not change during a run: let the guest cache it (much faster)
 	mount -t 9p -o "$opts,ro,cache=loose" hostroot "$H" || return 1
+	mount_tmp || return 1
 	mount -t 9p -o "$opts" vmout "$H$OUT_DIR" || return 1
 	mount -o rbind /dev "$H/dev"
 	mount -t proc proc "$H/proc"
 	mount -t sysfs sysfs "$H/sys"
 	mount -t debugfs debugfs "$H/sys/kernel/debug"
-	# /tmp stays the host's (read-only) when the build or out dir lives there; TMPDIR is
-	# then /run/tmp.
-	[ "$MOUNT_TMP" = 1 ] && mount -t tmpfs tmpfs "$H/tmp"
 	mount -t tmpfs tmpfs "$H/run"
-	mkdir -p "$H/run/tmp"
 }
 
 run_test() {

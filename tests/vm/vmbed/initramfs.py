@@ -12,7 +12,7 @@ from .artifacts import BuildError, Kernel
 
 # In load order. Display drivers before vgem, so the emulated display is /dev/dri/card0.
 GUEST_MODULES = (
-    'virtio_pci', '9pnet_virtio', '9p', 'virtio_console',
+    'virtio_pci', '9pnet_virtio', '9p', 'overlay', 'virtio_console',
     'drm', 'drm_kms_helper', 'drm_shmem_helper', 'cirrus', 'bochs', 'virtio-gpu',
     'vgem', 'evdev',
 )
