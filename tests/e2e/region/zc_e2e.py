@@ -613,6 +613,7 @@ class RegionCase:
 
     def check_damage(self, name, timing, rect_bytes_copied_zero=False):
         frames = timing['frames']
+        self.results[f'{name}_latency_ms'] = [latency_ms(f) for f in frames]
         check(len(frames) == 2, f'{name}: two frames recorded (got {len(frames)})')
         full = self.w * self.h
         rx, ry, rw, rh = RECT
@@ -635,6 +636,13 @@ class RegionCase:
             self.guest.stop()
         if getattr(self, 'sock_dir', None):
             shutil.rmtree(self.sock_dir, ignore_errors=True)
+
+
+def latency_ms(frame):
+    """udmaview's own produced → presented time of a frame (change seen → flip/done)."""
+    if not frame.get('presented_ns') or not frame.get('produced_ns'):
+        return None
+    return round((frame['presented_ns'] - frame['produced_ns']) / 1e6, 2)
 
 
 def write_manifest(out: Path, manifest):
@@ -962,6 +970,7 @@ def case_vm_blob(args):
         timing = timing_frames(timing_path)
         frames = [f for f in timing['frames'] if not f['dropped']]
         results['frames'] = len(timing['frames'])
+        results['latency_ms'] = [latency_ms(f) for f in timing['frames']]
         results['bytes_copied_total'] = timing['summary']['bytes_copied_total']
         results['imports_total'] = timing['summary']['imports_total']
         check(frames, 'frames were presented')
