@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <vector>
 
+#include "outputs/headless/headless_output.h"
 #include "sources/qemu/pixman_format.h"
 #include "sources/qemu/qemu_source.h"
 #include "sources/qemu/surface.h"
@@ -117,4 +118,32 @@ TEST(QemuUpdate, ParseSourceSpec) {
     EXPECT_FALSE(parse_qemu_source("qemu:"));
     EXPECT_FALSE(parse_qemu_source("qemu-p2p:"));
     EXPECT_FALSE(parse_qemu_source("qemux"));
+}
+
+TEST(QemuCursor, HeadlessDumpBlendsTheCursorAtItsHotSpot) {
+    RgbaImage image;
+    image.width = 8;
+    image.height = 8;
+    image.pixels.assign(8 * 8 * 4, 0); // black
+    auto shape = std::make_shared<CursorImage>();
+    shape->width = 2;
+    shape->height = 2;
+    shape->hot_x = 1;
+    shape->hot_y = 1;
+    shape->pixels = {0xffffffffu, 0x00ffffffu, 0x80ff0000u,
+                     0xff00ff00u}; // white, clear, ½ red, green
+    CursorState cursor{shape, 0, 0, true};
+    draw_cursor(image, cursor);        // hot spot at (0, 0): only the lower-right pixel is inside
+    EXPECT_EQ(image.at(0, 0)[1], 255); // green
+    EXPECT_EQ(image.at(0, 0)[0], 0);
+    cursor.x = 4;
+    cursor.y = 4;
+    draw_cursor(image, cursor);
+    EXPECT_EQ(image.at(3, 3)[0], 255); // white
+    EXPECT_EQ(image.at(4, 3)[0], 0);   // fully transparent: unchanged
+    EXPECT_EQ(image.at(3, 4)[0], 128); // half red over black
+    cursor.visible = false;
+    cursor.x = 6;
+    draw_cursor(image, cursor);
+    EXPECT_EQ(image.at(6, 4)[1], 0); // invisible: nothing drawn
 }
