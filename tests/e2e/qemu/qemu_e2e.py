@@ -777,6 +777,13 @@ def main():
     ok = False
     try:
         TESTS[args.test](env)
+        # GLib's CRITICAL/WARNING lines mean API misuse in the viewer: a failure too.
+        for name in sorted(os.listdir(tmp)):
+            if name.endswith(".err") and name.startswith(("udmaview", "driver")):
+                text = open(os.path.join(tmp, name), errors="replace").read()
+                bad = [l for l in text.splitlines() if "-CRITICAL **" in l or "-WARNING **" in l]
+                if bad:
+                    raise Failed(f"{name}: {bad[:3]}")
         ok = True
     except Skip as e:
         print(f"SKIP {args.test}: {e}", flush=True)

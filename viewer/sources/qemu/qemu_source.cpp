@@ -246,8 +246,10 @@ struct QemuSource::Impl {
             g_main_loop_run(loop.get());
         }
         end_session();
+        // g_source_remove() would look in the default context: ours is private.
         if (retry_source)
-            g_source_remove(retry_source);
+            if (GSource* pending = g_main_context_find_source_by_id(context.get(), retry_source))
+                g_source_destroy(pending);
         retry_source = 0;
         surface.reset();
         g_main_context_pop_thread_default(context.get());
