@@ -4,14 +4,18 @@
 
     zc_e2e.py host-region   [options]   case (a) on the host (suite e2e)
     zc_e2e.py vm-region     [options]   case (a) inside the VM test bed (suite vm), --output
-                                        headless or kms; pixel checks run afterwards on the
-                                        host:  zc_e2e.py check OUT_DIR
+                                        headless or kms
+    zc_e2e.py vm-blob       [options]   case (b) inside the VM test bed (suite vm)
     zc_e2e.py check OUT_DIR             the host-side pixel checks of a vm-* run (manifest.json)
 
-Case (a): the inner guest (Debian's 6.1 kernel, SeaBIOS, `vga=0x344`, `-device ramfb`, RAM
-= memory-backend-memfd) has vesafb on a linear framebuffer in its RAM; zc_fbguest prints the
-framebuffer's physical address and draws a known pattern; udmaview's region source makes one
-dma-buf over those pages of QEMU's memfd (/proc/PID/fd/N) and shows it.
+Case (a): the inner guest's framebuffer is one linear block of its RAM, RAM being QEMU's
+memory-backend-memfd: ramfb, shown by Linux's vesafb (Debian's 6.1 kernel, SeaBIOS,
+`vga=0x344`; zc_fbguest in a busybox initramfs) or written by the bare-metal zc_pvhguest. The
+guest prints the framebuffer's physical address and draws a known pattern; udmaview's region
+source makes one dma-buf over those pages of QEMU's memfd (/proc/PID/fd/N) and shows it.
+Case (b): zc_pvhguest puts its framebuffer in scattered pages of a virtio-gpu blob resource;
+QEMU makes the dma-buf and sends it over -display dbus (gl=on); udmaview --source qemu-p2p.
+See docs/zero-copy.md.
 
 Every process this script starts (QEMU, udmaview) is bounded by a timeout and killed by its
 PID on every path (QEMU also dies with this script: PR_SET_PDEATHSIG). Stdlib only.
@@ -38,7 +42,7 @@ QEMU = '/usr/bin/qemu-system-x86_64'
 HERE = Path(__file__).resolve().parent
 SKIP = 77
 
-# Keep in sync with zc_fbguest.c.
+# Keep in sync with zc_fbguest.c and zc_pvhguest.c.
 RECT = (200, 300, 64, 48)          # x, y, w, h
 RECT_RGB = (0xff, 0x00, 0xff)
 TILE = (64, 16)                    # TileDamage's default tile (include/udmaview/tile_damage.h)
@@ -611,7 +615,7 @@ class RegionCase:
         check(rc == 0, f'{name}: udmaview exit status 0' + (f' (got {rc}): {text[-800:]}' if rc else ''))
         return png, timing_frames(timing), text
 
-    def check_damage(self, name, timing, rect_bytes_copied_zero=False):
+    def check_damage(self, name, timing):
         frames = timing['frames']
         self.results[f'{name}_latency_ms'] = [latency_ms(f) for f in frames]
         check(len(frames) == 2, f'{name}: two frames recorded (got {len(frames)})')
