@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include "outputs/headless/headless_output.h"
+#include "temp_dir.h"
 #include "udmaview/memfd.h"
 #include "udmaview/png.h"
 
@@ -87,7 +88,7 @@ TEST(Headless, DumpsLastFrameAsPng) {
     for (uint32_t y = 0; y < l.height; ++y)
         for (uint32_t x = 0; x < l.width; ++x)
             l.format->from_rgba8(teal, a.map.data() + y * l.stride + x * 2);
-    const std::string path = ::testing::TempDir() + "/headless-dump.png";
+    const std::string path = temp_dir() + "/headless-dump.png";
     HeadlessOutput out({path});
     Sink sink;
     SubmitStats s;
@@ -103,7 +104,7 @@ TEST(Headless, DumpsLastFrameAsPng) {
 }
 
 TEST(Headless, DumpWithoutFramesIsAnError) {
-    HeadlessOutput out({::testing::TempDir() + "/never.png"});
+    HeadlessOutput out({temp_dir() + "/never.png"});
     Status s = out.finish(nullptr);
     ASSERT_FALSE(s);
     EXPECT_NE(s.error().message.find("no frame"), std::string::npos);

@@ -2,6 +2,7 @@
 #include <fstream>
 #include <gtest/gtest.h>
 
+#include "temp_dir.h"
 #include "udmaview/png.h"
 
 using namespace udmaview;
@@ -10,7 +11,7 @@ TEST(Png, WriteReadRoundTrip) {
     RgbaImage img{3, 2, {}};
     for (int i = 0; i < 24; ++i)
         img.pixels.push_back(uint8_t(i * 10));
-    const std::string path = ::testing::TempDir() + "/rt.png";
+    const std::string path = temp_dir() + "/rt.png";
     ASSERT_TRUE(write_png(path, img));
     Result<RgbaImage> back = read_png(path);
     ASSERT_TRUE(back);
@@ -18,12 +19,12 @@ TEST(Png, WriteReadRoundTrip) {
 }
 
 TEST(Png, BadInputs) {
-    EXPECT_FALSE(write_png(::testing::TempDir() + "/e.png", RgbaImage{}));
+    EXPECT_FALSE(write_png(temp_dir() + "/e.png", RgbaImage{}));
     RgbaImage wrong{2, 2, std::vector<uint8_t>(3)};
-    EXPECT_FALSE(write_png(::testing::TempDir() + "/w.png", wrong));
+    EXPECT_FALSE(write_png(temp_dir() + "/w.png", wrong));
     EXPECT_FALSE(write_png("/nonexistent-dir/x.png", RgbaImage{1, 1, {1, 2, 3, 4}}));
     EXPECT_FALSE(read_png("/nonexistent.png"));
-    const std::string junk = ::testing::TempDir() + "/junk.png";
+    const std::string junk = temp_dir() + "/junk.png";
     std::ofstream(junk) << "not a png";
     EXPECT_FALSE(read_png(junk));
 }

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "temp_dir.h"
 #include "udmaview/timing.h"
 
 using namespace udmaview;
@@ -88,7 +89,7 @@ TEST(Timing, CsvHasHeaderAndRows) {
 
 TEST(Timing, WriteFileChoosesByExtensionAndReportsErrors) {
     TimingRecorder t = sample();
-    const std::string dir = ::testing::TempDir();
+    const std::string dir = temp_dir();
     EXPECT_TRUE(t.write_file(dir + "/t.csv"));
     EXPECT_TRUE(t.write_file(dir + "/t.json"));
     std::ifstream in(dir + "/t.json");

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "temp_dir.h"
 #include "udmaview/memfd.h"
 #include "udmaview/udmabuf.h"
 
@@ -80,10 +81,10 @@ TEST(UdmabufValidate, RejectsNonMemfdFiles) {
     expect_rejected(check({r.get(), 0, page_size()}), EINVAL, "not a memfd");
     UniqueFd zero(::open("/dev/zero", O_RDWR | O_CLOEXEC));
     expect_rejected(check({zero.get(), 0, page_size()}), EINVAL, "not a memfd");
-    char path[] = "/tmp/udmaview-test-XXXXXX";
-    UniqueFd file(::mkostemp(path, O_CLOEXEC));
+    std::string path = temp_dir() + "/udmaview-test-XXXXXX";
+    UniqueFd file(::mkostemp(path.data(), O_CLOEXEC));
     ASSERT_TRUE(file.valid());
-    ::unlink(path);
+    ::unlink(path.c_str());
     ASSERT_EQ(::ftruncate(file.get(), off_t(page_size())), 0);
     expect_rejected(check({file.get(), 0, page_size()}), EINVAL, "not a memfd");
 }
@@ -147,8 +148,8 @@ TEST(UdmabufOpen, ExplainsErrnosAfterIoctl) {
 }
 
 TEST(UdmabufLimits, ReadsModuleParameters) {
-    char dir[] = "/tmp/udmaview-params-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
+    std::string dir = temp_dir() + "/udmaview-params-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir.data()), nullptr);
     const std::string d = dir;
     FILE* f = std::fopen((d + "/list_limit").c_str(), "w");
     std::fputs("17\n", f);
@@ -157,7 +158,7 @@ TEST(UdmabufLimits, ReadsModuleParameters) {
     EXPECT_EQ(l.list_limit, 17u);
     EXPECT_EQ(l.size_limit_mb, 64u) << "missing file keeps the mainline default";
     ::unlink((d + "/list_limit").c_str());
-    ::rmdir(dir);
+    ::rmdir(dir.c_str());
 }
 
 // --- against the real driver (VM test bed) ---
