@@ -112,10 +112,11 @@ Status KmsOutput::open_device() {
         if (Status s = dev->acquire_master(); !s)
             return s.error();
         pipe_ = *pipe;
+        std::vector<uint32_t> lit;
         for (const ConnectorInfo& c : res->connectors)
             if (c.current_crtc == pipe_.crtc.id)
-                saved_connectors_.push_back(c.id);
-        saved_crtc_ = pipe_.crtc;
+                lit.push_back(c.id);
+        saved_crtc_ = SavedCrtc(dev->fd(), pipe_.crtc, std::move(lit));
         dev_ = std::move(*dev);
         driver_ = dev_->driver();
         quirks_ = quirks_for(driver_);
@@ -149,7 +150,6 @@ Status KmsOutput::start() {
         return s;
     }
     started_ = true;
-    saved_ = true;
     if (options_.console) {
         std::string note;
         Result<std::unique_ptr<VtConsole>> vt = VtConsole::take(note);
@@ -197,13 +197,15 @@ void KmsOutput::stop() {
         return;
     }
     wait_idle(nullptr, 500);
-    restore_crtc();
+    // Only DRM master may set the CRTC; when switched away, whoever has the VT owns it.
+    if (!vt_active_ || !dev_->is_master())
+        saved_crtc_.disarm();
+    if (Status s = saved_crtc_.restore(); !s)
+        std::cerr << s.error().message << "\n";
     inflight_.reset();
     fbs_.clear();
     zombies_.clear();
-    dumb_fbs_.clear();
-    dumbs_.clear();
-    dumb_pending_.clear();
+    dumb_ = DumbSwapchain();
     maps_.clear();
     mode_blob_.reset();
     last_frame_.reset();
@@ -215,27 +217,8 @@ void KmsOutput::stop() {
     epoll_.reset();
     dev_.reset(); // closing the fd drops DRM master
     started_ = false;
-    saved_ = false;
     configured_ = {};
     needs_modeset_ = true;
-}
-
-void KmsOutput::restore_crtc() {
-    if (!saved_ || !dev_ || !vt_active_ || !dev_->is_master())
-        return;
-    const CrtcInfo& c = saved_crtc_;
-    int rc;
-    if (c.mode_valid && c.fb_id) {
-        drmModeModeInfo mode = c.mode;
-        rc = drmModeSetCrtc(dev_->fd(), c.id, c.fb_id, uint32_t(c.x), uint32_t(c.y),
-                            saved_connectors_.data(), int(saved_connectors_.size()), &mode);
-    } else {
-        rc = drmModeSetCrtc(dev_->fd(), c.id, 0, 0, 0, nullptr, 0, nullptr);
-    }
-    if (rc != 0)
-        std::cerr << "kms: restoring crtc " << c.id << " of " << dev_->describe()
-                  << " failed: " << std::strerror(errno)
-                  << " (the console may stay dark: switch VTs to redraw it)\n";
 }
 
 void KmsOutput::wait_idle(OutputSink* sink, int timeout_ms) {
@@ -269,7 +252,7 @@ void KmsOutput::on_flip_done(uint64_t presented_ns) {
     inflight_.reset();
     screen_fb_ = done.fb_id;
     if (done.dumb_index >= 0)
-        front_ = done.dumb_index;
+        dumb_.shown(done.dumb_index);
     if (flip_sink_ && done.seq)
         flip_sink_->on_presented(done.seq, presented_ns);
     release_zombies();
@@ -537,30 +520,17 @@ Status KmsOutput::dirty(uint32_t fb_id, const Region& clips) {
 
 Status KmsOutput::make_dumb_buffers() {
     // The old buffers may be on screen until the modeset: let them go after it.
-    for (Framebuffer& fb : dumb_fbs_)
+    for (Framebuffer& fb : dumb_.take_framebuffers())
         zombies_.push_back(std::move(fb));
-    dumb_fbs_.clear();
-    dumbs_.clear();
-    front_ = -1;
-    const uint32_t w = mode_.hdisplay, h = mode_.vdisplay;
     const Format* src = configured_.format;
-    dumb_format_ = src && src->bytes_per_pixel == 4 && pipe_.plane.supports(src->fourcc)
-                       ? src
-                       : find_format(xrgb8888);
-    for (int i = 0; i < 2; ++i) {
-        Result<DumbBuffer> b = DumbBuffer::create(dev_->fd(), w, h, 32);
-        if (!b)
-            return b.error();
-        Result<Framebuffer> fb =
-            Framebuffer::add(dev_->fd(), b->handle(),
-                             {w, h, dumb_format_->fourcc, b->pitch(), 0, modifier_linear, false});
-        if (!fb)
-            return with_context(fb.error(),
-                                "kms: dumb buffer framebuffer on " + dev_->describe() + ": ");
-        dumbs_.push_back(std::move(*b));
-        dumb_fbs_.push_back(std::move(*fb));
-    }
-    dumb_pending_.assign(2, Region(placement_.dst));
+    const Format* format = src && src->bytes_per_pixel == 4 && pipe_.plane.supports(src->fourcc)
+                               ? src
+                               : find_format(xrgb8888);
+    Result<DumbSwapchain> chain =
+        DumbSwapchain::create(*dev_, mode_.hdisplay, mode_.vdisplay, format, placement_);
+    if (!chain)
+        return chain.error();
+    dumb_ = std::move(*chain);
     return {};
 }
 
@@ -577,42 +547,6 @@ Result<const Mapping*> KmsOutput::mapping_for(const Buffer& buffer, SubmitStats&
         ++stats.imports;
     }
     return &it->second;
-}
-
-uint64_t KmsOutput::copy_damage(const Buffer& buffer, const Mapping& map, const Region& dst_damage,
-                                int index) {
-    const Layout& l = buffer.layout();
-    const DumbBuffer& dst = dumbs_[size_t(index)];
-    const unsigned sbpp = l.format->bytes_per_pixel, dbpp = dumb_format_->bytes_per_pixel;
-    const bool same = dumb_format_ == l.format;
-    std::optional<DmaBufSync> sync;
-    if (const DmaBuf* d = buffer.dmabuf())
-        if (auto s = DmaBufSync::begin(*d, DmaBufSync::Read))
-            sync.emplace(std::move(*s));
-    const int32_t dx = placement_.dst.x - placement_.src.x,
-                  dy = placement_.dst.y - placement_.src.y;
-    uint64_t bytes = 0;
-    const Region visible = dst_damage.intersected(placement_.dst);
-    for (const Rect& r : visible.rects()) {
-        for (int32_t y = r.y; y < r.bottom(); ++y) {
-            const int32_t sy = y - dy;
-            const uint32_t row = l.y0_top ? uint32_t(sy) : l.height - 1 - uint32_t(sy);
-            const uint8_t* s =
-                map.data() + l.offset + size_t(row) * l.stride + size_t(r.x - dx) * sbpp;
-            uint8_t* d = dst.data() + size_t(y) * dst.pitch() + size_t(r.x) * dbpp;
-            if (same) {
-                std::memcpy(d, s, size_t(r.w) * sbpp);
-            } else {
-                for (int32_t x = 0; x < r.w; ++x) {
-                    uint8_t rgba[4];
-                    l.format->to_rgba8(s + size_t(x) * sbpp, rgba);
-                    dumb_format_->from_rgba8(rgba, d + size_t(x) * dbpp);
-                }
-            }
-            bytes += uint64_t(r.w) * dbpp;
-        }
-    }
-    return bytes;
 }
 
 Status KmsOutput::configure(const Frame& frame) {
@@ -761,30 +695,27 @@ Status KmsOutput::submit_copy(const Frame& frame, SubmitStats& stats, OutputSink
         placement_ = place(l.width, l.height, mode_.hdisplay, mode_.vdisplay, ScaleMode::None);
         if (Status s = make_dumb_buffers(); !s)
             return s;
-        stats.bytes_copied += copy_damage(buffer, **map, dumb_pending_[0], 0);
-        dumb_pending_[0] = Region();
+        Region copied;
+        stats.bytes_copied += dumb_.fill(0, buffer, **map, copied);
         stats.submitted_ns = now_ns();
-        if (Status s = modeset(dumb_fbs_[0].id(), full); !s)
+        if (Status s = modeset(dumb_.fb(0), full); !s)
             return s;
-        front_ = 0;
+        dumb_.shown(0);
         needs_modeset_ = false;
         last_clips_ = Region();
         if (frame.seq)
             sink.on_presented(frame.seq, now_ns());
         return {};
     }
-    const Region dst_damage = map_damage(frame.damage, placement_);
-    for (Region& pending : dumb_pending_)
-        pending.add(dst_damage);
-    const int back = front_ == 0 ? 1 : 0;
-    const Region copy = dumb_pending_[size_t(back)];
-    stats.bytes_copied += copy_damage(buffer, **map, copy, back);
-    dumb_pending_[size_t(back)] = Region();
+    dumb_.add_damage(frame.damage);
+    const int back = dumb_.back();
+    Region copied;
+    stats.bytes_copied += dumb_.fill(back, buffer, **map, copied);
     const Region clips =
-        damage_clips(copy, mode_.hdisplay, mode_.vdisplay, dumbs_[size_t(back)].pitch(), quirks_);
+        damage_clips(copied, mode_.hdisplay, mode_.vdisplay, dumb_.pitch(back), quirks_);
     last_clips_ = clips;
     stats.submitted_ns = now_ns();
-    return flip(dumb_fbs_[size_t(back)].id(), full, clips, frame.seq, back);
+    return flip(dumb_.fb(back), full, clips, frame.seq, back);
 }
 
 void KmsOutput::retire(BufferId id) {

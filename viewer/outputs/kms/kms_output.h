@@ -19,10 +19,12 @@
 #include <xf86drmMode.h>
 
 #include "outputs/kms/drm_objects.h"
+#include "outputs/kms/dumb_swapchain.h"
 #include "outputs/kms/evdev_keyboard.h"
 #include "outputs/kms/kms_geometry.h"
 #include "outputs/kms/kms_quirks.h"
 #include "outputs/kms/kms_resources.h"
+#include "outputs/kms/saved_crtc.h"
 #include "outputs/kms/vt_console.h"
 #include "udmaview/output.h"
 
@@ -96,8 +98,6 @@ private:
     Status submit_copy(const Frame& frame, SubmitStats& stats, OutputSink& sink);
     Status make_dumb_buffers();
     Result<const Mapping*> mapping_for(const Buffer& buffer, SubmitStats& stats);
-    uint64_t copy_damage(const Buffer& buffer, const Mapping& map, const Region& dst_damage,
-                         int dumb_index);
     Status modeset(uint32_t fb_id, const Placement& placement);
     // Page flip (new fb) or same-fb damage commit; non-blocking with an event.
     Status flip(uint32_t fb_id, const Placement& placement, const Region& clips, uint64_t seq,
@@ -107,7 +107,6 @@ private:
     void add_plane_props(drmModeAtomicReqPtr req, uint32_t fb_id, const Placement& placement);
     void on_flip_done(uint64_t presented_ns);
     void release_zombies();
-    void restore_crtc();
     void vt_release(OutputSink& sink);
     void vt_acquire(OutputSink& sink);
     void redraw(OutputSink& sink);
@@ -121,9 +120,7 @@ private:
     DriverQuirks quirks_;
     Pipeline pipe_;
     ObjectProperties conn_props_, crtc_props_, plane_props_;
-    CrtcInfo saved_crtc_;
-    std::vector<uint32_t> saved_connectors_;
-    bool saved_ = false;
+    SavedCrtc saved_crtc_;
 
     std::unique_ptr<VtConsole> vt_;
     EvdevKeyboards keyboards_;
@@ -151,11 +148,7 @@ private:
     bool dirtyfb_unsupported_ = false;
 
     // Copy path.
-    std::vector<DumbBuffer> dumbs_;
-    std::vector<Framebuffer> dumb_fbs_;
-    std::vector<Region> dumb_pending_; // damage each dumb buffer still lacks, screen pixels
-    const Format* dumb_format_ = nullptr;
-    int front_ = -1;
+    DumbSwapchain dumb_;
     std::map<BufferId, Mapping> maps_;
 
     std::optional<Frame> last_frame_; // for redraws after a VT switch back
