@@ -15,10 +15,10 @@ check=$1 udmaview=$2
 for size in 800x600 1024x768; do
 	dir=$out/$size
 	mkdir -p "$dir"
-	timeout -k 2 60 "$udmaview" --source demo --size "$size" --frames 90 --seed 5 \
+	timeout -k 2 60 "$udmaview" --source demo --size "$size" --frames 45 --seed 5 \
 		--output headless --dump-png "$dir/expected.png" >"$dir/headless.log" 2>&1
 	expect "$size: headless expected picture" test -s "$dir/expected.png"
-	timeout -k 5 120 "$check" demo "$dir" --size "$size" --frames 90 --seed 5 \
+	timeout -k 5 120 "$check" demo "$dir" --size "$size" --frames 45 --seed 5 \
 		--expected "$dir/expected.png" --expect-path import
 	expect "$size: kms import path, pixels and counters" test $? -eq 0
 done
@@ -26,7 +26,7 @@ done
 # The legacy API (SetCrtc, PageFlip, DirtyFB) on the same driver.
 dir=$out/legacy
 mkdir -p "$dir"
-UDMAVIEW_KMS_LEGACY=1 timeout -k 5 120 "$check" demo "$dir" --size 800x600 --frames 60 --seed 4 \
+UDMAVIEW_KMS_LEGACY=1 timeout -k 5 120 "$check" demo "$dir" --size 800x600 --frames 40 --seed 4 \
 	--expect-path import
 expect "legacy modesetting: import path, pixels and counters" test $? -eq 0
 

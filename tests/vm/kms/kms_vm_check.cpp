@@ -420,6 +420,33 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
             check(bool(g3), "re-laid-out picture shown (scaled: pixels not compared)");
         }
     }
+
+    // Back to the first picture (import path again), then a same-size buffer without a
+    // dma-buf (copy path): each switch re-lays out without a restart and shows exact pixels.
+    Result<Picture> plain = make_picture(w, h, false);
+    if (plain) {
+        fill(*plain, plain->layout.bounds(),
+             [](uint32_t x, uint32_t y) -> uint32_t { return pattern_pixel(y, x) ^ 0x5a5a5a; });
+        const struct {
+            const Picture* picture;
+            const char* path;
+        } steps[] = {{&*pic, "import"}, {&*plain, "dumb-copy"}};
+        uint64_t seq = 4;
+        for (const auto& step : steps) {
+            Frame f{seq, step.picture->buffer, Region(step.picture->layout.bounds()), now_ns()};
+            SubmitStats st;
+            check(bool(kms_out.submit(f, st, sink)), "frame " + std::to_string(seq) + " submitted");
+            kms_out.wait_idle(&sink, 2000);
+            const std::string shot = out + "/switch-" + std::to_string(seq) + ".png";
+            check(screendump(shot), "screendump " + std::to_string(seq));
+            Result<RgbaImage> g = read_png(shot);
+            check(st.path == step.path, "frame " + std::to_string(seq) + " takes the " + step.path +
+                                            " path (got " + st.path + ")");
+            check(g && diff(expected_image(*step.picture), *g).pixels == 0,
+                  "frame " + std::to_string(seq) + " shows exactly its picture");
+            ++seq;
+        }
+    }
     kms_out.stop();
     return failures ? 1 : 0;
 }

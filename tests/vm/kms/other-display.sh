@@ -10,9 +10,9 @@ check=$1 udmaview=$2 path=$3
 
 dir=$out/800x600
 mkdir -p "$dir"
-timeout -k 2 60 "$udmaview" --source demo --size 800x600 --frames 60 --seed 9 \
+timeout -k 2 60 "$udmaview" --source demo --size 800x600 --frames 45 --seed 9 \
 	--output headless --dump-png "$dir/expected.png" >"$dir/headless.log" 2>&1
-timeout -k 5 120 "$check" demo "$dir" --size 800x600 --frames 60 --seed 9 \
+timeout -k 5 120 "$check" demo "$dir" --size 800x600 --frames 45 --seed 9 \
 	--expected "$dir/expected.png" --expect-path "$path"
 expect "$UDMAVIEW_VM_DISPLAY: path $path, screendump equals the expected picture" test $? -eq 0
 finish

@@ -583,14 +583,13 @@ Status KmsOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
         stats.path = "vt-inactive";
         return {};
     }
+    // A new size or format, or a buffer that needs the other path (a dma-buf appears or goes
+    // away): re-layout, without a restart.
     const Layout& l = frame.buffer->layout();
-    const Configured want{l.width, l.height, l.format, configured_.path};
-    if (!(want == configured_) || configured_.path == Path::None) {
-        if (Status s = configure(frame); !s)
-            return s;
-    }
-    // A buffer without dma-buf (or a change of it) may need the other path.
-    if (configured_.path == Path::Import && (!frame.buffer->dmabuf() || !import_refused_.empty()))
+    if (Status s = choose_path(*frame.buffer); !s)
+        return s;
+    const Configured want{l.width, l.height, l.format, path_};
+    if (!(want == configured_))
         if (Status s = configure(frame); !s)
             return s;
     if (configured_.path == Path::Import) {
