@@ -7,6 +7,7 @@
 # usage: bad-cases.sh KMS_VM_CHECK UDMAVIEW
 set -uo pipefail
 check=$1 udmaview=$2
+# shellcheck source=tests/vm/kms/lib.sh
 . "$(dirname "$0")/lib.sh"
 cursor_pixels=400
 

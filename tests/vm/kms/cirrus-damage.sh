@@ -7,6 +7,7 @@
 # usage: cirrus-damage.sh KMS_VM_CHECK UDMAVIEW
 set -uo pipefail
 check=$1 udmaview=$2
+# shellcheck source=tests/vm/kms/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 for size in 800x600 1024x768; do

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash disable=SC2034
 # Shared helpers of the KMS VM cases (sourced; bash). Every process a case starts is bounded
 # with timeout(1), and background ones are killed on exit.
 out=${UDMAVIEW_VM_OUT:?run inside tests/vm/run}
+udmaview=${udmaview:?the case script sets udmaview}
 failures=0
 bg_pids=()
 

@@ -6,6 +6,7 @@
 #       tests/vm/kms/measure.sh build/tests/vm/kms/kms_vm_check build/udmaview
 set -uo pipefail
 check=$1 udmaview=$2
+# shellcheck source=tests/vm/kms/lib.sh
 . "$(dirname "$0")/lib.sh"
 frames=${KMS_MEASURE_FRAMES:-600}
 for size in ${KMS_MEASURE_SIZES:-800x600 1024x768}; do

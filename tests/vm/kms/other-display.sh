@@ -6,6 +6,7 @@
 # usage: other-display.sh KMS_VM_CHECK UDMAVIEW EXPECTED_PATH
 set -uo pipefail
 check=$1 udmaview=$2 path=$3
+# shellcheck source=tests/vm/kms/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 dir=$out/800x600

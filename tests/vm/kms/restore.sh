@@ -8,6 +8,7 @@
 # usage: restore.sh KMS_VM_CHECK UDMAVIEW
 set -uo pipefail
 check=$1 udmaview=$2
+# shellcheck source=tests/vm/kms/lib.sh
 . "$(dirname "$0")/lib.sh"
 cursor_pixels=400 # fbcon's blinking cursor may differ between two screendumps
 
