@@ -103,6 +103,9 @@ struct Frame {
     std::shared_ptr<const Buffer> buffer;
     Region damage;            // buffer pixel coordinates, clipped to the layout
     uint64_t produced_ns = 0; // when the source saw the update (clock.h)
+    // Bytes udmaview copied to make this frame on the source side (e.g. QEMU's Update
+    // pixels into our surface); outputs add their own copies. Counted, never hidden.
+    uint64_t source_bytes_copied = 0;
 };
 
 } // namespace udmaview

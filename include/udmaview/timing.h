@@ -19,7 +19,7 @@ struct FrameRecord {
     uint64_t imported_ns = 0;
     uint64_t submitted_ns = 0;
     uint64_t presented_ns = 0;
-    uint64_t bytes_copied = 0;
+    uint64_t bytes_copied = 0; // by the source to make the frame plus by the output to show it
     uint32_t imports = 0;
     uint32_t damage_rects = 0;
     uint64_t damage_pixels = 0;

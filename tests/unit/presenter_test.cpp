@@ -108,8 +108,11 @@ TEST(Presenter, LatestFrameWinsAndDamageIsMerged) {
     out.hold = 3;
     src.steps.push_back([&](SourceSink& s) { s.on_frame(frame(1, buf, {0, 0, 16, 16})); });
     src.steps.push_back([&](SourceSink& s) {
-        s.on_frame(frame(2, buf, {0, 0, 2, 2}));
-        s.on_frame(frame(3, buf, {8, 8, 2, 2}));
+        Frame two = frame(2, buf, {0, 0, 2, 2}), three = frame(3, buf, {8, 8, 2, 2});
+        two.source_bytes_copied = 100; // e.g. QEMU Update pixels copied into our surface
+        three.source_bytes_copied = 50;
+        s.on_frame(std::move(two));
+        s.on_frame(std::move(three));
         s.on_source_end({});
     });
     TimingRecorder timing("scripted", "slow");
@@ -124,7 +127,8 @@ TEST(Presenter, LatestFrameWinsAndDamageIsMerged) {
     EXPECT_TRUE(timing.records()[1].dropped);
     EXPECT_FALSE(timing.records()[2].dropped);
     EXPECT_EQ(timing.records()[2].presented_ns, 12345u);
-    EXPECT_EQ(timing.records()[2].bytes_copied, 10u);
+    EXPECT_EQ(timing.records()[2].bytes_copied, 50u + 10u) << "source copy + output copy";
+    EXPECT_EQ(timing.records()[1].bytes_copied, 100u) << "a dropped frame's copy still counts";
     EXPECT_TRUE(src.stopped && out.stopped);
 }
 

@@ -146,6 +146,7 @@ void Presenter::on_frame(Frame frame) {
     record.produced_ns = frame.produced_ns ? frame.produced_ns : now_ns();
     record.damage_rects = uint32_t(frame.damage.rects().size());
     record.damage_pixels = uint64_t(frame.damage.area());
+    record.bytes_copied = frame.source_bytes_copied; // spent even if the frame is dropped
     timing_.add(record);
     if (pending_) {
         // Latest wins: the older frame is never shown, but what it changed still has to be.
@@ -167,7 +168,7 @@ void Presenter::submit_pending() {
     if (FrameRecord* r = timing_.find(frame.seq)) {
         r->imported_ns = stats.imported_ns ? stats.imported_ns : done;
         r->submitted_ns = stats.submitted_ns ? stats.submitted_ns : done;
-        r->bytes_copied = stats.bytes_copied;
+        r->bytes_copied += stats.bytes_copied;
         r->imports = stats.imports;
         r->path = stats.path;
     }
