@@ -43,6 +43,12 @@ int run_app(const Options& options) {
         std::cout << "udmaview " << UDMAVIEW_VERSION << "\n";
         return 0;
     }
+    if (options.list) {
+        Status listed = list_displays(options, std::cout);
+        if (!listed)
+            std::cerr << "udmaview: " << listed.error().message << "\n";
+        return listed ? 0 : 1;
+    }
     // Fail before a long run, not after it, when the timing file cannot be written.
     if (!options.timing_file.empty()) {
         std::ofstream probe(options.timing_file, std::ios::app);

@@ -108,7 +108,8 @@ Outputs:
   --dump-png FILE     headless: write the last frame as PNG when the run ends
   --device PATH       kms: DRM device (default: first card with a connected connector)
   --connector NAME    kms: connector name (e.g. Virtual-1) or id
-  --mode WxH[@R]      kms: display mode (default: the connector's preferred mode)
+  --mode WxH[@R]      kms: display mode (default: a mode of the source's size when the
+                      connector has one, else the connector's preferred mode)
   --list              kms: list cards, connectors, modes and planes, then exit
   --scale MODE        kms, sdl: fit (default), integer or none
   --filter F          sdl: nearest or linear (default)

@@ -2,6 +2,7 @@
 #include "outputs/output_factory.h"
 
 #include <cerrno>
+#include <ostream>
 
 #include "outputs/headless/headless_output.h"
 #include "udmaview_config.h"
@@ -10,28 +11,27 @@
 #include "outputs/sdl/sdl_output.h"
 #endif
 #if UDMAVIEW_HAVE_KMS
-#include <cstdlib>
-#include <iostream>
-
 #include "outputs/kms/kms_output.h"
 #endif
 
 namespace udmaview {
 
-Result<std::unique_ptr<Output>> make_output(const Options& o) {
+Status list_displays(const Options& o, std::ostream& out) {
 #if UDMAVIEW_HAVE_KMS
-    // --list is an action, not an output: it prints and ends the program here (run_app has no
-    // hook for it, and nothing is running yet).
-    if (o.list) {
-        Status listed = kms::list_cards(std::cout, o.device);
-        if (!listed)
-            std::cerr << "udmaview: " << listed.error().message << "\n";
-        std::cout.flush();
-        std::exit(listed ? 0 : 1);
-    }
+    return kms::list_cards(out, o.device);
+#else
+    (void)o;
+    (void)out;
+    return Error{"--list: the kms output is not built into this udmaview (it needs libdrm: "
+                 "install libdrm-dev and rebuild)",
+                 ENOTSUP};
 #endif
+}
+
+Result<std::unique_ptr<Output>> make_output(const Options& o) {
     if (o.output == "headless")
-        return std::unique_ptr<Output>(std::make_unique<HeadlessOutput>(HeadlessOptions{o.dump_png}));
+        return std::unique_ptr<Output>(
+            std::make_unique<HeadlessOutput>(HeadlessOptions{o.dump_png}));
 #if UDMAVIEW_HAVE_KMS
     if (o.output == "kms") {
         Result<kms::ScaleMode> scale = kms::parse_scale_mode(o.scale);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <iosfwd>
 #include <memory>
 
 #include "cli/options.h"
@@ -10,5 +11,7 @@ namespace udmaview {
 
 // The output --output names, configured from the options; an Error when it is not built in.
 Result<std::unique_ptr<Output>> make_output(const Options& options);
+// --list: prints the display devices (KMS cards, connectors, modes, planes) the options name.
+Status list_displays(const Options& options, std::ostream& out);
 
 } // namespace udmaview
