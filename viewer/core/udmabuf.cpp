@@ -56,6 +56,11 @@ Status validate_range(const MemfdRange& r, size_t index) {
         return Error{what + ": not a memfd with sealing (create it with memfd_create(..., "
                             "MFD_ALLOW_SEALING))",
                      EINVAL};
+    if (!(*seals & F_SEAL_SHRINK) && (*seals & F_SEAL_SEAL))
+        return Error{what + ": not a memfd that allows sealing (a plain tmpfs/shm file is "
+                            "sealed against seals); create it with memfd_create(..., "
+                            "MFD_ALLOW_SEALING) and add F_SEAL_SHRINK",
+                     EINVAL};
     if (!(*seals & F_SEAL_SHRINK))
         return Error{what + ": memfd lacks F_SEAL_SHRINK; seal it (fcntl F_ADD_SEALS) so its "
                             "pages cannot be truncated under the dma-buf",
