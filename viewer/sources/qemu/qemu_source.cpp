@@ -507,8 +507,11 @@ struct QemuSource::Impl {
         return g_variant_is_of_type(v, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(v);
     }
 
-    // QEMU >= 9.2 can share the guest surface's memfd (ScanoutMap/UpdateMap, interface
-    // org.qemu.Display1.Listener.Unix.Map) if the listener advertises it; 7.2 cannot.
+    // QEMU >= 9.2 can share the guest surface's memfd (ScanoutMap/UpdateMap) with listeners
+    // that list org.qemu.Display1.Listener.Unix.Map in their "Interfaces" property; QEMU 7.2
+    // has neither. We look for any mention in QEMU's introspection of the console object and
+    // say what we do; udmaview does not advertise the interface, so such a QEMU keeps sending
+    // Scanout/Update.
     void detect_map_interface() {
         std::string error;
         g_autoptr(GVariant) reply =
@@ -517,11 +520,12 @@ struct QemuSource::Impl {
         const gchar* xml = nullptr;
         if (reply)
             g_variant_get(reply, "(&s)", &xml);
-        const bool has_map = xml && (std::strstr(xml, "ScanoutMap") || std::strstr(xml, "Map"));
+        const bool has_map =
+            xml && (std::strstr(xml, "ScanoutMap") || std::strstr(xml, "Listener.Unix.Map"));
         if (opt.verbose || has_map)
-            log(has_map ? "this QEMU mentions ScanoutMap/Unix.Map, which udmaview does not "
-                          "implement yet: using Scanout/Update (one copy per update)"
-                        : "no ScanoutMap/UpdateMap in this QEMU (they came after 7.2): "
+            log(has_map ? "this QEMU mentions ScanoutMap (Listener.Unix.Map), which udmaview "
+                          "does not implement yet: using Scanout/Update (one copy per update)"
+                        : "no ScanoutMap/UpdateMap in this QEMU (QEMU 7.2 has none): "
                           "Scanout/Update pixels are copied once into our memfd surface");
     }
 
