@@ -208,16 +208,14 @@ struct QemuSource::Impl {
         std::lock_guard lock(src.mutex_);
         f(src.stats_);
     }
-    void post_frame(const std::shared_ptr<const Buffer>& buffer, Region damage) {
-        if (shown && shown != buffer) {
-            // The old buffer is not used again: outputs drop their imports of it.
-            Event retire{Kind::Retire, {}, shown->id(), {}, {}};
-            Event frame{Kind::Frame, Frame{++seq, buffer, std::move(damage), now_ns()}, 0, {}, {}};
-            src.post(std::move(frame));
-            src.post(std::move(retire));
-        } else {
-            src.post({Kind::Frame, Frame{++seq, buffer, std::move(damage), now_ns()}, 0, {}, {}});
-        }
+    // copied: bytes this frame cost us (Scanout/Update pixels into our surface; 0 for dma-bufs).
+    void post_frame(const std::shared_ptr<const Buffer>& buffer, Region damage,
+                    uint64_t copied = 0) {
+        Frame frame{++seq, buffer, std::move(damage), now_ns()};
+        frame.source_bytes_copied = copied;
+        src.post({Kind::Frame, std::move(frame), 0, {}, {}});
+        if (shown && shown != buffer) // the old buffer is not used again: outputs drop it
+            src.post({Kind::Retire, {}, shown->id(), {}, {}});
         shown = buffer;
     }
     void post_end(Status why) {
@@ -776,7 +774,7 @@ struct QemuSource::Impl {
             ++st.scanouts;
             st.bytes_copied += copied;
         });
-        post_frame(surface->buffer(), Region(surface->layout().bounds()));
+        post_frame(surface->buffer(), Region(surface->layout().bounds()), copied);
         return {};
     }
 
@@ -801,7 +799,7 @@ struct QemuSource::Impl {
             ++st.updates;
             st.bytes_copied += copied;
         });
-        post_frame(surface->buffer(), Region(rect));
+        post_frame(surface->buffer(), Region(rect), copied);
         return {};
     }
 
