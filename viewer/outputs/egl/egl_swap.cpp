@@ -1,29 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "outputs/egl/egl_swap.h"
 
+#include "outputs/egl/extension_list.h"
+
 #include <string_view>
 #include <vector>
 
 namespace udmaview {
-
-namespace {
-
-bool has_extension(const char* list, std::string_view name) {
-    if (!list)
-        return false;
-    std::string_view rest(list);
-    while (!rest.empty()) {
-        const size_t space = rest.find(' ');
-        if (rest.substr(0, space) == name)
-            return true;
-        if (space == std::string_view::npos)
-            break;
-        rest.remove_prefix(space + 1);
-    }
-    return false;
-}
-
-} // namespace
 
 EglDamageSwap::EglDamageSwap(EGLDisplay display)
     : display_(display) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "outputs/egl/gles_renderer.h"
+#include "outputs/egl/extension_list.h"
 
 #include <blit_shaders.h>
 #include <cerrno>
@@ -16,22 +17,6 @@
 namespace udmaview {
 
 namespace {
-
-// True when the space-separated list holds exactly this name.
-bool has_extension(const char* list, std::string_view name) {
-    if (!list)
-        return false;
-    std::string_view rest(list);
-    while (!rest.empty()) {
-        const size_t space = rest.find(' ');
-        if (rest.substr(0, space) == name)
-            return true;
-        if (space == std::string_view::npos)
-            break;
-        rest.remove_prefix(space + 1);
-    }
-    return false;
-}
 
 std::string gl_string(GLenum name) {
     const auto* s = reinterpret_cast<const char*>(glGetString(name));
@@ -61,13 +46,6 @@ Result<GlShader> compile(GLenum stage, const char* source, const char* what) {
         return Error{std::string("egl: the ") + what + " shader does not compile: " + log, EIO};
     }
     return shader;
-}
-
-std::optional<DmaBufSync> begin_read(const Buffer& buffer) {
-    if (const DmaBuf* dmabuf = buffer.dmabuf())
-        if (auto sync = DmaBufSync::begin(*dmabuf, DmaBufSync::Read))
-            return std::move(*sync);
-    return std::nullopt;
 }
 
 } // namespace
@@ -250,7 +228,7 @@ Status GlesRenderer::upload(Entry& entry, SubmitStats& stats) {
     const Layout& l = buffer.layout();
     const UploadPlan plan = plan_upload(l, entry.stale, have_row_length_);
     const uint8_t* base = entry.mapping.data();
-    std::optional<DmaBufSync> sync = begin_read(buffer);
+    std::optional<DmaBufSync> sync = buffer.cpu_access(DmaBufSync::Read);
     glBindTexture(GL_TEXTURE_2D, entry.texture.get());
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     for (const UploadOp& op : plan.ops) {

@@ -128,27 +128,13 @@ Result<std::unique_ptr<Surface>> Surface::create(uint32_t width, uint32_t height
         return Error{"qemu: surface " + size_text(width, height) + " too large", E2BIG};
     if (Status s = layout.validate(size); !s)
         return Error{"qemu: " + s.error().message, s.error().errnum};
-    Result<Memfd> memfd = Memfd::create("udmaview-qemu-" + size_text(width, height), size,
-                                        Memfd::SealShrink | Memfd::SealGrow);
-    if (!memfd)
-        return memfd.error();
-    Result<Mapping> pixels = memfd->map(PROT_READ | PROT_WRITE);
-    if (!pixels)
-        return pixels.error();
-    std::optional<DmaBuf> dmabuf;
-    if (udmabuf) {
-        Result<DmaBuf> made = udmabuf->create({memfd->fd(), 0, size});
-        if (made)
-            dmabuf = std::move(*made);
-    }
-    Result<UniqueFd> backing_fd = memfd->dup_fd();
-    if (!backing_fd)
-        return backing_fd.error();
-    auto shared_fd = std::make_shared<const UniqueFd>(std::move(*backing_fd));
-    auto buffer = std::make_shared<const Buffer>(layout, std::vector<Backing>{{shared_fd, 0, size}},
-                                                 std::move(dmabuf), "qemu Scanout");
-    return std::unique_ptr<Surface>(
-        new Surface(std::move(*memfd), std::move(*pixels), std::move(buffer)));
+    const std::string name = "udmaview-qemu-" + size_text(width, height);
+    Result<OwnedBuffer> owned = OwnedBuffer::create(name, layout, udmabuf, "qemu Scanout");
+    if (!owned && udmabuf) // no dma-buf after all: outputs map the memfd instead
+        owned = OwnedBuffer::create(name, layout, nullptr, "qemu Scanout");
+    if (!owned)
+        return owned.error();
+    return std::unique_ptr<Surface>(new Surface(std::move(*owned)));
 }
 
 uint64_t Surface::copy_rect(const Rect& rect, const uint8_t* src, uint32_t src_stride) {
@@ -158,11 +144,8 @@ uint64_t Surface::copy_rect(const Rect& rect, const uint8_t* src, uint32_t src_s
     const Rect r = rect;
     const size_t bpp = l.format->bytes_per_pixel;
     const size_t row = size_t(r.w) * bpp;
-    std::optional<DmaBufSync> sync;
-    if (const DmaBuf* dmabuf = buffer_->dmabuf())
-        if (auto begun = DmaBufSync::begin(*dmabuf, DmaBufSync::Write))
-            sync.emplace(std::move(*begun));
-    uint8_t* dst = pixels_.data() + l.offset + size_t(r.y) * l.stride + size_t(r.x) * bpp;
+    std::optional<DmaBufSync> sync = owned_.buffer->cpu_access(DmaBufSync::Write);
+    uint8_t* dst = owned_.pixels.data() + l.offset + size_t(r.y) * l.stride + size_t(r.x) * bpp;
     for (int32_t y = 0; y < r.h; ++y)
         std::memcpy(dst + size_t(y) * l.stride, src + size_t(y) * src_stride, row);
     return uint64_t(row) * uint64_t(r.h);

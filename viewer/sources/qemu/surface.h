@@ -36,21 +36,17 @@ public:
     static Result<std::unique_ptr<Surface>> create(uint32_t width, uint32_t height,
                                                    const Format* format, const Udmabuf* udmabuf);
 
-    const std::shared_ptr<const Buffer>& buffer() const { return buffer_; }
-    const Layout& layout() const { return buffer_->layout(); }
+    const std::shared_ptr<const Buffer>& buffer() const { return owned_.buffer; }
+    const Layout& layout() const { return owned_.buffer->layout(); }
     // Copies rect (checked by the caller) from src rows of src_stride bytes; returns the
     // number of bytes written.
     uint64_t copy_rect(const Rect& rect, const uint8_t* src, uint32_t src_stride);
 
 private:
-    Surface(Memfd memfd, Mapping pixels, std::shared_ptr<const Buffer> buffer)
-        : memfd_(std::move(memfd))
-        , pixels_(std::move(pixels))
-        , buffer_(std::move(buffer)) {}
+    explicit Surface(OwnedBuffer owned)
+        : owned_(std::move(owned)) {}
 
-    Memfd memfd_;
-    Mapping pixels_;
-    std::shared_ptr<const Buffer> buffer_;
+    OwnedBuffer owned_;
 };
 
 } // namespace udmaview::qemu
