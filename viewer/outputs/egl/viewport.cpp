@@ -8,16 +8,6 @@
 
 namespace udmaview {
 
-Result<ScaleMode> parse_scale_mode(std::string_view text) {
-    if (text == "fit")
-        return ScaleMode::Fit;
-    if (text == "integer")
-        return ScaleMode::Integer;
-    if (text == "none")
-        return ScaleMode::None;
-    return Error{"--scale: '" + std::string(text) + "' is not one of fit, integer, none", EINVAL};
-}
-
 Rect compute_viewport(uint32_t src_w, uint32_t src_h, uint32_t win_w, uint32_t win_h,
                       ScaleMode mode) {
     if (src_w == 0 || src_h == 0 || win_w == 0 || win_h == 0)

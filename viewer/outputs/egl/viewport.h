@@ -6,16 +6,9 @@
 
 #include "udmaview/error.h"
 #include "udmaview/region.h"
+#include "udmaview/scale_mode.h"
 
 namespace udmaview {
-
-// How a source picture is placed in a window or on a screen (--scale).
-enum class ScaleMode {
-    Fit,     // as large as fits, aspect ratio kept, letterboxed
-    Integer, // the largest whole multiple that fits (at least 1), centred
-    None,    // 1:1, centred (cropped when the window is smaller)
-};
-Result<ScaleMode> parse_scale_mode(std::string_view text); // "fit", "integer", "none"
 
 // The rectangle (window pixels, y down, origin top left) the picture covers in a window of
 // win_w × win_h. It can reach outside the window (None/Integer with a larger picture).

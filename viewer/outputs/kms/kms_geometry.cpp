@@ -6,28 +6,6 @@
 
 namespace udmaview::kms {
 
-Result<ScaleMode> parse_scale_mode(const std::string& text) {
-    if (text == "fit")
-        return ScaleMode::Fit;
-    if (text == "integer")
-        return ScaleMode::Integer;
-    if (text == "none")
-        return ScaleMode::None;
-    return Error{"--scale: '" + text + "' is not fit, integer or none", EINVAL};
-}
-
-const char* to_string(ScaleMode mode) {
-    switch (mode) {
-    case ScaleMode::Fit:
-        return "fit";
-    case ScaleMode::Integer:
-        return "integer";
-    case ScaleMode::None:
-        return "none";
-    }
-    return "?";
-}
-
 std::string Placement::to_string() const {
     return "src " + src.to_string() + " -> dst " + dst.to_string();
 }

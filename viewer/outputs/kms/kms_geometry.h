@@ -7,13 +7,13 @@
 
 #include "udmaview/error.h"
 #include "udmaview/region.h"
+#include "udmaview/scale_mode.h"
 
 namespace udmaview::kms {
 
-enum class ScaleMode { Fit, Integer, None };
-
-Result<ScaleMode> parse_scale_mode(const std::string& text);
-const char* to_string(ScaleMode mode);
+using udmaview::parse_scale_mode;
+using udmaview::ScaleMode;
+using udmaview::to_string;
 
 // One plane's rectangles: src in source pixels (what part of the buffer is shown), dst in
 // CRTC pixels (where it lands). Both empty-free when the picture is visible at all.
