@@ -11,7 +11,7 @@ TEST(EglViewport, ParseScaleMode) {
     EXPECT_EQ(*parse_scale_mode("none"), ScaleMode::None);
     Result<ScaleMode> bad = parse_scale_mode("stretch");
     ASSERT_FALSE(bad);
-    EXPECT_NE(bad.error().message.find("fit, integer, none"), std::string::npos);
+    EXPECT_NE(bad.error().message.find("fit, integer or none"), std::string::npos);
 }
 
 TEST(EglViewport, FitSameAspectFillsWindow) {
