@@ -5,15 +5,6 @@
 
 using namespace udmaview;
 
-TEST(EglViewport, ParseScaleMode) {
-    EXPECT_EQ(*parse_scale_mode("fit"), ScaleMode::Fit);
-    EXPECT_EQ(*parse_scale_mode("integer"), ScaleMode::Integer);
-    EXPECT_EQ(*parse_scale_mode("none"), ScaleMode::None);
-    Result<ScaleMode> bad = parse_scale_mode("stretch");
-    ASSERT_FALSE(bad);
-    EXPECT_NE(bad.error().message.find("fit, integer or none"), std::string::npos);
-}
-
 TEST(EglViewport, FitSameAspectFillsWindow) {
     EXPECT_EQ(compute_viewport(320, 240, 320, 240, ScaleMode::Fit), (Rect{0, 0, 320, 240}));
     EXPECT_EQ(compute_viewport(320, 240, 640, 480, ScaleMode::Fit), (Rect{0, 0, 640, 480}));

@@ -6,15 +6,6 @@
 using namespace udmaview;
 using namespace udmaview::kms;
 
-TEST(KmsGeometry, ParseScaleMode) {
-    EXPECT_EQ(*parse_scale_mode("fit"), ScaleMode::Fit);
-    EXPECT_EQ(*parse_scale_mode("integer"), ScaleMode::Integer);
-    EXPECT_EQ(*parse_scale_mode("none"), ScaleMode::None);
-    Result<ScaleMode> bad = parse_scale_mode("stretch");
-    ASSERT_FALSE(bad);
-    EXPECT_NE(bad.error().message.find("fit, integer or none"), std::string::npos);
-}
-
 TEST(KmsGeometry, SameSizeIsFullScreenUnscaled) {
     for (ScaleMode m : {ScaleMode::Fit, ScaleMode::Integer, ScaleMode::None}) {
         const Placement p = place(800, 600, 800, 600, m);
