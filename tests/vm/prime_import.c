@@ -40,23 +40,7 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-#if defined(__has_include)
-#if __has_include(<linux/udmabuf.h>)
-#include <linux/udmabuf.h>
-#endif
-#endif
-#ifndef UDMABUF_CREATE
-/* same layout and numbers as include/uapi/linux/udmabuf.h */
-#include <linux/types.h>
-#define UDMABUF_FLAGS_CLOEXEC 0x01
-struct udmabuf_create {
-	__u32 memfd;
-	__u32 flags;
-	__u64 offset;
-	__u64 size;
-};
-#define UDMABUF_CREATE _IOW('u', 0x42, struct udmabuf_create)
-#endif
+#include "udmabuf_uapi.h"
 
 static int test_no;
 static int failures;
