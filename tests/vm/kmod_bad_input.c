@@ -37,6 +37,7 @@
 #include <linux/dma-buf.h>
 #include <linux/magic.h>
 
+#include "tap.h"
 #include "udmabuf_uapi.h"
 
 #ifndef F_SEAL_FUTURE_WRITE
@@ -50,8 +51,6 @@
 
 static int dev = -1;
 static long page;
-static int test_no;
-static int failures;
 static unsigned long list_limit = 1024;
 static unsigned long size_limit_mb = 64;
 
@@ -60,21 +59,6 @@ static const char *errname(int e)
 	const char *n = strerrorname_np(e);
 
 	return n ? n : "?";
-}
-
-__attribute__((format(printf, 2, 3)))
-static void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", ok ? "" : "not ", ++test_no);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!ok)
-		failures++;
 }
 
 static void skip(const char *desc, const char *why)

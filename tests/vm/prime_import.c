@@ -40,26 +40,8 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "tap.h"
 #include "udmabuf_uapi.h"
-
-static int test_no;
-static int failures;
-
-__attribute__((format(printf, 2, 3)))
-static bool tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", ok ? "" : "not ", ++test_no);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!ok)
-		failures++;
-	return ok;
-}
 
 static double now_ms(void)
 {
