@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "cli/options.h"
+#include "cli/test_hooks.h"
 
 using namespace udmaview;
 
@@ -20,10 +23,13 @@ void expect_usage_error(std::vector<std::string> args, const char* words) {
 TEST(Options, Defaults) {
     Result<Options> o = parse({});
     ASSERT_TRUE(o);
-    EXPECT_EQ(o->source, "demo");
-    EXPECT_EQ(o->output, "headless");
-    EXPECT_EQ(o->width, 1024u);
+    EXPECT_EQ(o->source.kind, SourceSpec::Kind::Demo);
+    EXPECT_EQ(o->output, OutputKind::Headless);
+    EXPECT_EQ(o->size, (Size{1024, 768}));
     EXPECT_EQ(o->frames, 0u);
+    EXPECT_EQ(o->scale, ScaleMode::Fit);
+    EXPECT_EQ(o->patterns, unsigned(DemoScene::All));
+    EXPECT_TRUE(o->linear_filter && o->vsync);
 }
 
 TEST(Options, ParsesTheReadmeCommand) {
@@ -40,13 +46,16 @@ TEST(Options, ValuesWithEqualsAndAllKinds) {
                                "integer", "--filter=nearest", "--vsync=off", "--fullscreen",
                                "--duration", "2.5", "--dump-png", "x.png", "-v", "--no-udmabuf"});
     ASSERT_TRUE(o) << o.error().message;
-    EXPECT_EQ(o->width, 640u);
-    EXPECT_EQ(o->height, 480u);
+    EXPECT_EQ(o->size, (Size{640, 480}));
     EXPECT_EQ(o->format->name, "RGB565");
     EXPECT_DOUBLE_EQ(o->fps, 30.5);
     EXPECT_EQ(o->seed, 9u);
-    EXPECT_EQ(o->source, "qemu-p2p:/tmp/qmp.sock");
-    EXPECT_EQ(o->scale, "integer");
+    EXPECT_EQ(o->source.kind, SourceSpec::Kind::Qemu);
+    EXPECT_TRUE(o->source.qemu_p2p);
+    EXPECT_EQ(o->source.qemu_address, "/tmp/qmp.sock");
+    EXPECT_EQ(o->output, OutputKind::Sdl);
+    EXPECT_EQ(o->scale, ScaleMode::Integer);
+    EXPECT_FALSE(o->linear_filter || o->vsync);
     EXPECT_TRUE(o->fullscreen && o->verbose && o->no_udmabuf);
     EXPECT_DOUBLE_EQ(o->duration_s, 2.5);
 }
@@ -70,6 +79,62 @@ TEST(Options, BadInputNamesTheOption) {
     expect_usage_error({"--scale", "big"}, "--scale");
     expect_usage_error({"--verbose=yes"}, "takes no value");
     expect_usage_error({"--duration", "0"}, "--duration");
+    expect_usage_error({"--pattern", "stripes"}, "--pattern: unknown demo pattern 'stripes'");
+    expect_usage_error({"--source", "qemu:"}, "the D-Bus address is empty");
+    expect_usage_error({"--source", "qemu-p2p:"}, "the QMP socket path is empty");
+    expect_usage_error({"--source", "qemux"}, "--source");
+    expect_usage_error({"--source", "region:/dev/shm/fb"}, "size=WxH is required");
+    expect_usage_error({"--filter", "cubic"}, "not one of nearest, linear");
+    expect_usage_error({"--vsync", "maybe"}, "not one of on, off");
+    expect_usage_error({"--seed", "18446744073709551616"}, "--seed");
+}
+
+TEST(Options, SourceSpecsParseOnce) {
+    Result<Options> bus = parse({"--source", "qemu"});
+    ASSERT_TRUE(bus);
+    EXPECT_EQ(bus->source.kind, SourceSpec::Kind::Qemu);
+    EXPECT_FALSE(bus->source.qemu_p2p);
+    EXPECT_EQ(bus->source.qemu_address, "");
+    Result<Options> addr = parse({"--source=qemu:unix:path=/tmp/bus"});
+    ASSERT_TRUE(addr);
+    EXPECT_FALSE(addr->source.qemu_p2p);
+    EXPECT_EQ(addr->source.qemu_address, "unix:path=/tmp/bus");
+    Result<Options> region = parse({"--source", "region:/dev/shm/fb,size=10x2,format=RG16"});
+    ASSERT_TRUE(region) << region.error().message;
+    EXPECT_EQ(region->source.kind, SourceSpec::Kind::Region);
+    EXPECT_EQ(region->source.region.path, "/dev/shm/fb");
+    EXPECT_EQ(region->source.region.stride, 20u);
+    Result<Options> patterns = parse({"--pattern", "rects,flip"});
+    ASSERT_TRUE(patterns);
+    EXPECT_EQ(patterns->patterns, unsigned(DemoScene::Rects | DemoScene::Flip));
+}
+
+TEST(Options, TestHooksFollowOneRule) {
+    struct Env {
+        const char* name;
+        ~Env() { unsetenv(name); }
+    } legacy{"UDMAVIEW_KMS_LEGACY"}, copy{"UDMAVIEW_KMS_COPY"}, no_import{"UDMAVIEW_EGL_NO_IMPORT"},
+        hold{"UDMAVIEW_SDL_HOLD_MS"};
+    Result<TestHooks> none = read_test_hooks();
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(none->kms_legacy || none->kms_copy || none->egl_no_import);
+    EXPECT_EQ(none->sdl_hold_ms, 0u);
+
+    setenv("UDMAVIEW_KMS_LEGACY", "1", 1);
+    setenv("UDMAVIEW_KMS_COPY", "0", 1); // "0" is off, for every switch
+    setenv("UDMAVIEW_EGL_NO_IMPORT", "yes", 1);
+    setenv("UDMAVIEW_SDL_HOLD_MS", "1500", 1);
+    Result<TestHooks> some = read_test_hooks();
+    ASSERT_TRUE(some);
+    EXPECT_TRUE(some->kms_legacy);
+    EXPECT_FALSE(some->kms_copy);
+    EXPECT_TRUE(some->egl_no_import);
+    EXPECT_EQ(some->sdl_hold_ms, 1500u);
+
+    setenv("UDMAVIEW_SDL_HOLD_MS", "soon", 1);
+    Result<TestHooks> bad = read_test_hooks();
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("UDMAVIEW_SDL_HOLD_MS"), std::string::npos);
 }
 
 TEST(Options, HelpMentionsEveryOption) {

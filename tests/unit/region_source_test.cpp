@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/source_spec.h"
 #include "sources/region/region_source.h"
 #include "udmaview/memfd.h"
 
@@ -14,14 +15,14 @@ using namespace udmaview;
 
 TEST(RegionSpec, ParsesAllKeys) {
     Result<RegionSpec> s =
-        RegionSpec::parse("/proc/12/fd/7,offset=0x1fc00000,size=1024x768,format=XR24,stride=4096");
+        parse_region_spec("/proc/12/fd/7,offset=0x1fc00000,size=1024x768,format=XR24,stride=4096");
     ASSERT_TRUE(s) << s.error().message;
     EXPECT_EQ(s->path, "/proc/12/fd/7");
     EXPECT_EQ(s->offset, 0x1fc00000u);
     EXPECT_EQ(s->width, 1024u);
     EXPECT_EQ(s->height, 768u);
     EXPECT_EQ(s->stride, 4096u);
-    Result<RegionSpec> d = RegionSpec::parse("/dev/shm/fb,size=10x2,format=RG16");
+    Result<RegionSpec> d = parse_region_spec("/dev/shm/fb,size=10x2,format=RG16");
     ASSERT_TRUE(d);
     EXPECT_EQ(d->stride, 20u) << "default stride is width × bytes per pixel";
     EXPECT_EQ(d->offset, 0u);
@@ -32,7 +33,7 @@ TEST(RegionSpec, RejectsMalformedGeometry) {
          {"", ",size=4x4", "/f", "/f,size=0x4", "/f,size=4x4,stride=15", "/f,size=4x4,offset=-1",
           "/f,size=4x4,offset=0x", "/f,size=4x4,x=1", "/f,size=4x4,format=NV12",
           "/f,size=4x4,stride", "/f,size=4x4,stride=0", "/f,size=99999x4"}) {
-        Result<RegionSpec> s = RegionSpec::parse(bad);
+        Result<RegionSpec> s = parse_region_spec(bad);
         ASSERT_FALSE(s) << "accepted '" << bad << "'";
         EXPECT_EQ(s.error().errnum, EINVAL);
         EXPECT_NE(s.error().message.find("region:"), std::string::npos);
@@ -69,7 +70,7 @@ struct Guest {
     std::string path() const { return "/proc/self/fd/" + std::to_string(memfd.fd()); }
     RegionOptions options(const std::string& path) const {
         RegionOptions o;
-        o.spec = *RegionSpec::parse(path + ",offset=" + std::to_string(offset) + ",size=100x40" +
+        o.spec = *parse_region_spec(path + ",offset=" + std::to_string(offset) + ",size=100x40" +
                                     ",stride=" + std::to_string(stride));
         o.fps = 500;
         return o;

@@ -4,8 +4,9 @@
 #include <fstream>
 #include <iostream>
 
-#include "outputs/output_factory.h"
-#include "sources/source_factory.h"
+#include "cli/output_factory.h"
+#include "cli/source_factory.h"
+#include "cli/test_hooks.h"
 #include "udmaview/presenter.h"
 #include "udmaview/timing.h"
 #include "udmaview_config.h"
@@ -65,7 +66,12 @@ int run_app(const Options& options) {
         std::cerr << "udmaview: " << signals.error().message << "\n";
         return 1;
     }
-    Result<std::unique_ptr<Output>> output = make_output(options);
+    Result<TestHooks> hooks = read_test_hooks();
+    if (!hooks) {
+        std::cerr << "udmaview: " << hooks.error().message << "\n";
+        return 2;
+    }
+    Result<std::unique_ptr<Output>> output = make_output(options, *hooks);
     if (!output) {
         std::cerr << "udmaview: " << output.error().message << "\n";
         return output.error().errnum == EINVAL ? 2 : 1;

@@ -2,12 +2,8 @@
 #include "cli/options.h"
 
 #include <cerrno>
-#include <charconv>
-#include <cmath>
 #include <functional>
 #include <map>
-
-#include "udmaview_config.h"
 
 namespace udmaview {
 
@@ -17,31 +13,22 @@ Error usage(const std::string& message) {
     return Error{message + " (see udmaview --help)", EINVAL};
 }
 
+// Each option's value goes through exactly one of these; the message names the option.
 template <typename T>
 Status parse_number(const std::string& opt, const std::string& text, T& out, T min, T max) {
-    T value{};
-    const char* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc() || ptr != end || text.empty() || value < min || value > max)
-        return usage(opt + ": '" + text + "' is not a number from " + std::to_string(min) + " to " +
-                     std::to_string(max));
-    out = value;
+    Result<uint64_t> value = parse_uint(text, min, max);
+    if (!value)
+        return usage(opt + ": " + value.error().message);
+    out = T(*value);
     return {};
 }
 
-Status parse_double(const std::string& opt, const std::string& text, double& out, double min,
-                    double max) {
-    size_t used = 0;
-    double value = 0;
-    try {
-        value = std::stod(text, &used);
-    } catch (...) {
-        used = 0;
-    }
-    if (used != text.size() || text.empty() || !std::isfinite(value) || value < min || value > max)
-        return usage(opt + ": '" + text + "' is not a number from " + std::to_string(int(min)) +
-                     " to " + std::to_string(int(max)));
-    out = value;
+Status parse_real(const std::string& opt, const std::string& text, double& out, double min,
+                  double max) {
+    Result<double> value = parse_double(text, min, max);
+    if (!value)
+        return usage(opt + ": " + value.error().message);
+    out = *value;
     return {};
 }
 
@@ -58,18 +45,16 @@ Status one_of(const std::string& opt, const std::string& text,
 
 } // namespace
 
-Status parse_size(const std::string& text, uint32_t& width, uint32_t& height) {
-    const size_t x = text.find('x');
-    if (x == std::string::npos)
-        return usage("--size: '" + text + "' is not WIDTHxHEIGHT (e.g. 1280x720)");
-    uint32_t w = 0, h = 0;
-    if (!parse_number<uint32_t>("--size width", text.substr(0, x), w, 1, 16384) ||
-        !parse_number<uint32_t>("--size height", text.substr(x + 1), h, 1, 16384))
-        return usage("--size: '" + text +
-                     "' needs width and height from 1 to 16384 (e.g. 1280x720)");
-    width = w;
-    height = h;
-    return {};
+const char* to_string(OutputKind kind) {
+    switch (kind) {
+    case OutputKind::Headless:
+        return "headless";
+    case OutputKind::Kms:
+        return "kms";
+    case OutputKind::Sdl:
+        return "sdl";
+    }
+    return "?";
 }
 
 std::string help_text() {
@@ -129,18 +114,20 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     const std::map<std::string, Setter> with_value = {
         {"--source",
          [&](const std::string& v) -> Status {
-             if (v == "demo" || v.rfind("region:", 0) == 0 || v == "qemu" ||
-                 v.rfind("qemu:", 0) == 0 || v.rfind("qemu-p2p:", 0) == 0) {
-                 o.source = v;
-                 return {};
-             }
-             return usage("--source: '" + v +
-                          "' is not demo, region:SPEC, qemu[:ADDRESS] or qemu-p2p:QMP_SOCKET");
+             Result<SourceSpec> spec = parse_source_spec(v);
+             if (!spec)
+                 return usage(spec.error().message);
+             o.source = std::move(*spec);
+             return {};
          }},
         {"--output",
          [&](const std::string& v) -> Status {
-             o.output = v;
-             return one_of("--output", v, {"headless", "kms", "sdl"});
+             if (Status st = one_of("--output", v, {"headless", "kms", "sdl"}); !st)
+                 return st;
+             o.output = v == "kms"   ? OutputKind::Kms
+                        : v == "sdl" ? OutputKind::Sdl
+                                     : OutputKind::Headless;
+             return {};
          }},
         {"--frames",
          [&](const std::string& v) {
@@ -148,7 +135,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
          }},
         {"--duration",
          [&](const std::string& v) {
-             return parse_double("--duration", v, o.duration_s, 0.001, 31536000);
+             return parse_real("--duration", v, o.duration_s, 0.001, 31536000);
          }},
         {"--timing",
          [&](const std::string& v) -> Status {
@@ -160,8 +147,12 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
              return {};
          }},
         {"--size",
-         [&](const std::string& v) {
-             return parse_size(v, o.width, o.height);
+         [&](const std::string& v) -> Status {
+             Result<Size> size = parse_size(v);
+             if (!size)
+                 return usage("--size: " + size.error().message);
+             o.size = *size;
+             return {};
          }},
         {"--format",
          [&](const std::string& v) -> Status {
@@ -173,12 +164,15 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
          }},
         {"--fps",
          [&](const std::string& v) {
-             return parse_double("--fps", v, o.fps, 0, 1000);
+             return parse_real("--fps", v, o.fps, 0, 1000);
          }},
         {"--pattern",
          [&](const std::string& v) -> Status {
-             o.pattern = v;
-             return {}; // checked by the demo source, which owns the pattern names
+             Result<unsigned> patterns = DemoScene::parse_patterns(v);
+             if (!patterns)
+                 return usage("--pattern: " + patterns.error().message);
+             o.patterns = *patterns;
+             return {};
          }},
         {"--seed",
          [&](const std::string& v) {
@@ -211,19 +205,26 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
              return {};
          }},
         {"--scale",
-         [&](const std::string& v) {
-             o.scale = v;
-             return one_of("--scale", v, {"fit", "integer", "none"});
+         [&](const std::string& v) -> Status {
+             Result<ScaleMode> scale = parse_scale_mode(v);
+             if (!scale)
+                 return usage(scale.error().message);
+             o.scale = *scale;
+             return {};
          }},
         {"--filter",
-         [&](const std::string& v) {
-             o.filter = v;
-             return one_of("--filter", v, {"nearest", "linear"});
+         [&](const std::string& v) -> Status {
+             if (Status st = one_of("--filter", v, {"nearest", "linear"}); !st)
+                 return st;
+             o.linear_filter = v == "linear";
+             return {};
          }},
         {"--vsync",
-         [&](const std::string& v) {
-             o.vsync = v;
-             return one_of("--vsync", v, {"on", "off"});
+         [&](const std::string& v) -> Status {
+             if (Status st = one_of("--vsync", v, {"on", "off"}); !st)
+                 return st;
+             o.vsync = v == "on";
+             return {};
          }},
     };
     const std::map<std::string, bool*> flags = {

@@ -5,16 +5,24 @@
 #include <string>
 #include <vector>
 
+#include "cli/source_spec.h"
+#include "sources/demo/demo_scene.h"
 #include "udmaview/error.h"
 #include "udmaview/format.h"
+#include "udmaview/parse.h"
+#include "udmaview/scale_mode.h"
 
 namespace udmaview {
 
-// Everything the command line can say. Parsing is separate from running so it can be tested.
+enum class OutputKind { Headless, Kms, Sdl };
+const char* to_string(OutputKind kind);
+
+// Everything the command line can say, each value parsed and checked once, here. Sources and
+// outputs never see this struct: the factories turn it into their own typed options.
 struct Options {
     // what to show, where
-    std::string source = "demo";     // demo | region:SPEC | qemu[:ADDRESS] | qemu-p2p:QMP_SOCKET
-    std::string output = "headless"; // headless | kms | sdl
+    SourceSpec source;                        // --source
+    OutputKind output = OutputKind::Headless; // --output
 
     // how long
     uint64_t frames = 0;     // 0: until stopped
@@ -22,10 +30,10 @@ struct Options {
     std::string timing_file; // .json or .csv
 
     // demo source
-    uint32_t width = 1024, height = 768;
+    Size size{1024, 768};
     const Format* format = nullptr; // XRGB8888 when unset
     double fps = 60;
-    std::string pattern = "all";
+    unsigned patterns = DemoScene::All; // DemoScene::Pattern bits
     uint64_t seed = 1;
     bool no_udmabuf = false;
 
@@ -34,15 +42,15 @@ struct Options {
     bool reconnect = false;
 
     // outputs
-    std::string dump_png;          // headless
-    std::string device;            // kms: /dev/dri/cardN
-    std::string connector;         // kms: name or id
-    std::string mode;              // kms: WxH[@R]
-    std::string scale = "fit";     // kms, sdl: fit | integer | none
-    std::string filter = "linear"; // sdl: nearest | linear
-    std::string vsync = "on";      // sdl: on | off
-    bool fullscreen = false;       // sdl
-    bool list = false;             // kms: list devices and exit
+    std::string dump_png;  // headless, sdl
+    std::string device;    // kms: /dev/dri/cardN
+    std::string connector; // kms: name or id
+    std::string mode;      // kms: WxH[@R], parsed by the kms output against the connector
+    ScaleMode scale = ScaleMode::Fit;
+    bool linear_filter = true; // sdl: --filter linear
+    bool vsync = true;         // sdl
+    bool fullscreen = false;   // sdl
+    bool list = false;         // kms: list devices and exit
 
     bool verbose = false;
     bool help = false;
@@ -52,8 +60,5 @@ struct Options {
 // Parses argv (without argv[0]). Errors name the option and the accepted values.
 Result<Options> parse_options(const std::vector<std::string>& args);
 std::string help_text();
-
-// "1280x720" → width, height (each 1..16384).
-Status parse_size(const std::string& text, uint32_t& width, uint32_t& height);
 
 } // namespace udmaview

@@ -37,9 +37,10 @@
 #include <xf86drm.h>
 
 #include "cli/options.h"
+#include "cli/source_factory.h"
+#include "cli/test_hooks.h"
 #include "outputs/headless/headless_output.h"
 #include "outputs/kms/kms_output.h"
-#include "sources/source_factory.h"
 #include "udmaview/clock.h"
 #include "udmaview/memfd.h"
 #include "udmaview/png.h"
@@ -153,23 +154,26 @@ bool has_flag(const std::vector<std::string>& args, const std::string& name) {
 }
 
 int run_demo(const std::string& out, std::vector<std::string> args) {
-    Options o;
-    if (!parse_size(arg_after(args, "--size", "800x600"), o.width, o.height)) {
-        std::cerr << "bad --size\n";
+    // The demo options the viewer would get for the same command line.
+    std::vector<std::string> demo_args = {"--size",    arg_after(args, "--size", "800x600"),
+                                          "--frames",  arg_after(args, "--frames", "120"),
+                                          "--seed",    arg_after(args, "--seed", "7"),
+                                          "--pattern", arg_after(args, "--pattern", "all"),
+                                          "--fps",     arg_after(args, "--fps", "60")};
+    if (has_flag(args, "--no-udmabuf"))
+        demo_args.push_back("--no-udmabuf");
+    if (const std::string f = arg_after(args, "--format", ""); !f.empty())
+        demo_args.insert(demo_args.end(), {"--format", f});
+    Result<Options> parsed = parse_options(demo_args);
+    if (!parsed) {
+        std::cerr << parsed.error().message << "\n";
         return 2;
     }
-    o.frames = std::stoull(arg_after(args, "--frames", "120"));
-    o.seed = std::stoull(arg_after(args, "--seed", "7"));
-    o.pattern = arg_after(args, "--pattern", "all");
-    o.fps = std::stod(arg_after(args, "--fps", "60"));
-    o.no_udmabuf = has_flag(args, "--no-udmabuf");
-    if (const std::string f = arg_after(args, "--format", ""); !f.empty()) {
-        Result<const Format*> format = parse_format(f);
-        if (!format) {
-            std::cerr << format.error().message << "\n";
-            return 2;
-        }
-        o.format = *format;
+    const Options& o = *parsed;
+    Result<TestHooks> hooks = read_test_hooks();
+    if (!hooks) {
+        std::cerr << hooks.error().message << "\n";
+        return 2;
     }
     const std::string expect_path = arg_after(args, "--expect-path", "");
     const std::string given = arg_after(args, "--expected", "");
@@ -202,7 +206,9 @@ int run_demo(const std::string& out, std::vector<std::string> args) {
     kms::KmsOptions ko;
     ko.mode = arg_after(args, "--mode", "");
     ko.verbose = true;
-    kms::KmsOutput kms_out(kms::kms_options_from_env(ko));
+    ko.atomic = !hooks->kms_legacy;
+    ko.force_copy = hooks->kms_copy;
+    kms::KmsOutput kms_out(std::move(ko));
     ShotOutput shot(kms_out, shot_png);
     TimingRecorder timing("demo", "kms");
     Result<UniqueFd> sig = Presenter::block_signals();
@@ -337,9 +343,10 @@ public:
 };
 
 int run_damage(const std::string& out, std::vector<std::string> args) {
-    uint32_t w = 800, h = 600;
-    if (!parse_size(arg_after(args, "--size", "800x600"), w, h))
+    Result<Size> size = parse_size(arg_after(args, "--size", "800x600"));
+    if (!size)
         return 2;
+    const uint32_t w = size->width, h = size->height;
     Result<Picture> pic = make_picture(w, h, true);
     if (!pic) {
         std::cerr << pic.error().message << "\n";

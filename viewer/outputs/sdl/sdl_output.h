@@ -19,15 +19,11 @@ struct SdlOptions {
     bool linear = true;
     bool vsync = true;
     bool fullscreen = false;
-    bool allow_import = true;
+    bool allow_import = true; // false: always upload damaged rects (the fallback path)
     bool verbose = false;
     std::string dump_png; // when the run ends, write what the window shows (glReadPixels)
     uint64_t hold_ms = 0; // keep the last frame up this long after the run ends
 };
-
-// Reads UDMAVIEW_SDL_HOLD_MS (keep the window up after the run, for screenshots) and
-// UDMAVIEW_EGL_NO_IMPORT=1 (force the upload path) into options.
-SdlOptions sdl_options_from_env(SdlOptions options);
 
 // The preview window: SDL2 with a GLES context on EGL, drawn by GlesRenderer; forwards
 // keyboard and mouse to the source. SDL has no fd to poll, so the presenter dispatches it

@@ -4,14 +4,13 @@
 #include <cstdint>
 #include <string>
 
-#include "udmaview/error.h"
 #include "udmaview/format.h"
 
 namespace udmaview {
 
-// Where a framebuffer lies inside a file: "PATH,offset=N,size=WxH,format=FMT,stride=N".
-// offset (default 0) and stride (default width × bytes per pixel) take decimal or 0x hex;
-// format defaults to XRGB8888. PATH may contain commas only if it is the last field.
+// Where a framebuffer lies inside a file. The command line spells it
+// "PATH,size=WxH[,offset=N][,format=FMT][,stride=N]" (parsed in cli/source_spec.h; PATH cannot
+// contain a comma there); stride is at least width × bytes per pixel.
 struct RegionSpec {
     std::string path;
     uint64_t offset = 0;
@@ -19,7 +18,6 @@ struct RegionSpec {
     uint32_t stride = 0;
     const Format* format = nullptr;
 
-    static Result<RegionSpec> parse(const std::string& text);
     std::string to_string() const;
 };
 

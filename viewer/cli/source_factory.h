@@ -8,8 +8,7 @@
 
 namespace udmaview {
 
-// The source --source names, configured from the options; an Error when it is unknown or
-// not built in.
+// The source --source names, given its own typed options; an Error when it is not built in.
 Result<std::unique_ptr<FrameSource>> make_source(const Options& options);
 
 } // namespace udmaview

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#include "cli/output_factory.h"
+
+#include <cerrno>
+#include <ostream>
+
+#include "outputs/headless/headless_output.h"
+#include "udmaview_config.h"
+#if UDMAVIEW_HAVE_SDL
+#include "outputs/sdl/sdl_output.h"
+#endif
+#if UDMAVIEW_HAVE_KMS
+#include "outputs/kms/kms_output.h"
+#include "outputs/kms/kms_resources.h"
+#endif
+
+namespace udmaview {
+
+namespace {
+
+Result<std::unique_ptr<Output>> make_kms(const Options& o, const TestHooks& hooks) {
+#if UDMAVIEW_HAVE_KMS
+    kms::KmsOptions k;
+    k.device = o.device;
+    k.connector = o.connector;
+    k.mode = o.mode;
+    k.scale = o.scale;
+    k.verbose = o.verbose;
+    k.atomic = !hooks.kms_legacy;
+    k.force_copy = hooks.kms_copy;
+    return std::unique_ptr<Output>(std::make_unique<kms::KmsOutput>(std::move(k)));
+#else
+    (void)o;
+    (void)hooks;
+    return Error{"--output kms: not built into this udmaview (it needs libdrm: install "
+                 "libdrm-dev and rebuild)",
+                 ENOTSUP};
+#endif
+}
+
+Result<std::unique_ptr<Output>> make_sdl(const Options& o, const TestHooks& hooks) {
+#if UDMAVIEW_HAVE_SDL
+    SdlOptions sdl;
+    sdl.width = o.size.width;
+    sdl.height = o.size.height;
+    sdl.scale = o.scale;
+    sdl.linear = o.linear_filter;
+    sdl.vsync = o.vsync;
+    sdl.fullscreen = o.fullscreen;
+    sdl.verbose = o.verbose;
+    sdl.dump_png = o.dump_png;
+    sdl.allow_import = !hooks.egl_no_import;
+    sdl.hold_ms = hooks.sdl_hold_ms;
+    return std::unique_ptr<Output>(std::make_unique<SdlOutput>(std::move(sdl)));
+#else
+    (void)o;
+    (void)hooks;
+    return Error{"--output sdl: not built into this udmaview (it needs SDL2, EGL and GLESv2: "
+                 "install libsdl2-dev libegl-dev libgles-dev and rebuild)",
+                 ENOTSUP};
+#endif
+}
+
+} // namespace
+
+Status list_displays(const Options& o, std::ostream& out) {
+#if UDMAVIEW_HAVE_KMS
+    return kms::list_cards(out, o.device);
+#else
+    (void)o;
+    (void)out;
+    return Error{"--list: the kms output is not built into this udmaview (it needs libdrm: "
+                 "install libdrm-dev and rebuild)",
+                 ENOTSUP};
+#endif
+}
+
+Result<std::unique_ptr<Output>> make_output(const Options& o, const TestHooks& hooks) {
+    switch (o.output) {
+    case OutputKind::Headless:
+        return std::unique_ptr<Output>(
+            std::make_unique<HeadlessOutput>(HeadlessOptions{o.dump_png}));
+    case OutputKind::Kms:
+        return make_kms(o, hooks);
+    case OutputKind::Sdl:
+        return make_sdl(o, hooks);
+    }
+    return Error{std::string("--output ") + to_string(o.output) + ": unknown output", EINVAL};
+}
+
+} // namespace udmaview

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+// The SDL window's events: keyboard and mouse for the guest, grab, full screen, quit.
+#include <iostream>
+#include <linux/input-event-codes.h>
+
+#include "outputs/sdl/keymap.h"
+#include "outputs/sdl/sdl_output.h"
+
+namespace udmaview {
+
+namespace {
+
+uint16_t linux_button(uint8_t sdl_button) {
+    switch (sdl_button) {
+    case SDL_BUTTON_LEFT:
+        return BTN_LEFT;
+    case SDL_BUTTON_RIGHT:
+        return BTN_RIGHT;
+    case SDL_BUTTON_MIDDLE:
+        return BTN_MIDDLE;
+    case SDL_BUTTON_X1:
+        return BTN_SIDE;
+    case SDL_BUTTON_X2:
+        return BTN_EXTRA;
+    default:
+        return 0;
+    }
+}
+
+} // namespace
+
+void SdlOutput::set_grab(bool grab) {
+    if (grab == grabbed_)
+        return;
+    grabbed_ = grab;
+    SDL_SetWindowGrab(window_.get(), grab ? SDL_TRUE : SDL_FALSE);
+    SDL_SetWindowKeyboardGrab(window_.get(), grab ? SDL_TRUE : SDL_FALSE);
+    if (options_.verbose)
+        std::cerr << "sdl: input " << (grab ? "grabbed (Ctrl+Alt+G releases)" : "released") << "\n";
+    update_title(true);
+}
+
+void SdlOutput::toggle_fullscreen() {
+    fullscreen_ = !fullscreen_;
+    SDL_SetWindowFullscreen(window_.get(), fullscreen_ ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    redraw_ = true;
+    if (options_.verbose)
+        std::cerr << "sdl: fullscreen " << (fullscreen_ ? "on" : "off") << "\n";
+}
+
+void SdlOutput::pointer_to_source(int32_t wx, int32_t wy, OutputSink* sink, bool force) {
+    if (!sink || !renderer_->current_layout())
+        return;
+    // Mouse positions are in window coordinates; the viewport is in drawable pixels.
+    int ww = 0, wh = 0;
+    SDL_GetWindowSize(window_.get(), &ww, &wh);
+    uint32_t dw = 0, dh = 0;
+    drawable_size(dw, dh);
+    const double sx = ww > 0 ? double(dw) / ww : 1.0, sy = wh > 0 ? double(dh) / wh : 1.0;
+    const Layout& l = *renderer_->current_layout();
+    // + 0.5: the centre of the window pixel the pointer is on.
+    const SourcePoint p = window_to_source(renderer_->viewport(dw, dh), l.width, l.height,
+                                           (wx + 0.5) * sx, (wy + 0.5) * sy);
+    if (p.inside || force || grabbed_)
+        sink->on_input(PointerMove{p.x, p.y});
+}
+
+void SdlOutput::handle_key(const SDL_KeyboardEvent& key, OutputSink* sink) {
+    const int sc = key.keysym.scancode;
+    const bool down = key.type == SDL_KEYDOWN;
+    const SDL_Keymod mod = SDL_GetModState();
+    const bool ctrl_alt = (mod & KMOD_CTRL) && (mod & KMOD_ALT);
+    if (down && !key.repeat) {
+        if (sc == SDL_SCANCODE_F11 || (ctrl_alt && sc == SDL_SCANCODE_F)) {
+            swallowed_.insert(sc);
+            toggle_fullscreen();
+            return;
+        }
+        if (ctrl_alt && sc == SDL_SCANCODE_G) {
+            swallowed_.insert(sc);
+            set_grab(false);
+            return;
+        }
+    }
+    if (!down && swallowed_.erase(sc))
+        return;
+    if (key.repeat) // the guest runs its own key repeat
+        return;
+    const uint16_t code = sdl_scancode_to_linux_key(sc);
+    if (code && sink)
+        sink->on_input(KeyEvent{code, down});
+}
+
+void SdlOutput::handle_event(const SDL_Event& e, OutputSink* sink) {
+    switch (e.type) {
+    case SDL_QUIT:
+        quit_ = true;
+        break;
+    case SDL_WINDOWEVENT:
+        switch (e.window.event) {
+        case SDL_WINDOWEVENT_CLOSE:
+            quit_ = true;
+            break;
+        case SDL_WINDOWEVENT_RESIZED:
+            // Our own SDL_SetWindowSize comes back as RESIZED too; only another size is the
+            // user's (or the window manager's) choice.
+            if (!fullscreen_ && (e.window.data1 != requested_w_ || e.window.data2 != requested_h_))
+                user_sized_ = true;
+            redraw_ = true;
+            break;
+        case SDL_WINDOWEVENT_SIZE_CHANGED:
+        case SDL_WINDOWEVENT_EXPOSED:
+        case SDL_WINDOWEVENT_SHOWN:
+        case SDL_WINDOWEVENT_RESTORED:
+            redraw_ = true;
+            break;
+        case SDL_WINDOWEVENT_FOCUS_LOST:
+            set_grab(false);
+            break;
+        default:
+            break;
+        }
+        break;
+    case SDL_KEYDOWN:
+    case SDL_KEYUP:
+        handle_key(e.key, sink);
+        break;
+    case SDL_MOUSEMOTION:
+        pointer_to_source(e.motion.x, e.motion.y, sink, buttons_down_ != 0);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP: {
+        const bool down = e.type == SDL_MOUSEBUTTONDOWN;
+        if (down && !grabbed_)
+            set_grab(true);
+        const uint16_t code = linux_button(e.button.button);
+        if (!code)
+            break;
+        const uint32_t bit = 1u << (code - BTN_LEFT);
+        buttons_down_ = down ? buttons_down_ | bit : buttons_down_ & ~bit;
+        pointer_to_source(e.button.x, e.button.y, sink, true);
+        if (sink)
+            sink->on_input(PointerButton{code, down});
+        break;
+    }
+    case SDL_MOUSEWHEEL: {
+        int32_t dx = e.wheel.x, dy = e.wheel.y;
+        if (e.wheel.direction == SDL_MOUSEWHEEL_FLIPPED) {
+            dx = -dx;
+            dy = -dy;
+        }
+        if (sink && (dx || dy))
+            sink->on_input(PointerWheel{dx, dy});
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void SdlOutput::dispatch(OutputSink& sink) {
+    if (!window_)
+        return;
+    SDL_Event e;
+    while (SDL_PollEvent(&e))
+        handle_event(e, &sink);
+    if (quit_) {
+        sink.on_quit();
+        return;
+    }
+    if (redraw_)
+        present();
+    update_title(false);
+}
+} // namespace udmaview
