@@ -44,10 +44,10 @@ void BM_Memcpy(benchmark::State& state) {
 void BM_TileDamage(benchmark::State& state) {
     const Size s = sizes[state.range(0)];
     std::vector<uint8_t> fb = random_frame(s);
-    TileDamage td(s.w, s.h, 4);
-    (void)td.update(fb.data(), s.w * 4);
+    TileDamage td = *TileDamage::create(s.w, s.h, 4, s.w * 4);
+    (void)td.update(fb.data());
     for (auto _ : state) {
-        Region r = td.update(fb.data(), s.w * 4);
+        Region r = td.update(fb.data());
         benchmark::DoNotOptimize(r);
     }
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(fb.size()));

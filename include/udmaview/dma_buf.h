@@ -32,26 +32,24 @@ private:
 };
 
 // Brackets CPU access to a mapped dma-buf with DMA_BUF_IOCTL_SYNC START/END, so caches and
-// exporters that blit (copy drivers) see a consistent view.
+// exporters that blit (copy drivers) see a consistent view. Like libcamera's DmaSyncer it
+// holds its own reference to the dma-buf (a dup of the fd), so the END always reaches the
+// buffer it started on, even when the DmaBuf it came from is closed first.
 class DmaBufSync {
 public:
     enum Access : unsigned { Read = 1, Write = 2, ReadWrite = 3 };
 
     static Result<DmaBufSync> begin(const DmaBuf& buf, Access access);
-    DmaBufSync(DmaBufSync&& other) noexcept
-        : fd_(other.fd_)
-        , flags_(other.flags_) {
-        other.fd_ = -1;
-    }
+    DmaBufSync(DmaBufSync&& other) noexcept = default;
     DmaBufSync& operator=(DmaBufSync&&) = delete;
     DmaBufSync(const DmaBufSync&) = delete;
     ~DmaBufSync();
 
 private:
-    DmaBufSync(int fd, uint64_t flags)
-        : fd_(fd)
+    DmaBufSync(UniqueFd fd, uint64_t flags)
+        : fd_(std::move(fd))
         , flags_(flags) {}
-    int fd_ = -1; // not owned
+    UniqueFd fd_; // a dup: the sync's own reference to the dma-buf
     uint64_t flags_ = 0;
 };
 

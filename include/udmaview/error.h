@@ -74,10 +74,4 @@ private:
 
 using Status = Result<void>;
 
-// Thrown only at the edge (main) to turn an Error into an exit code.
-struct Fatal {
-    Error error;
-    int exit_code = 1;
-};
-
 } // namespace udmaview

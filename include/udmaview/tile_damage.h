@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "udmaview/error.h"
 #include "udmaview/region.h"
 
 namespace udmaview {
@@ -13,12 +14,14 @@ namespace udmaview {
 // the previous call. The first call reports the whole frame.
 class TileDamage {
 public:
-    TileDamage(uint32_t width, uint32_t height, uint32_t bytes_per_pixel, uint32_t tile_width = 64,
-               uint32_t tile_height = 16);
+    // An Error when a size is 0 or stride < width * bytes_per_pixel.
+    static Result<TileDamage> create(uint32_t width, uint32_t height, uint32_t bytes_per_pixel,
+                                     uint32_t stride, uint32_t tile_width = 64,
+                                     uint32_t tile_height = 16);
 
-    // stride >= width * bytes_per_pixel; pixels holds stride * height bytes (the last row
-    // may be just width * bytes_per_pixel long).
-    Region update(const uint8_t* pixels, uint32_t stride);
+    // pixels holds stride * height bytes (the last row may be just width * bytes_per_pixel
+    // long).
+    Region update(const uint8_t* pixels);
     // Forgets all hashes: the next update() reports everything.
     void reset();
 
@@ -26,7 +29,10 @@ public:
     uint32_t tiles_y() const { return tiles_y_; }
 
 private:
-    uint32_t width_, height_, bpp_, tile_w_, tile_h_, tiles_x_, tiles_y_;
+    TileDamage(uint32_t width, uint32_t height, uint32_t bytes_per_pixel, uint32_t stride,
+               uint32_t tile_width, uint32_t tile_height);
+
+    uint32_t width_, height_, bpp_, stride_, tile_w_, tile_h_, tiles_x_, tiles_y_;
     std::vector<uint64_t> hashes_;
     bool primed_ = false;
 };

@@ -2,6 +2,7 @@
 #include "udmaview/dma_buf.h"
 
 #include <cerrno>
+#include <fcntl.h>
 #include <linux/dma-buf.h>
 #include <string>
 #include <sys/ioctl.h>
@@ -55,15 +56,19 @@ uint64_t access_flags(DmaBufSync::Access access) {
 
 Result<DmaBufSync> DmaBufSync::begin(const DmaBuf& buf, Access access) {
     const uint64_t flags = access_flags(access);
-    if (sync_ioctl(buf.fd(), DMA_BUF_SYNC_START | flags) < 0)
+    UniqueFd own(::fcntl(buf.fd(), F_DUPFD_CLOEXEC, 0));
+    if (!own.valid())
+        return Error::from_errno(errno, "dma-buf fd " + std::to_string(buf.fd()) +
+                                            ": cannot duplicate it for DMA_BUF_IOCTL_SYNC");
+    if (sync_ioctl(own.get(), DMA_BUF_SYNC_START | flags) < 0)
         return Error::from_errno(errno, "dma-buf fd " + std::to_string(buf.fd()) +
                                             ": DMA_BUF_IOCTL_SYNC start failed");
-    return DmaBufSync(buf.fd(), flags);
+    return DmaBufSync(std::move(own), flags);
 }
 
 DmaBufSync::~DmaBufSync() {
-    if (fd_ >= 0)
-        sync_ioctl(fd_, DMA_BUF_SYNC_END | flags_);
+    if (fd_.valid())
+        sync_ioctl(fd_.get(), DMA_BUF_SYNC_END | flags_);
 }
 
 } // namespace udmaview

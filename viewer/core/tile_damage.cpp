@@ -3,8 +3,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstring>
-#include <stdexcept>
+#include <string>
 
 namespace udmaview {
 
@@ -48,16 +49,30 @@ inline uint64_t finish(const Lanes& l) {
 
 } // namespace
 
-TileDamage::TileDamage(uint32_t width, uint32_t height, uint32_t bytes_per_pixel,
+Result<TileDamage> TileDamage::create(uint32_t width, uint32_t height, uint32_t bytes_per_pixel,
+                                      uint32_t stride, uint32_t tile_width, uint32_t tile_height) {
+    if (width == 0 || height == 0 || bytes_per_pixel == 0 || tile_width == 0 || tile_height == 0)
+        return Error{"tile damage: width, height, bytes per pixel and tile size must be > 0 (got " +
+                         std::to_string(width) + "x" + std::to_string(height) + ", " +
+                         std::to_string(bytes_per_pixel) + " bytes per pixel, tiles " +
+                         std::to_string(tile_width) + "x" + std::to_string(tile_height) + ")",
+                     EINVAL};
+    if (stride < uint64_t(width) * bytes_per_pixel)
+        return Error{"tile damage: stride " + std::to_string(stride) + " is smaller than width " +
+                         std::to_string(width) + " × " + std::to_string(bytes_per_pixel) +
+                         " bytes per pixel",
+                     EINVAL};
+    return TileDamage(width, height, bytes_per_pixel, stride, tile_width, tile_height);
+}
+
+TileDamage::TileDamage(uint32_t width, uint32_t height, uint32_t bytes_per_pixel, uint32_t stride,
                        uint32_t tile_width, uint32_t tile_height)
     : width_(width)
     , height_(height)
     , bpp_(bytes_per_pixel)
+    , stride_(stride)
     , tile_w_(tile_width)
     , tile_h_(tile_height) {
-    if (width == 0 || height == 0 || bytes_per_pixel == 0 || tile_width == 0 || tile_height == 0)
-        throw std::invalid_argument("TileDamage: width, height, bytes per pixel and tile size "
-                                    "must be > 0");
     tiles_x_ = (width + tile_w_ - 1) / tile_w_;
     tiles_y_ = (height + tile_h_ - 1) / tile_h_;
     hashes_.assign(size_t(tiles_x_) * tiles_y_, 0);
@@ -67,9 +82,7 @@ void TileDamage::reset() {
     primed_ = false;
 }
 
-Region TileDamage::update(const uint8_t* pixels, uint32_t stride) {
-    if (stride < uint64_t(width_) * bpp_)
-        throw std::invalid_argument("TileDamage: stride smaller than width * bytes per pixel");
+Region TileDamage::update(const uint8_t* pixels) {
     std::vector<Lanes> lanes(tiles_x_);
     std::vector<Rect> changed;
     const size_t row_bytes = size_t(width_) * bpp_;
@@ -79,7 +92,7 @@ Region TileDamage::update(const uint8_t* pixels, uint32_t stride) {
             lanes[tx] = {tx + 1ull, ty + 1ull, 3, 4};
         const uint32_t y_end = std::min(height_, (ty + 1) * tile_h_);
         for (uint32_t y = ty * tile_h_; y < y_end; ++y) {
-            const uint8_t* row = pixels + size_t(y) * stride;
+            const uint8_t* row = pixels + size_t(y) * stride_;
             for (uint32_t tx = 0; tx < tiles_x_; ++tx) {
                 const size_t start = tx * tile_bytes;
                 feed(lanes[tx], row + start, std::min(tile_bytes, row_bytes - start));

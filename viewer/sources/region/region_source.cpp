@@ -91,7 +91,11 @@ Status RegionSource::open_region() {
     auto shared = std::make_shared<const UniqueFd>(std::move(fd));
     buffer_ = std::make_shared<const Buffer>(layout, std::vector<Backing>{{shared, first, length}},
                                              std::move(dmabuf), "region " + spec.path);
-    damage_ = std::make_unique<TileDamage>(spec.width, spec.height, spec.format->bytes_per_pixel);
+    Result<TileDamage> damage =
+        TileDamage::create(spec.width, spec.height, spec.format->bytes_per_pixel, spec.stride);
+    if (!damage)
+        return Error{"region " + spec.path + ": " + damage.error().message, EINVAL};
+    damage_ = std::make_unique<TileDamage>(std::move(*damage));
     return {};
 }
 
@@ -145,7 +149,7 @@ void RegionSource::dispatch(SourceSink& sink) {
     }
     if (!scan)
         return;
-    Region changed = damage_->update(view_.data(), options_.spec.stride);
+    Region changed = damage_->update(view_.data());
     if (changed.empty())
         return;
     sink.on_frame(Frame{++seq_, buffer_, std::move(changed), now_ns()});
