@@ -18,7 +18,14 @@ namespace udmaview {
 
 namespace {
 
-Result<std::unique_ptr<Output>> make_kms(const Options& o, const TestHooks& hooks) {
+// Where a feature was left out at configure time: what to install before rebuilding.
+[[maybe_unused]] Error not_built(const std::string& what, const char* needs) {
+    return Error{what + ": not built into this udmaview (it needs " + needs + " and rebuild)",
+                 ENOTSUP};
+}
+
+Result<std::unique_ptr<Output>> make_kms([[maybe_unused]] const Options& o,
+                                         [[maybe_unused]] const TestHooks& hooks) {
 #if UDMAVIEW_HAVE_KMS
     kms::KmsOptions k;
     k.device = o.device;
@@ -30,15 +37,12 @@ Result<std::unique_ptr<Output>> make_kms(const Options& o, const TestHooks& hook
     k.force_copy = hooks.kms_copy;
     return std::unique_ptr<Output>(std::make_unique<kms::KmsOutput>(std::move(k)));
 #else
-    (void)o;
-    (void)hooks;
-    return Error{"--output kms: not built into this udmaview (it needs libdrm: install "
-                 "libdrm-dev and rebuild)",
-                 ENOTSUP};
+    return not_built("--output kms", "libdrm: install libdrm-dev");
 #endif
 }
 
-Result<std::unique_ptr<Output>> make_sdl(const Options& o, const TestHooks& hooks) {
+Result<std::unique_ptr<Output>> make_sdl([[maybe_unused]] const Options& o,
+                                         [[maybe_unused]] const TestHooks& hooks) {
 #if UDMAVIEW_HAVE_SDL
     SdlOptions sdl;
     sdl.width = o.size.width;
@@ -53,25 +57,18 @@ Result<std::unique_ptr<Output>> make_sdl(const Options& o, const TestHooks& hook
     sdl.hold_ms = hooks.sdl_hold_ms;
     return std::unique_ptr<Output>(std::make_unique<SdlOutput>(std::move(sdl)));
 #else
-    (void)o;
-    (void)hooks;
-    return Error{"--output sdl: not built into this udmaview (it needs SDL2, EGL and GLESv2: "
-                 "install libsdl2-dev libegl-dev libgles-dev and rebuild)",
-                 ENOTSUP};
+    return not_built("--output sdl",
+                     "SDL2, EGL and GLESv2: install libsdl2-dev libegl-dev libgles-dev");
 #endif
 }
 
 } // namespace
 
-Status list_displays(const Options& o, std::ostream& out) {
+Status list_displays([[maybe_unused]] const Options& o, [[maybe_unused]] std::ostream& out) {
 #if UDMAVIEW_HAVE_KMS
     return kms::list_cards(out, o.device);
 #else
-    (void)o;
-    (void)out;
-    return Error{"--list: the kms output is not built into this udmaview (it needs libdrm: "
-                 "install libdrm-dev and rebuild)",
-                 ENOTSUP};
+    return not_built("--list (the kms output)", "libdrm: install libdrm-dev");
 #endif
 }
 
