@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """End-to-end tests of `udmaview --output sdl` on a private Xvfb with Mesa (llvmpipe).
 
@@ -19,9 +19,7 @@ the two differ by at most 1, so RGB565 is allowed a difference of 1 per channel 
 measured 0).
 Exit status: 0 pass, 1 fail, 77 skip (a tool is missing).
 """
-import atexit
 import ctypes
-import json
 import os
 import re
 import shutil
@@ -30,10 +28,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lib"))
+
+from udmaview_test import images, procs, tap, timing  # noqa: E402
+from udmaview_test.tap import Failed, Skipped, check, log  # noqa: E402
+from udmaview_test.xvfb import Xvfb  # noqa: E402
 
 UDMAVIEW = ""
 OUTDIR = ""
-TOOLS = ("Xvfb", "xdotool", "xwininfo", "import", "convert")
+TOOLS = ("Xvfb", "xdotool", "xwininfo", "import")
 FORMATS = {  # name: (bytes per pixel, tolerance per channel)
     "XRGB8888": (4, 0),
     "ARGB8888": (4, 0),
@@ -46,79 +52,6 @@ FORMATS = {  # name: (bytes per pixel, tolerance per channel)
     "RGBX8888": (4, 0),
     "BGRX8888": (4, 0),
 }
-_children = []  # Popen objects this script started; killed by PID at exit
-
-
-class Fail(Exception):
-    pass
-
-
-def log(msg):
-    print(msg, flush=True)
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-    log("ok: " + msg)
-
-
-def kill_children():
-    for p in _children:
-        if p.poll() is None:
-            try:
-                p.kill()
-            except ProcessLookupError:
-                pass
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-
-
-atexit.register(kill_children)
-
-
-class Xvfb:
-    """A private X server: picks its own free display number; killed by PID when done."""
-
-    def __enter__(self):
-        r, w = os.pipe()
-        self.proc = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x1024x24", "-nolisten", "tcp",
-             "-noreset"],
-            pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _children.append(self.proc)
-        os.close(w)
-        number = b""
-        deadline = time.monotonic() + 15
-        os.set_blocking(r, False)
-        while time.monotonic() < deadline and not number.endswith(b"\n"):
-            try:
-                chunk = os.read(r, 16)
-                if not chunk:
-                    break
-                number += chunk
-            except BlockingIOError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.05)
-        os.close(r)
-        if not number.strip().isdigit():
-            self.proc.kill()
-            raise Fail("Xvfb did not start (no display number within 15 s)")
-        self.display = ":" + number.decode().strip()
-        self.env = dict(os.environ, DISPLAY=self.display)
-        self.env.pop("WAYLAND_DISPLAY", None)
-        self.env.pop("SDL_VIDEODRIVER", None)
-        log(f"Xvfb pid {self.proc.pid} on {self.display}")
-        return self
-
-    def __exit__(self, *exc):
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        return False
 
 
 def run(args, env, timeout=60):
@@ -126,18 +59,15 @@ def run(args, env, timeout=60):
 
 
 class Viewer:
-    """udmaview running in the background with its stderr in a file."""
+    """udmaview running in the background (owned) with its stderr in a file."""
 
     def __init__(self, args, env, name):
         self.err_path = os.path.join(OUTDIR, name + ".stderr")
-        self.err = open(self.err_path, "w")
-        self.proc = subprocess.Popen([UDMAVIEW] + args, env=env, stdout=subprocess.DEVNULL,
-                                     stderr=self.err)
-        _children.append(self.proc)
+        self.proc = procs.start(name, [UDMAVIEW] + args, env=env, stdout=subprocess.DEVNULL,
+                                stderr=self.err_path)
 
     def stderr(self):
-        with open(self.err_path) as f:
-            return f.read()
+        return procs.read_text(self.err_path)
 
     def wait_for(self, pattern, timeout=30):
         deadline = time.monotonic() + timeout
@@ -145,24 +75,21 @@ class Viewer:
             text = self.stderr()
             if re.search(pattern, text, re.M):
                 return text
-            if self.proc.poll() is not None:
+            if not self.proc.running():
                 text = self.stderr()
                 if re.search(pattern, text, re.M):
                     return text
-                raise Fail(f"udmaview exited ({self.proc.returncode}) before '{pattern}':\n{text}")
+                raise Failed(f"udmaview exited ({self.proc.returncode}) before '{pattern}':\n{text}")
             time.sleep(0.05)
-        raise Fail(f"no '{pattern}' within {timeout} s:\n{self.stderr()}")
+        raise Failed(f"no '{pattern}' within {timeout} s:\n{self.stderr()}")
 
     def stop(self, timeout=20):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+        self.proc.send_signal(signal.SIGTERM)
         try:
-            rc = self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise Fail("udmaview did not stop on SIGTERM")
-        self.err.close()
-        return rc
+            return self.proc.wait(timeout)
+        except Failed:
+            self.proc.kill(signal.SIGKILL)
+            raise Failed("udmaview did not stop on SIGTERM") from None
 
 
 def find_window(env, timeout=15):
@@ -177,51 +104,31 @@ def find_window(env, timeout=15):
             return (ids[0], get("Absolute upper-left X"), get("Absolute upper-left Y"),
                     get("Width"), get("Height"))
         time.sleep(0.1)
-    raise Fail("no udmaview window appeared")
+    raise Failed("no udmaview window appeared")
 
 
 def screenshot(env, geometry, path):
     _, x, y, w, h = geometry
     r = run(["import", "-window", "root", "-crop", f"{w}x{h}+{x}+{y}", "+repage", path], env, 30)
     if r.returncode != 0:
-        raise Fail("import failed: " + r.stderr)
-
-
-def rgb_pixels(path):
-    size = subprocess.run(["identify", "-format", "%w %h", path], capture_output=True, text=True,
-                          check=True).stdout.split()
-    raw = subprocess.run(["convert", path, "-depth", "8", "rgb:-"], capture_output=True,
-                         check=True).stdout
-    return int(size[0]), int(size[1]), raw
+        raise Failed("import failed: " + r.stderr)
 
 
 def compare(actual, expected, tolerance):
     """(pixels differing by more than tolerance in some channel, max channel difference)."""
-    aw, ah, a = rgb_pixels(actual)
-    ew, eh, e = rgb_pixels(expected)
-    if (aw, ah) != (ew, eh):
-        raise Fail(f"{actual} is {aw}x{ah}, {expected} is {ew}x{eh}")
-    bad, worst = 0, 0
-    for i in range(0, len(a), 3):
-        d = max(abs(a[i] - e[i]), abs(a[i + 1] - e[i + 1]), abs(a[i + 2] - e[i + 2]))
-        if d:
-            worst = max(worst, d)
-            if d > tolerance:
-                bad += 1
-    return bad, worst
+    diff = images.compare(actual, expected, tolerance, (actual, expected))
+    return diff.differing, diff.worst
 
 
 def changed_pixels(path_a, path_b):
-    _, _, a = rgb_pixels(path_a)
-    _, _, b = rgb_pixels(path_b)
-    return sum(1 for i in range(0, len(a), 3) if a[i:i + 3] != b[i:i + 3])
+    return images.compare(path_a, path_b).differing
 
 
 def expected_png(demo_args, path):
     r = run([UDMAVIEW, "--source", "demo", "--output", "headless", "--dump-png", path] + demo_args,
             dict(os.environ), 120)
     if r.returncode != 0:
-        raise Fail("headless reference failed: " + r.stderr)
+        raise Failed("headless reference failed: " + r.stderr)
 
 
 def show_and_shoot(x, demo_args, name):
@@ -261,11 +168,6 @@ def case_formats():
                       f"per channel (max difference seen {worst})")
 
 
-def load_timing(path):
-    with open(path) as f:
-        return json.load(f)
-
-
 def upload_expected(err):
     """True when this machine cannot import (no EGL_EXT_image_dma_buf_import or no dma-buf)."""
     no_import = re.search(r"dma-buf import: no", err) is not None
@@ -277,11 +179,10 @@ def timing_run(x, name, demo):
     t = os.path.join(OUTDIR, name + ".json")
     v = Viewer(["--source", "demo", "--output", "sdl", "--vsync", "off", "--verbose",
                 "--timing", t] + demo, x.env, name)
-    rc = v.proc.wait(timeout=120)
-    v.err.close()
+    rc = v.proc.wait(120)
     err = v.stderr()
     check(rc == 0, f"{name}: udmaview exited 0 (got {rc})")
-    return load_timing(t), err
+    return timing.load(t), err
 
 
 def case_damage():
@@ -311,10 +212,10 @@ def case_damage():
                     exact += 1
                     exact_bytes.append(f["bytes_copied"])
                     if f["bytes_copied"] != want:
-                        raise Fail(f"{name}: frame {f['seq']} copied {f['bytes_copied']} bytes, "
+                        raise Failed(f"{name}: frame {f['seq']} copied {f['bytes_copied']} bytes, "
                                    f"damage {f['damage_pixels']} px x {bpp} = {want}")
                 elif not (want <= f["bytes_copied"] <= w * h * bpp):
-                    raise Fail(f"{name}: frame {f['seq']} (after a dropped frame) copied "
+                    raise Failed(f"{name}: frame {f['seq']} (after a dropped frame) copied "
                                f"{f['bytes_copied']}, outside [{want}, {w * h * bpp}]")
             check(shown[0]["bytes_copied"] == w * h * bpp,
                   f"{name}: the first presented frame uploads the whole frame ({w * h * bpp} "
@@ -339,7 +240,7 @@ def case_damage():
                     flipped = any((n - 1) % 30 == 0 for n in range(prev + 1, f["seq"] + 1))
                     want = w * h * bpp if flipped else 0
                     if f["bytes_copied"] != want:
-                        raise Fail(f"{name}: frame {f['seq']} copied {f['bytes_copied']} bytes, "
+                        raise Failed(f"{name}: frame {f['seq']} copied {f['bytes_copied']} bytes, "
                                    f"expected {want} (previous presented frame {prev})")
                     if flipped:
                         full.append(f["seq"])
@@ -393,7 +294,7 @@ def send_wm_delete(display, window_id):
 
     dpy = x11.XOpenDisplay(display.encode())
     if not dpy:
-        raise Fail("cannot open " + display)
+        raise Failed("cannot open " + display)
     try:
         ev = ClientMessage()
         ev.type = 33  # ClientMessage
@@ -487,7 +388,7 @@ def case_close():
             win = find_window(x.env)[0]
             started = time.monotonic()
             send_wm_delete(x.display, win)
-            rc = v.proc.wait(timeout=15)
+            rc = v.proc.wait(15)
             took = time.monotonic() - started
         finally:
             if v.proc.poll() is None:
@@ -563,29 +464,26 @@ CASES = {"formats": case_formats, "damage": case_damage, "input": case_input,
          "close": case_close, "errors": case_errors}
 
 
+def run_case(case):
+    missing = [t for t in TOOLS if not shutil.which(t)]
+    if missing:
+        raise Skipped("missing " + ", ".join(missing) + " (tools/install-deps installs them)")
+    log(f"output in {OUTDIR}")
+    CASES[case]()
+
+
 def main():
     global UDMAVIEW, OUTDIR
     if len(sys.argv) < 3 or sys.argv[2] not in CASES:
         print(__doc__, file=sys.stderr)
         return 2
     UDMAVIEW = os.path.abspath(sys.argv[1])
-    missing = [t for t in TOOLS if not shutil.which(t)]
-    if missing:
-        print("skip: missing " + ", ".join(missing) + " (tools/install-deps installs them)")
-        return 77
     OUTDIR = os.path.join(sys.argv[3] if len(sys.argv) > 3 else tempfile.mkdtemp(),
                           "sdl-e2e-" + sys.argv[2])
     os.makedirs(OUTDIR, exist_ok=True)
-    started = time.monotonic()
-    try:
-        CASES[sys.argv[2]]()
-    except Fail as e:
-        print(f"FAIL: {e}\n(output in {OUTDIR})", flush=True)
-        return 1
-    finally:
-        kill_children()
-    log(f"PASS {sys.argv[2]} in {time.monotonic() - started:.1f} s (output in {OUTDIR})")
-    return 0
+    tap.set_name("sdl " + sys.argv[2])
+    procs.install_signal_handlers()
+    return tap.main(run_case, sys.argv[2])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: MIT
+"""viewer-first: udmaview started before QEMU waits for it, then attaches and shows the
+screen exactly (bus and peer-to-peer)."""
+
+import time
+
+from udmaview_test import procs
+from udmaview_test.tap import Failed, log
+
+from .env import compare_to_screendump
+
+
+def run(env):
+    for p2p in (False, True):
+        if not p2p:
+            env.start_bus()
+        name = 'udmaview-p2p' if p2p else 'udmaview-bus'
+        viewer = env.start_viewer(name, p2p)
+        procs.wait_until(f"{name}'s waiting line", lambda: 'waiting for QEMU' in env.err(name),
+                         10)
+        time.sleep(2)
+        if not viewer.running():
+            raise Failed(f'{name} ended while waiting: {env.err(name)}')
+        log(f'{name}: ' + [line for line in env.err(name).splitlines() if 'waiting' in line][0])
+        q = env.start_qemu(p2p=p2p)
+        env.wait_text('No bootable device')
+        procs.wait_until(f'{name} to attach', lambda: 'attached' in env.err(name), 20)
+        time.sleep(2)
+        ppm = env.freeze_and_dump(name)
+        time.sleep(0.5)
+        env.end_viewer(viewer)
+        compare_to_screendump(f'{env.tmp}/{name}.png', ppm)
+        q.kill()
