@@ -7,20 +7,22 @@ from pathlib import Path
 
 from .tap import Failed
 
-try:
-    from PIL import Image, ImageChops
-except ImportError:  # the message names the package; tests/vm/run's Python needs no Pillow
-    Image = ImageChops = None
 
 
 def _pillow():
-    if Image is None:
-        raise Failed('Python module PIL missing: install python3-pil (tools/install-deps)')
+    """Pillow's modules, imported on first use: scripts that only import this module (e.g.
+    inside the VM test bed, where an import costs seconds under TCG) do not pay for it."""
+    try:
+        from PIL import Image, ImageChops
+    except ImportError:
+        raise Failed('Python module PIL missing: install python3-pil (tools/install-deps)') \
+            from None
+    return Image, ImageChops
 
 
-def load(path) -> 'Image.Image':
-    """The picture at path as 8-bit RGB (alpha dropped)."""
-    _pillow()
+def load(path):
+    """The picture at path as an 8-bit RGB PIL image (alpha dropped)."""
+    Image, _ = _pillow()
     try:
         with Image.open(path) as img:
             return img.convert('RGB')
@@ -30,7 +32,7 @@ def load(path) -> 'Image.Image':
 
 def size(path) -> tuple:
     """(width, height) from the header only."""
-    _pillow()
+    Image, _ = _pillow()
     try:
         with Image.open(path) as img:
             return img.size
@@ -38,9 +40,9 @@ def size(path) -> tuple:
         raise Failed(f'cannot read the picture {path}: {exc}') from None
 
 
-def from_rgb(width: int, height: int, data: bytes) -> 'Image.Image':
+def from_rgb(width: int, height: int, data: bytes):
     """A picture from packed RGB bytes (rows top to bottom, no padding)."""
-    _pillow()
+    Image, _ = _pillow()
     return Image.frombytes('RGB', (width, height), bytes(data))
 
 
@@ -65,6 +67,7 @@ class Diff:
 def compare(a, b, tolerance: int = 0, names=('a', 'b')) -> Diff:
     """Pixels of a and b (paths or images) whose channels differ by more than tolerance;
     Failed when the sizes differ."""
+    _, ImageChops = _pillow()
     a, b = as_image(a), as_image(b)
     if a.size != b.size:
         raise Failed(f'{names[0]} is {a.size[0]}x{a.size[1]}, {names[1]} is '
