@@ -100,6 +100,12 @@ class Env:
             raise
         return q
 
+    def transports(self):
+        """(p2p, viewer name) for the bus (its dbus-daemon started) and peer-to-peer."""
+        self.start_bus()
+        yield False, 'udmaview-bus'
+        yield True, 'udmaview-p2p'
+
     def source(self, p2p):
         return f'qemu-p2p:{self.tmp}/qmp-viewer' if p2p else f'qemu:{self.bus}'
 

@@ -11,11 +11,8 @@ from udmaview_test.tap import Failed, log
 
 
 def run(env):
-    for p2p in (False, True):
-        if not p2p:
-            env.start_bus()
+    for p2p, name in env.transports():
         q = env.start_qemu(p2p=p2p)
-        name = 'udmaview-p2p' if p2p else 'udmaview-bus'
         viewer = env.start_viewer(name, p2p)
         env.wait_text('No bootable device')
         procs.wait_until(f'{name} to attach', lambda: 'attached' in env.err(name), 20)

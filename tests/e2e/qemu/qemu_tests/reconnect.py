@@ -13,10 +13,7 @@ from .env import compare_to_screendump
 
 
 def run(env):
-    for p2p in (False, True):
-        if not p2p:
-            env.start_bus()
-        name = 'udmaview-p2p' if p2p else 'udmaview-bus'
+    for p2p, name in env.transports():
         q1 = env.start_qemu(p2p=p2p)
         viewer = env.start_viewer(name, p2p, '--reconnect')
         env.wait_text('No bootable device')

@@ -11,10 +11,7 @@ from .env import compare_to_screendump
 
 
 def run(env):
-    for p2p in (False, True):
-        if not p2p:
-            env.start_bus()
-        name = 'udmaview-p2p' if p2p else 'udmaview-bus'
+    for p2p, name in env.transports():
         viewer = env.start_viewer(name, p2p)
         procs.wait_until(f"{name}'s waiting line", lambda: 'waiting for QEMU' in env.err(name),
                          10)

@@ -113,7 +113,7 @@ class RegionCase:
             argv += ['--dump-png', str(png)]
         errlog = self.out / f'{name}.log'
         with viewer.start(argv, self.out, name) as proc:
-            viewer.wait_log(errlog, r'frame 1 presented', proc, 60)
+            viewer.wait_line(errlog, r'frame 1 presented', proc, 60)
             self.rect_while_stopped(proc)
             if during:
                 during()

@@ -2,12 +2,12 @@
 """udmaview runs of the zero-copy cases: output (stdout and stderr) in <out>/<name>.log."""
 
 import re
+import signal
 import subprocess
-import time
 from pathlib import Path
 
 from udmaview_test import procs
-from udmaview_test.tap import Failed
+from udmaview_test.tap import Failed, log
 
 
 def start(argv, out: Path, name):
@@ -26,18 +26,17 @@ def run(argv, out: Path, name, timeout):
     return rc, procs.read_text(out / f'{name}.log')
 
 
-def wait_log(path: Path, regex, proc, timeout):
-    """Until regex appears in the log at path; Failed when proc exits first or on timeout."""
-    deadline = time.monotonic() + timeout
-    pattern = re.compile(regex)
-    while time.monotonic() < deadline:
-        if pattern.search(procs.read_text(path)):
-            return
-        if not proc.running():
-            raise Failed(f'{path.name}: the process exited ({proc.returncode}) before '
-                         f'/{regex}/:\n{procs.read_text(path)[-1500:]}')
-        time.sleep(0.05)
-    raise Failed(f'no /{regex}/ in {path} after {timeout} s')
+def wait_log(path: Path, proc, what, done, timeout):
+    """Until done(the log's text) holds; Failed, with the log's tail, when proc exits first
+    or after timeout seconds."""
+    try:
+        procs.wait_until(what, lambda: done(procs.read_text(path)), timeout, 0.05, proc)
+    except Failed as exc:
+        raise Failed(f'{exc}; {path}:\n{procs.read_text(path)[-1500:]}') from None
+
+
+def wait_line(path: Path, regex, proc, timeout):
+    wait_log(path, proc, f'/{regex}/', lambda text: re.search(regex, text), timeout)
 
 
 def count_presented(path: Path):
@@ -47,20 +46,15 @@ def count_presented(path: Path):
 
 
 def wait_presented(path: Path, proc, more_than, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if count_presented(path) > more_than:
-            return
-        if not proc.running():
-            raise Failed(f'udmaview exited ({proc.returncode}):\n'
-                         f'{procs.read_text(path)[-1500:]}')
-        time.sleep(0.05)
-    raise Failed(f'udmaview presented no new frame within {timeout} s:\n'
-                 f'{procs.read_text(path)[-1500:]}')
+    wait_log(path, proc, f'frame {more_than + 1} presented',
+             lambda _: count_presented(path) > more_than, timeout)
 
 
-def stop_after_qemu_died(proc, timeout=60):
-    """udmaview's exit status once the QEMU it shows was killed."""
+def kill_qemu_under(proc, guest, timeout=60):
+    """Robustness: the inner QEMU dies (SIGKILL) while udmaview proc shows its memory;
+    udmaview's exit status. The caller has closed its QMP connection."""
+    log(f'killing the inner QEMU (pid {guest.proc.pid}) while udmaview shows it')
+    guest.proc.kill(signal.SIGKILL)
     try:
         return proc.wait(timeout)
     except Failed:

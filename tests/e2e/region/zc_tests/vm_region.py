@@ -73,24 +73,21 @@ def kms(case, bufinfo_now):
     argv = case.udmaview('--output', 'kms', '--mode', f'{case.w}x{case.h}',
                          '--timing', str(timing_path), '--verbose')
     with viewer.start(argv, out, 'kms') as proc:
-        viewer.wait_log(errlog, r'frame 1 presented', proc, 90)
+        viewer.wait_line(errlog, r'frame 1 presented', proc, 90)
         time.sleep(0.5)
         outer_screendump(out / 'kms-1.ppm')
         case.qmp.cmd('screendump', filename=str(out / 'kms-1-inner.ppm'))
         t = case.rect_while_stopped(proc)
         bufinfo_now()
         proc.send_signal(signal.SIGCONT)
-        viewer.wait_log(errlog, r'frame 2 presented', proc, 60)
+        viewer.wait_line(errlog, r'frame 2 presented', proc, 60)
         case.results['rect_to_presented_s'] = round(time.monotonic() - t, 2)
         time.sleep(0.5)
         outer_screendump(out / 'kms-2.ppm')
         case.qmp.cmd('screendump', filename=str(out / 'kms-2-inner.ppm'))
-        # Robustness: QEMU dies while udmaview scans out the dma-buf over its memory.
-        log(f'killing the inner QEMU (pid {case.guest.proc.pid}) while udmaview shows it')
         case.qmp.close()
         case.qmp = None
-        case.guest.proc.kill(signal.SIGKILL)
-        rc = viewer.stop_after_qemu_died(proc)
+        rc = viewer.kill_qemu_under(proc, case.guest)
     text = errlog.read_text(errors='replace')
     check(rc == 0, f'kms: udmaview exit status 0 after QEMU died (got {rc})')
     check('exited; stopping' in text, 'kms: udmaview says the region\'s owner exited')
