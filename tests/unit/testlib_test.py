@@ -184,6 +184,8 @@ class TapTest(unittest.TestCase):
     def test_exit_statuses(self):
         rc, out = self.run_body("tap.check(True, 'one')\ntap.check(True, 'two')")
         self.assertEqual((rc, out.splitlines()[:3]), (0, ['ok 1 - one', 'ok 2 - two', '1..2']))
+        rc, out = self.run_body('pass')
+        self.assertEqual((rc, out.splitlines()[:2]), (0, ['ok 1 - test: every step held', '1..1']))
         rc, out = self.run_body("tap.check(True, 'one')\ntap.check(False, 'two')")
         self.assertEqual((rc, out.splitlines()[:3]),
                          (1, ['ok 1 - one', 'not ok 2 - two', '1..2']))

@@ -131,6 +131,15 @@ class Env:
         self.qmp.cmd('screendump', filename=path)
         return path
 
+    def end_viewer_on_screendump(self, viewer, dump_name='screen'):
+        """Freezes the guest, ends the viewer and checks that its last picture (its PNG dump)
+        is QEMU's screendump; returns the screendump's path."""
+        ppm = self.freeze_and_dump(dump_name)
+        time.sleep(0.5)  # the screendump's own refresh reaches the listeners too
+        self.end_viewer(viewer)
+        compare_to_screendump(f'{self.tmp}/{viewer.name}.png', ppm)
+        return ppm
+
     def end_viewer(self, p):
         rc = p.kill(signal.SIGTERM, 15)
         if rc != 0:

@@ -9,8 +9,6 @@ import time
 from udmaview_test import procs
 from udmaview_test.tap import Failed, log
 
-from .env import compare_to_screendump
-
 
 def run(env):
     for p2p, name in env.transports():
@@ -30,10 +28,7 @@ def run(env):
         env.wait_text('No bootable device')
         procs.wait_until('the second attach', lambda: env.err(name).count('attached') >= 2, 30)
         time.sleep(2)
-        ppm = env.freeze_and_dump(name)
-        time.sleep(0.5)
-        env.end_viewer(viewer)
-        compare_to_screendump(f'{env.tmp}/{name}.png', ppm)
+        env.end_viewer_on_screendump(viewer, name)
         log(f'{name}: ' + '; '.join(line for line in env.err(name).splitlines()
                                     if 'attached' in line or 'went away' in line))
         q2.kill()

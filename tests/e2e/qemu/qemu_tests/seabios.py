@@ -20,10 +20,7 @@ def run(env, p2p):
     driver = None if p2p else env.start_driver('driver', p2p)
     env.wait_text('No bootable device')
     time.sleep(2)
-    ppm = env.freeze_and_dump()
-    time.sleep(0.5)  # the screendump's own refresh reaches the listeners too
-    env.end_viewer(viewer)
-    compare_to_screendump(f'{env.tmp}/udmaview.png', ppm)
+    ppm = env.end_viewer_on_screendump(viewer)
     if driver:
         env.end_driver(driver)
         compare_to_screendump(f'{env.tmp}/driver.png', ppm)

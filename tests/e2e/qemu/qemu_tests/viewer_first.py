@@ -7,8 +7,6 @@ import time
 from udmaview_test import procs
 from udmaview_test.tap import Failed, log
 
-from .env import compare_to_screendump
-
 
 def run(env):
     for p2p, name in env.transports():
@@ -23,8 +21,5 @@ def run(env):
         env.wait_text('No bootable device')
         procs.wait_until(f'{name} to attach', lambda: 'attached' in env.err(name), 20)
         time.sleep(2)
-        ppm = env.freeze_and_dump(name)
-        time.sleep(0.5)
-        env.end_viewer(viewer)
-        compare_to_screendump(f'{env.tmp}/{name}.png', ppm)
+        env.end_viewer_on_screendump(viewer, name)
         q.kill()
