@@ -144,13 +144,6 @@ def start(name, argv, **kwargs) -> Process:
     return Process(name, argv, **kwargs)
 
 
-def run(name, argv, timeout: float, **kwargs) -> int:
-    """Runs argv to completion (output as in Process); Failed if it takes longer than timeout
-    seconds (then it is killed). Returns the exit status."""
-    with Process(name, argv, **kwargs) as proc:
-        return proc.wait(timeout)
-
-
 def kill_all() -> None:
     """Kills every process still owned, newest first."""
     for proc in reversed(list(_owned)):
