@@ -83,8 +83,8 @@ def run(args):
         check(rc == 0, f'udmaview exit status 0 after QEMU died (got {rc})')
         check('went away' in text, 'udmaview says QEMU went away')
         timing_data = timing.load(timing_path)
-        check_source_counters(timing.source_counters(timing_data, timing_path), results)
         check_frames(timing_data, results)
+        check_source_counters(timing.source_counters(timing_data, timing_path), results)
     finally:
         if qmp:
             qmp.close()
