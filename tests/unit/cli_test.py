@@ -1,14 +1,24 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""The udmaview command line as a user runs it: exit codes, messages, timing file, PNG dump."""
-import json
+"""The udmaview command line as a user runs it: exit codes, messages, timing file, PNG dump.
+
+usage: cli_test.py UDMAVIEW
+"""
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+
+from udmaview_test import procs, tap  # noqa: E402
+from udmaview_test import timing as timing_json  # noqa: E402
 
 UDMAVIEW = sys.argv[1]
-failures = []
 
 
 def run(*args, timeout=60):
@@ -17,14 +27,10 @@ def run(*args, timeout=60):
 
 
 def check(name, condition, detail=""):
-    print(("ok - " if condition else "not ok - ") + name)
-    if not condition:
-        failures.append(name)
-        if detail:
-            print("    " + detail.replace("\n", "\n    "))
+    tap.expect(condition, name, detail)
 
 
-with tempfile.TemporaryDirectory() as tmp:
+def main(tmp):
     timing = os.path.join(tmp, "t.json")
     png = os.path.join(tmp, "last.png")
     rc, out, err = run("--source", "demo", "--output", "headless", "--frames", "120",
@@ -34,7 +40,7 @@ with tempfile.TemporaryDirectory() as tmp:
     if not os.path.exists("/dev/udmabuf"):
         lines = [l for l in err.splitlines() if "mmap fallback" in l]
         check("one line explains the mmap fallback", len(lines) == 1, err)
-    data = json.load(open(timing))
+    data = timing_json.load(timing)
     frames = data["frames"]
     check("120 frame records", len(frames) == 120, str(len(frames)))
     fields = {"seq", "buffer_id", "produced_ns", "imported_ns", "submitted_ns", "presented_ns",
@@ -78,16 +84,17 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, _, err = run("--frames", "2", "--timing", "/nonexistent-dir/t.json")
     check("unwritable timing file exits 1 and names it", rc == 1 and "/nonexistent-dir" in err, err)
 
-    p = subprocess.Popen([UDMAVIEW, "--fps", "30"], stderr=subprocess.PIPE, text=True)
-    try:
-        import time
+    err_path = os.path.join(tmp, "sigterm.err")
+    with procs.start("udmaview", [UDMAVIEW, "--fps", "30"], stderr=err_path) as p:
         time.sleep(1.0)
-        p.terminate()
-        _, err = p.communicate(timeout=10)
-        check("SIGTERM stops cleanly with exit 0 and a summary",
-              p.returncode == 0 and "frames" in err, f"rc={p.returncode} {err}")
-    finally:
-        if p.poll() is None:
-            p.kill()
+        p.send_signal(signal.SIGTERM)
+        rc = p.wait(10)
+    err = procs.read_text(err_path)
+    check("SIGTERM stops cleanly with exit 0 and a summary", rc == 0 and "frames" in err,
+          f"rc={rc} {err}")
 
-sys.exit(1 if failures else 0)
+
+if __name__ == "__main__":
+    procs.install_signal_handlers()
+    with tempfile.TemporaryDirectory() as tmpdir:
+        sys.exit(tap.main(main, tmpdir))

@@ -10,16 +10,23 @@ Usage: measure.py --udmaview PATH --fbguest PATH --fetch-kernel PATH --vm-cache 
 Not a test (numbers, not verdicts); needs qemu-system-gui for -display sdl and Xvfb.
 """
 import argparse
+import contextlib
 import os
+import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import qemu_e2e as e2e  # noqa: E402
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lib"))
+
+from qemu_tests import linux_guest  # noqa: E402
+from qemu_tests.env import QEMU, Env  # noqa: E402
+from udmaview_test import procs, timing  # noqa: E402
+from udmaview_test.xvfb import Xvfb  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -30,54 +37,46 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
 
 
-def window(procs, seconds):
-    start = {p.name: cpu_seconds(p.pid) for p in procs}
+def window(watched, seconds):
+    start = {p.name: cpu_seconds(p.pid) for p in watched}
     time.sleep(seconds)
-    return {p.name: (cpu_seconds(p.pid) - start[p.name]) / seconds * 100 for p in procs}
+    return {p.name: (cpu_seconds(p.pid) - start[p.name]) / seconds * 100 for p in watched}
 
 
 def run(args, mode, display):
     tmp = tempfile.mkdtemp(prefix="udmaview-measure-")
-    env = e2e.Env(args, tmp)
-    env.args.fake_peer = None
-    env.args.driver = None
+    env = Env(args, tmp)
     result = {}
     try:
-        xvfb = None
-        if display == "sdl":
-            xvfb = env.procs.start("xvfb", ["Xvfb", ":77", "-screen", "0", "1280x1024x24",
-                                            "-nolisten", "tcp"])
-            time.sleep(1)
-            os.environ["DISPLAY"] = ":77"
-        if display == "dbus":
-            env.start_bus()
-        kernel, initrd = e2e.linux_guest(env)
-        disp = {"none": "none", "sdl": "sdl", "dbus": f"dbus,addr={env.bus}"}[display]
-        argv = [e2e.QEMU, "-accel", "tcg", "-m", "256", "-nodefaults", "-vga", "std",
-                "-display", disp, "-no-reboot", "-kernel", kernel, "-initrd", initrd,
-                "-append", "console=ttyS0 vga=0x344 vt.global_cursor_default=0 loglevel=3 "
-                f"panic=-1 fbmode={mode}", "-serial", f"file:{tmp}/serial.log"]
-        qemu = env.procs.start("qemu", argv)
-        watched = [qemu]
-        if display == "dbus":
-            viewer = env.procs.start("udmaview", [
-                args.udmaview, "--source", f"qemu:{env.bus}", "--output", "headless",
-                "--timing", f"{tmp}/timing.json"])
-            watched.append(viewer)
-        e2e.wait_for("the guest's first @@TICK", lambda: "@@TICK" in e2e.serial(env), 180, 0.5)
-        time.sleep(2)
-        result = window(watched, args.seconds)
-        ticks = [int(t) for t in __import__("re").findall(r"@@TICK (\d+)@@", e2e.serial(env))]
-        result["guest_ticks"] = ticks[-1] if ticks else 0
-        if display == "dbus":
-            env.procs.kill(viewer, signal.SIGTERM, 15)
-            err = env.procs.err("udmaview")
-            result["udmaview_log"] = [l for l in err.splitlines()
-                                      if "bytes (" in l or "->" in l or "copied" in l]
-        if xvfb:
-            os.environ.pop("DISPLAY", None)
+        with (Xvfb() if display == "sdl" else contextlib.nullcontext()) as x:
+            if display == "dbus":
+                env.start_bus()
+            kernel, initrd = linux_guest.build(env)
+            disp = {"none": "none", "sdl": "sdl", "dbus": f"dbus,addr={env.bus}"}[display]
+            argv = [QEMU, "-accel", "tcg", "-nodefaults", "-vga", "std", "-display", disp,
+                    "-no-reboot", *linux_guest.qemu_args(env, kernel, initrd, mode)]
+            qemu = env.start("qemu", argv, env=x.env if x else None)
+            watched = [qemu]
+            if display == "dbus":
+                timing_path = f"{tmp}/timing.json"
+                viewer = env.start("udmaview", [args.udmaview, "--source", f"qemu:{env.bus}",
+                                                "--output", "headless", "--timing", timing_path])
+                watched.append(viewer)
+            procs.wait_until("the guest's first @@TICK",
+                             lambda: "@@TICK" in linux_guest.serial(env), 180, 0.5)
+            time.sleep(2)
+            result = window(watched, args.seconds)
+            ticks = [int(t) for t in re.findall(r"@@TICK (\d+)@@", linux_guest.serial(env))]
+            result["guest_ticks"] = ticks[-1] if ticks else 0
+            if display == "dbus":
+                viewer.kill(signal.SIGTERM, 15)
+                summary = timing.load(timing_path)["summary"]
+                result["udmaview_log"] = [
+                    line for line in env.err("udmaview").splitlines() if "->" in line]
+                result["udmaview_log"].append(
+                    f"source counters: {summary.get('source_counters', 'not reported')}")
     finally:
-        env.procs.stop()
+        env.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     return result
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """Measurement, not a test: the same bare-metal guest (zc_pvhguest) shown three ways for a few
 seconds each, with the same 5 guest changes, and what udmaview costs for each.
@@ -16,19 +16,21 @@ imports, produced→presented p50, udmaview's CPU time (getrusage of the child).
 """
 
 import argparse
-import json
 import os
-import re
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import zc_e2e as z  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'lib'))
+
+from udmaview_test import timing  # noqa: E402
+from udmaview_test.tap import Failed, log  # noqa: E402
+from zc_tests import viewer  # noqa: E402
+from zc_tests.guest import FB_RE, QEMU, Guest, find_memfd  # noqa: E402
+from zc_tests.nested import render_node  # noqa: E402
 
 
 def guest_argv(mode, kernel, sock):
@@ -36,8 +38,8 @@ def guest_argv(mode, kernel, sock):
               else ['-device', 'ramfb'])
     display = {'copy': 'dbus,p2p=yes', 'region': 'none'}.get(mode)
     if mode == 'blob':
-        display = f'dbus,p2p=yes,gl=on,rendernode={z.render_node()[0]}'
-    return [z.QEMU, '-accel', 'tcg', '-m', '256M', '-smp', '1',
+        display = f'dbus,p2p=yes,gl=on,rendernode={render_node()[0]}'
+    return [QEMU, '-accel', 'tcg', '-m', '256M', '-smp', '1',
             '-object', 'memory-backend-memfd,id=mem,size=256M,share=on',
             '-machine', 'q35,memory-backend=mem', '-nodefaults', '-no-reboot', '-vga', 'none',
             *device, '-display', display, '-chardev', 'stdio,id=ser,signal=off',
@@ -49,24 +51,22 @@ def measure(args, mode, out: Path):
     work = Path(tempfile.mkdtemp(prefix='zc-'))
     guest = proc = None
     try:
-        guest = z.Guest(guest_argv(mode, args.pvhguest, work / 'qmp.sock'), out, f'qemu-{mode}')
-        m, pos = guest.wait_for(z.FB_RE, 200)
+        guest = Guest(guest_argv(mode, args.pvhguest, work / 'qmp.sock'), out, f'qemu-{mode}')
+        m, pos = guest.wait_for(FB_RE, 200)
         addr = int(m.group(1), 16)
         guest.wait_for(r'@@ZC-PATTERN', 120, pos)
         if mode == 'region':
-            memfd, _ = z.find_memfd(guest.proc.pid)
+            memfd, _ = find_memfd(guest.proc.pid)
             source = f'region:{memfd},offset={addr},size=1024x768,format=XR24,stride=4096'
         else:
             source = f'qemu-p2p:{work / "qmp.sock"}'
-        timing, log = out / f'measure-{mode}.json', out / f'measure-{mode}.log'
+        timing_path = out / f'measure-{mode}.json'
         argv = [args.udmaview, '--source', source, '--output', args.output,
-                '--duration', str(args.seconds), '--timing', str(timing)]
+                '--duration', str(args.seconds), '--timing', str(timing_path)]
         if args.output == 'kms':
             argv += ['--mode', '1024x768']
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        with open(log, 'wb') as err:
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
-                                    preexec_fn=z._child_setup)
+        proc = viewer.start(argv, out, f'measure-{mode}')
         time.sleep(min(3, args.seconds / 3))
         for _ in range(5):
             guest.send('rect\n')
@@ -74,13 +74,15 @@ def measure(args, mode, out: Path):
         rc = proc.wait(args.seconds + 60)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        text = log.read_text(errors='replace')
         if rc != 0:
-            raise z.Failed(f'{mode}: udmaview exit {rc}: {text[-800:]}')
-        s = json.loads(timing.read_text())['summary']
-        src = re.search(r'qemu: (\d+) Scanout \+ (\d+) Update copied (\d+) bytes', text)
+            text = (out / f'measure-{mode}.log').read_text(errors='replace')
+            raise Failed(f'{mode}: udmaview exit {rc}: {text[-800:]}')
+        s = timing.load(timing_path)['summary']
+        counters = s.get('source_counters')
+        source_bytes = (counters['bytes_copied'] if counters else
+                        'none (region source)' if mode == 'region' else 'not reported')
         line = (f'{mode}: {s["frames"]} frames, {s["presented"]} presented; bytes copied: '
-                f'output {s["bytes_copied_total"]}, QEMU source {src.group(3) if src else 0}; '
+                f'output {s["bytes_copied_total"]}, QEMU source {source_bytes}; '
                 f'imports {s["imports_total"]}; produced->presented p50 '
                 f'{s["produced_to_presented"]["p50_ms"]:.2f} ms; udmaview CPU {cpu:.2f} s '
                 f'for {args.seconds} s')
@@ -88,7 +90,7 @@ def measure(args, mode, out: Path):
         return line
     finally:
         if proc is not None:
-            z.kill_proc(proc, 'udmaview')
+            proc.kill()
         if guest:
             guest.stop()
 
@@ -106,8 +108,8 @@ def main():
     try:
         for mode in args.modes.split(','):
             lines.append(measure(args, mode, out))
-    except z.Failed as exc:
-        z.log(f'FAIL: {exc}')
+    except Failed as exc:
+        log(f'FAIL: {exc}')
         return 1
     (out / 'measure.txt').write_text('\n'.join(lines) + '\n')
     return 0

@@ -15,37 +15,17 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from udmaview_test import kernel as kernels
+from udmaview_test.kernel import Kernel
+from udmaview_test.tap import Failed
+
 HERE = Path(__file__).resolve().parent.parent
-REPO = HERE.parent.parent
 KMOD_SOURCES = ('Kbuild', 'Makefile')
 KMOD_SUFFIXES = ('.c', '.h')
 
 
-class BuildError(RuntimeError):
+class BuildError(Failed):
     """A host-side preparation step failed; the message says which."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Kernel:
-    """One extracted Debian kernel under <cache>/kernel-<kver>/."""
-    dir: Path
-    kver: str
-
-    @property
-    def root(self) -> Path:
-        return self.dir / 'root'
-
-    @property
-    def vmlinuz(self) -> Path:
-        return self.root / 'boot' / f'vmlinuz-{self.kver}'
-
-    @property
-    def headers(self) -> Path:
-        return self.root / 'usr' / 'src' / f'linux-headers-{self.kver}'
-
-    @property
-    def selftest_src(self) -> Path:
-        return self.dir / 'selftest-src'
 
 
 def log(msg: str) -> None:
@@ -68,16 +48,6 @@ def run_logged(argv, logfile: Path, what: str, **kwargs) -> None:
     if rc != 0:
         tail = ''.join(logfile.read_text(errors='replace').splitlines(True)[-30:])
         raise BuildError(f'{what} failed (exit {rc}); log {logfile}:\n{tail}')
-
-
-def fetch_kernel(cache: Path) -> Kernel:
-    """Run fetch-kernel (cached, flock'ed by the script itself); returns the kernel."""
-    proc = subprocess.run([str(HERE / 'fetch-kernel'), str(cache)], stdout=subprocess.PIPE,
-                          text=True, check=False)
-    if proc.returncode != 0:
-        raise BuildError('fetch-kernel failed (see the messages above)')
-    kdir = Path(proc.stdout.strip().splitlines()[-1])
-    return Kernel(dir=kdir, kver=(kdir / 'kver').read_text().strip())
 
 
 def kmod_files(src: Path) -> list:
@@ -141,7 +111,7 @@ def build_selftest(cache: Path, kernel: Kernel) -> Path:
 def extract_vmlinux(kernel: Kernel) -> Path:
     """The uncompressed ELF vmlinux from the bzImage's xz payload, for PVH boot (no
     decompression under TCG)."""
-    out = kernel.dir / 'vmlinux'
+    out = kernel.vmlinux
     if out.exists():
         return out
     image = kernel.vmlinuz.read_bytes()
@@ -168,7 +138,7 @@ class Artifacts:
 
 def prepare(cache: Path, kmod_src: Path, with_kmod: bool) -> Artifacts:
     """Fetch the kernel and build what the guest needs; cached and serialised."""
-    kernel = fetch_kernel(cache)
+    kernel = kernels.fetch(cache, HERE / 'fetch-kernel')
     with locked(cache):
         kmod = build_kmod(cache, kernel, kmod_src) if with_kmod else None
         selftest = build_selftest(cache, kernel)

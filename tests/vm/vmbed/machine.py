@@ -9,7 +9,6 @@ reply per line:
     {"op": "qmp", "command": {...}}                 -> "ok REPLY-JSON" | "error REPLY-JSON"
 """
 
-import ctypes
 import dataclasses
 import json
 import os
@@ -22,23 +21,19 @@ import sys
 import time
 from pathlib import Path
 
+from udmaview_test import procs
+from udmaview_test.qmp import Qmp
+from udmaview_test.tap import Failed
+
 MARKER = re.compile(r'@@VM-([A-Z-]+)(?: ([^@]*))?@@')
-PR_SET_PDEATHSIG = 1
-QMP_TIMEOUT = 60
 
 
-class VmError(RuntimeError):
+class VmError(Failed):
     """The VM run failed for a reason other than the test's own exit status."""
 
 
 class VmTimeout(VmError):
     pass
-
-
-def die_with_parent() -> None:
-    """preexec_fn: QEMU gets SIGKILL if the runner dies, even by SIGKILL."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def listen_unix(path: Path) -> socket.socket:
@@ -48,36 +43,6 @@ def listen_unix(path: Path) -> socket.socket:
     sock.bind(str(path))
     sock.listen(1)
     return sock
-
-
-class Qmp:
-    """Synchronous QMP client on an accepted connection; events are skipped."""
-
-    def __init__(self, conn: socket.socket):
-        conn.settimeout(QMP_TIMEOUT)
-        self._file = conn.makefile('rwb')
-        self._ready = False
-
-    def _read(self) -> dict:
-        line = self._file.readline()
-        if not line:
-            raise VmError('QMP connection closed')
-        return json.loads(line)
-
-    def _send(self, command: dict) -> dict:
-        self._file.write(json.dumps(command).encode() + b'\n')
-        self._file.flush()
-        while True:
-            msg = self._read()
-            if 'return' in msg or 'error' in msg:
-                return msg
-
-    def execute(self, command: dict) -> dict:
-        if not self._ready:
-            self._read()  # greeting
-            self._send({'execute': 'qmp_capabilities'})
-            self._ready = True
-        return self._send(command)
 
 
 @dataclasses.dataclass
@@ -135,7 +100,7 @@ class ControlChannel:
                 reply = self._qmp().execute(request['command'])
                 return ('error ' if 'error' in reply else 'ok ') + json.dumps(reply)
             return f'error unknown op {request.get("op")!r}'
-        except (ValueError, KeyError, TypeError, AttributeError, OSError, VmError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, OSError, Failed) as exc:
             return f'error {type(exc).__name__}: {exc}'
 
     def _screendump(self, file: str) -> str:
@@ -238,10 +203,10 @@ class Machine:
         return False
 
     def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
+        if self.proc and self.proc.running():
             self._log(f'killing QEMU (pid {self.proc.pid})')
-            self.proc.kill()
-            self.proc.wait()
+        if self.proc:
+            self.proc.kill(signal.SIGKILL)
 
     def qmp(self) -> Qmp:
         if not self._qmp:
@@ -252,14 +217,13 @@ class Machine:
         """Boot, stream the console until QEMU exits; VmTimeout after timeout seconds."""
         outcome = Outcome()
         started = time.monotonic()
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     preexec_fn=die_with_parent)
+        self.proc = procs.start('qemu', argv, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, quiet=True)
         with open(self._log_path, 'wb') as log_file:
             console = Console(log_file, outcome, started, echo)
             self._loop(console, started + timeout, timeout)
         outcome.last_line = console.last_line
-        outcome.qemu_rc = self.proc.wait()
+        outcome.qemu_rc = self.proc.wait(30)
         outcome.wall = time.monotonic() - started
         return outcome
 
@@ -286,7 +250,7 @@ class Machine:
             console.feed(data)
         elif key.data == 'qmp':
             self._qmp_conn, _ = key.fileobj.accept()
-            self._qmp = Qmp(self._qmp_conn)
+            self._qmp = Qmp(self._qmp_conn)  # negotiates on the first command
             sel.unregister(key.fileobj)
         elif key.data == 'ctl':
             conn, _ = key.fileobj.accept()

@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: MIT
+"""Guest 2: Debian's kernel (the VM test bed's cache) with a busybox initramfs running
+fbguest, which draws on /dev/fb0 (vesafb, 1024x768x32) and reports on the serial console."""
+
+import os
+
+from udmaview_test import kernel as kernels
+from udmaview_test.cpio import CpioWriter
+from udmaview_test.tap import Skipped
+
+INIT = """#!/bin/busybox sh
+/bin/busybox mkdir -p /proc /sys /dev /bin
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sys /sys
+/bin/busybox mount -t devtmpfs dev /dev
+/bin/busybox insmod /psmouse.ko
+# no text console drawing over the pattern
+echo 0 > /sys/class/vtconsole/vtcon1/bind
+/fbguest ${fbmode:-interactive}
+/bin/busybox poweroff -f
+"""
+
+
+def build(env):
+    """(kernel, initrd) paths; the kernel is fetched once per build dir."""
+    a = env.args
+    if not a.fbguest or not a.fetch_kernel or not a.vm_cache:
+        raise Skipped('no --fbguest/--fetch-kernel/--vm-cache')
+    try:
+        kernel = kernels.fetch(a.vm_cache, a.fetch_kernel, timeout=600)
+    except kernels.KernelUnavailable as exc:
+        raise Skipped(f'no Debian kernel: {exc}') from None
+    psmouse = kernel.module('drivers/input/mouse/psmouse.ko')
+    initrd = os.path.join(env.tmp, 'initrd.cpio')
+    with CpioWriter(initrd) as cpio:
+        for name in ('bin', 'dev', 'proc', 'sys'):
+            cpio.directory(name)
+        cpio.file('init', INIT.encode(), 0o755)
+        cpio.file('bin/busybox', kernels.find_busybox().read_bytes(), 0o755)
+        cpio.file('fbguest', open(a.fbguest, 'rb').read(), 0o755)
+        cpio.file('psmouse.ko', psmouse.read_bytes())
+    return str(kernel.vmlinuz), initrd
+
+
+def serial(env):
+    """The guest's serial console so far."""
+    try:
+        return open(os.path.join(env.tmp, 'serial.log'), errors='replace').read()
+    except OSError:
+        return ''
+
+
+def qemu_args(env, kernel, initrd, mode):
+    return ['-m', '256', '-kernel', kernel, '-initrd', initrd,
+            '-append', 'console=ttyS0 vga=0x344 vt.global_cursor_default=0 loglevel=3 '
+                       f'panic=-1 fbmode={mode}',
+            '-serial', f'file:{env.tmp}/serial.log']
+
+
+def start(env, mode='interactive'):
+    kernel, initrd = build(env)
+    return env.start_qemu(extra=qemu_args(env, kernel, initrd, mode))
