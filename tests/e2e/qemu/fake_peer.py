@@ -6,8 +6,8 @@ Owns org.qemu on the bus given as argv[1] and exports just enough of org.qemu.Di
 (VM.ConsoleIDs, Console_0 with RegisterListener) for udmaview to attach. When udmaview
 registers its listener, the peer sends each malformed message listed below (bad geometry,
 formats, fds) and checks that every one is answered with an error (not a crash), then sends
-a valid Scanout + Update, a valid ScanoutDMABUF (a memfd it keeps writing to) + UpdateDMABUF, and prints the JSON
-description of the picture udmaview must end up showing, then "verdict ok|FAILED". It stays
+a valid Scanout + Update, a valid ScanoutDMABUF (a memfd it keeps writing to) +
+UpdateDMABUF, and prints the JSON description of the picture udmaview must end up showing, then "verdict ok|FAILED". It stays
 on the bus until killed, so the viewer has no reason to end.
 """
 import json
