@@ -12,6 +12,12 @@ Times are drawn in milliseconds on log axes. The display period line comes from
 --period-ms, else the source's --fps recorded in the report, else the measured fps;
 the legend says which.
 
+Examples:
+  udmaview --source demo --output headless --frames 300 --timing run.json
+  udmaview-timing plot run.json -o run.png
+  udmaview-timing compare a.json b.csv --label before after -o cmp.svg
+  udmaview-timing summary run.json
+
 Exit status: 0 done, 1 a report cannot be used or the picture cannot be written
 (one line on stderr says which file and why), 2 bad usage."""
 
@@ -54,7 +60,8 @@ def picture_options(p, required):
                    f"{MAX_PIXELS})")
     p.add_argument("--title", help="title instead of the one made from the report")
     p.add_argument("--period-ms", type=period, metavar="MS",
-                   help="display period to draw (default: from the report's fps)")
+                   help="display period to draw (default: the source's --fps in the report, else "
+                   "the measured fps)")
 
 
 def build_parser():
@@ -77,7 +84,8 @@ def build_parser():
     compare.add_argument("reports", nargs="+", metavar="report",
                          help="timing reports (.json or .csv); the first is the base")
     compare.add_argument("--label", action="extend", nargs="+", metavar="NAME",
-                         help="one name per report, in order (default: the file names)")
+                         help="one name per report, in order, after the reports (default: the file "
+                         "names)")
     picture_options(compare, required=False)
     summary = commands.add_parser(
         "summary", help="print a run's numbers as text",

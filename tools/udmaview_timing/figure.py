@@ -62,10 +62,10 @@ def cdf_legends(ax, ncol):
         return
     marks = [ax.plot([], [], marker=PERCENTILE_MARKERS[p], color="0.3", linestyle="none")[0]
              for p in PERCENTILES]
-    curves = ax.legend(fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.16),
-                       ncol=ncol)
-    ax.legend(marks, [f"p{p}" for p in PERCENTILES], fontsize="x-small", loc="lower right")
-    ax.add_artist(curves)
+    ax.add_artist(ax.legend(marks, [f"p{p}" for p in PERCENTILES], fontsize="x-small",
+                            loc="lower right"))
+    # Last, so it is the axes' legend, which the constrained layout makes room for.
+    legend_below(ax, ncol=ncol)
 
 
 def period_line(ax, period, source):
@@ -74,6 +74,14 @@ def period_line(ax, period, source):
                    label=f"display period {period:.2f} ms ({source})")
     else:
         ax.plot([], [], " ", label=f"no display period line: {source}")
+
+
+def legend_below(ax, ncol, handles=None, labels=None):
+    """The axes' legend under its x label: the pad is in font sizes, so it clears the label at
+    any axes height."""
+    args = (handles, labels) if handles else ()
+    ax.legend(*args, fontsize="x-small", ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, 0),
+              borderaxespad=6.5)
 
 
 def save(fig, path):

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """The plot of several runs over each other: produced → presented as CDF and as timeline."""
-from .figure import FLOOR_MS, cdf, cdf_axes, cdf_legends, floored, new_figure, period_line, save
+from .figure import FLOOR_MS, cdf, cdf_axes, cdf_legends, floored, legend_below, new_figure, period_line, save
 from .stats import TOTAL, display_period, stage_ms
 
 
@@ -37,5 +37,5 @@ def plot_compare(runs, out, size, title=None, period_ms=None):
     right.set_ylabel(f"ms (log; < {FLOOR_MS:g} drawn at {FLOOR_MS:g})")
     right.set_title("per-frame produced → presented", fontsize="medium")
     right.grid(True, which="major", alpha=0.3)
-    right.legend(fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    legend_below(right, ncol=2)
     save(fig, out)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """The plot of one run: timeline per stage, CDF per stage, bytes copied and imports per frame."""
-from .figure import FLOOR_MS, cdf, cdf_axes, cdf_legends, floored, new_figure, period_line, save
+from .figure import FLOOR_MS, cdf, cdf_axes, cdf_legends, floored, legend_below, new_figure, period_line, save
 from .stats import STAGES, TOTAL, display_period, stage_ms
 from .text import describe
 
@@ -50,13 +50,13 @@ def timeline(ax, report, stats, period_ms):
     ax.set_ylabel(f"ms (log; < {FLOOR_MS:g} drawn at {FLOOR_MS:g})")
     ax.set_title("per-frame time of each stage", fontsize="medium")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize="x-small", ncol=6, loc="upper center", bbox_to_anchor=(0.5, -0.13))
+    legend_below(ax, ncol=6)
 
 
 def copies(ax, report, stats):
     seqs = [f["seq"] for f in report.frames]
-    ax.step(seqs, [f["bytes_copied"] for f in report.frames], where="mid", color="tab:purple",
-            label=f"bytes copied ({stats.bytes_per_frame:.0f}/frame)")
+    ax.bar(seqs, [f["bytes_copied"] for f in report.frames], width=1.0, color="tab:purple",
+           alpha=0.6, label=f"bytes copied ({stats.bytes_per_frame:.0f}/frame)")
     ax.set_xlabel("frame (seq)")
     ax.set_ylabel("bytes copied", color="tab:purple")
     ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))
@@ -67,10 +67,15 @@ def copies(ax, report, stats):
         ax.text(0.5, 0.5, "no byte copied", transform=ax.transAxes, ha="center",
                 color="tab:purple")
     right = ax.twinx()
-    right.plot(seqs, [f["imports"] for f in report.frames], "o", color="tab:red", markersize=3,
-               label=f"imports ({stats.imports_per_frame:.3f}/frame)")
-    right.set_ylabel("imports", color="tab:red")
-    right.set_ylim(bottom=0, top=max(1, max(f["imports"] for f in report.frames)) * 1.15)
+    # Only frames that imported: the rest (nearly all, when imports are cached) would bury
+    # the axis under dots at 0.
+    imported = [(f["seq"], f["imports"]) for f in report.frames if f["imports"]]
+    right.vlines([seq for seq, _ in imported], 0, [n for _, n in imported], color="tab:red",
+                 linewidth=1)
+    right.plot([seq for seq, _ in imported], [n for _, n in imported], "o", color="tab:red",
+               markersize=3, label=f"imports ({stats.imports_per_frame:.3f}/frame)")
+    right.set_ylabel("imports (zeros not drawn)", color="tab:red")
+    right.set_ylim(bottom=0, top=max([1] + [n for _, n in imported]) * 1.15)
     right.yaxis.get_major_locator().set_params(integer=True)
     ax.set_title(f"copies and imports per frame ({stats.bytes_total} bytes, "
                  f"{stats.imports_total} imports in all)", fontsize="medium")
