@@ -138,6 +138,9 @@ def run(args):
         if not args.output:
             return 0
     try:
+        # Fail before the slow part (matplotlib), as udmaview does with its timing file.
+        with open(args.output, "ab"):
+            pass
         if args.command == "plot":
             from .plot_run import plot_run
             plot_run(reports[0], stats[0], args.output, args.size, args.title, args.period_ms)
