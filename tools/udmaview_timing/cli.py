@@ -84,8 +84,8 @@ def build_parser():
     compare.add_argument("reports", nargs="+", metavar="report",
                          help="timing reports (.json or .csv); the first is the base")
     compare.add_argument("--label", action="extend", nargs="+", metavar="NAME",
-                         help="one name per report, in order, after the reports (default: the file "
-                         "names)")
+                         help="one name per report, in order, after the reports "
+                         "(default: the file names)")
     picture_options(compare, required=False)
     summary = commands.add_parser(
         "summary", help="print a run's numbers as text",

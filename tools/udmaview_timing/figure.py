@@ -76,11 +76,10 @@ def period_line(ax, period, source):
         ax.plot([], [], " ", label=f"no display period line: {source}")
 
 
-def legend_below(ax, ncol, handles=None, labels=None):
+def legend_below(ax, ncol):
     """The axes' legend under its x label: the pad is in font sizes, so it clears the label at
     any axes height."""
-    args = (handles, labels) if handles else ()
-    ax.legend(*args, fontsize="x-small", ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, 0),
+    ax.legend(fontsize="x-small", ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, 0),
               borderaxespad=6.5)
 
 

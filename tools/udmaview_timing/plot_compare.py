@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The plot of several runs over each other: produced → presented as CDF and as timeline."""
-from .figure import FLOOR_MS, cdf, cdf_axes, cdf_legends, floored, legend_below, new_figure, period_line, save
+from .figure import (FLOOR_MS, cdf, cdf_axes, cdf_legends, floored, legend_below, new_figure,
+                     period_line, save)
 from .stats import TOTAL, display_period, stage_ms
 
 

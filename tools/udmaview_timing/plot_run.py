@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The plot of one run: timeline per stage, CDF per stage, bytes copied and imports per frame."""
-from .figure import FLOOR_MS, cdf, cdf_axes, cdf_legends, floored, legend_below, new_figure, period_line, save
+from .figure import (FLOOR_MS, cdf, cdf_axes, cdf_legends, floored, legend_below, new_figure,
+                     period_line, save)
 from .stats import STAGES, TOTAL, display_period, stage_ms
 from .text import describe
 

@@ -28,8 +28,8 @@ class Report:
         self.path = path
         self.frames = frames
         self.fields = fields  # the frame record's field names, as written
-        self.source = meta.get("source", "")
-        self.output = meta.get("output", "")
+        self.source = str(meta.get("source") or "")
+        self.output = str(meta.get("output") or "")
         self.width = int(_number(meta.get("width")))
         self.height = int(_number(meta.get("height")))
         self.source_fps = _number(meta.get("source_fps"))
@@ -92,7 +92,8 @@ def _from_json(path, text):
     for i, f in enumerate(frames):
         if not isinstance(f, dict):
             raise ReportError(path, f"frame {i} is not an object", MAKE_ONE)
-    meta = dict(data.get("summary") or {})
+    summary = data.get("summary")
+    meta = dict(summary) if isinstance(summary, dict) else {}
     meta["source"] = data.get("source", "")
     meta["output"] = data.get("output", "")
     fields = list(frames[0].keys())
