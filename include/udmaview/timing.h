@@ -42,9 +42,9 @@ struct TimingSummary {
     uint64_t bytes_copied_total = 0, imports_total = 0;
 };
 
-// What the run asked for that the frames do not tell: the picture size (0 when the source
-// learns it at run time, as from a guest) and the source's frame rate (0: as fast as possible,
-// or paced by someone else). Report readers use it to title plots and find the frame period.
+// What the run asked for that the frames do not tell: the picture size and the source's frame
+// rate (0: as fast as possible), each 0 too when the options do not set it (a QEMU guest picks
+// its own). Report readers use it to title plots and find the frame period.
 struct TimingRunInfo {
     uint32_t width = 0, height = 0;
     double source_fps = 0;

@@ -32,8 +32,8 @@ const char* describe(StopReason reason) {
     return "?";
 }
 
-// The size and frame rate the run asked for, for the timing report. Only the demo and region
-// sources are paced by --fps; a QEMU guest picks its own size and rate.
+// The size and frame rate the options ask for, for the timing report: --size is the demo's,
+// --fps paces the demo and region sources; a QEMU guest picks its own size and rate.
 TimingRunInfo timing_run_info(const Options& options) {
     TimingRunInfo info;
     if (options.source == "demo") {
