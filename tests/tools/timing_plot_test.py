@@ -56,9 +56,12 @@ def picture_ok(name, path, size, box):
     except Exception as e:  # noqa: BLE001 (any decode failure fails the check)
         check(name + ": PNG decodes", False, repr(e))
         return
+    print(f"# {name}: grey variance {variance:.1f}, {data:.2%} coloured pixels")
     check(name + f": PNG is {size[0]}x{size[1]}", (w, h) == size, f"{w}x{h}")
-    check(name + ": plot area is not blank", variance > 100, f"variance {variance:.1f}")
-    check(name + ": plot area has data lines", data > 0.01, f"{data:.2%} coloured pixels")
+    # Axes and light grid alone give under 10.
+    check(name + ": plot area is not blank", variance > 30, f"variance {variance:.1f}")
+    # About 1% with lines (less when frames bunch up under load), 0 without.
+    check(name + ": plot area has data lines", data > 0.002, f"{data:.2%} coloured pixels")
 
 
 def bad_input(name, args, rc_wanted, must_say):
