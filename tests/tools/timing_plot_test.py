@@ -35,9 +35,10 @@ def udmaview(*args):
 
 def image(path, box):
     """(width, height, variance of the grey levels, fraction of data pixels) in box (fractions
-    of width and height: left, top, right, bottom), the middle of a per-frame plot. Data pixels are coloured, not grey like axes and grid, and not the red of the
-    dropped-frame marks, so a plot without lines has almost none. Pillow is there:
-    python3-matplotlib depends on it (and reads PNG with it)."""
+    of width and height: left, top, right, bottom), the middle of a per-frame plot. Data
+    pixels are coloured, not grey like axes and grid, and not the red of the dropped-frame
+    marks, so a plot without lines has almost none. Pillow is there: python3-matplotlib
+    depends on it (and reads PNG with it)."""
     from PIL import Image, ImageStat
     with Image.open(path) as im:
         im.load()
