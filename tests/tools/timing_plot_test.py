@@ -23,8 +23,8 @@ def check(name, condition, detail=""):
             print("    " + str(detail).replace("\n", "\n    "))
 
 
-def tool(*args):
-    p = subprocess.run([TOOL, *args], capture_output=True, text=True, timeout=120)
+def tool(*args, env=None):
+    p = subprocess.run([TOOL, *args], capture_output=True, text=True, timeout=120, env=env)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -65,8 +65,8 @@ def picture_ok(name, path, size, box):
     check(name + ": plot area has data lines", data > 0.002, f"{data:.2%} coloured pixels")
 
 
-def bad_input(name, args, rc_wanted, must_say):
-    rc, _, err = tool(*args)
+def bad_input(name, args, rc_wanted, must_say, env=None):
+    rc, _, err = tool(*args, env=env)
     lines = err.strip().splitlines()
     check(f"{name}: exit {rc_wanted}", rc == rc_wanted, f"exit {rc}: {err}")
     if rc_wanted == 1:
@@ -151,6 +151,16 @@ with tempfile.TemporaryDirectory() as tmp:
     bad_input("compare, different fields", ("compare", a_json, fewer), 1, "damage_rects")
     bad_input("unwritable picture", ("plot", a_json, "-o", os.path.join(tmp, "no", "x.png")),
               1, "cannot write")
+
+    # A Python without matplotlib: a stand-in package that fails to import, first on the path.
+    fake = os.path.join(tmp, "fake", "matplotlib")
+    os.makedirs(fake)
+    with open(os.path.join(fake, "__init__.py"), "w") as f:
+        f.write("raise ModuleNotFoundError(\"no matplotlib\", name=\"matplotlib\")\n")
+    no_picture = os.path.join(tmp, "none.png")
+    bad_input("no matplotlib", ("plot", a_json, "-o", no_picture), 1, "python3-matplotlib",
+              env=dict(os.environ, PYTHONPATH=os.path.dirname(fake)))
+    check("no matplotlib: no empty picture left", not os.path.exists(no_picture))
 
     # Bad usage: exit 2.
     bad_input("no command", (), 2, "usage")

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The udmaview-timing command line: parse, load the reports, run one command, exit status."""
 import argparse
+import os
 import sys
 
 from .report import ReportError, load
@@ -137,20 +138,38 @@ def run(args):
         sys.stdout.flush()
         if not args.output:
             return 0
+    created = not os.path.exists(args.output)
     try:
         # Fail before the slow part (matplotlib), as udmaview does with its timing file.
         with open(args.output, "ab"):
             pass
+    except OSError as e:
+        return fail(f"{args.output}: cannot write it ({e.strerror}); check that the directory "
+                    "exists and is writable")
+    try:
         if args.command == "plot":
             from .plot_run import plot_run
             plot_run(reports[0], stats[0], args.output, args.size, args.title, args.period_ms)
         else:
             from .plot_compare import plot_compare
             plot_compare(runs, args.output, args.size, args.title, args.period_ms)
+    except ModuleNotFoundError as e:
+        take_back(args.output, created)
+        return fail(f"{args.output}: cannot plot: {sys.executable} has no module {e.name}; "
+                    "install python3-matplotlib (tools/install-deps), run with /usr/bin/python3")
     except OSError as e:
-        return fail(f"{args.output}: cannot write it ({e.strerror}); check that the directory "
-                    "exists and is writable")
+        take_back(args.output, created)
+        return fail(f"{args.output}: writing it failed ({e.strerror}); check the free space")
     return 0
+
+
+def take_back(path, created):
+    """Removes the empty file the write probe made when no picture followed."""
+    try:
+        if created and os.path.getsize(path) == 0:
+            os.unlink(path)
+    except OSError:
+        pass
 
 
 def main(argv):
