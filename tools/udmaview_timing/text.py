@@ -9,7 +9,10 @@ def ms(value):
 
 def describe(report, stats, arrow="->"):
     """One line naming the run: source, output, path, size, fps."""
-    parts = [f"{report.source or '?'} {arrow} {report.output or '?'}"]
+    if report.source or report.output:
+        parts = [f"{report.source or '?'} {arrow} {report.output or '?'}"]
+    else:  # a CSV report has frames only
+        parts = [f"{report.label} (source and output not recorded)"]
     if report.paths:
         parts.append("path " + "+".join(report.paths))
     if report.width:
