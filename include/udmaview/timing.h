@@ -42,12 +42,21 @@ struct TimingSummary {
     uint64_t bytes_copied_total = 0, imports_total = 0;
 };
 
+// What the run asked for that the frames do not tell: the picture size and the source's frame
+// rate (0: as fast as possible), each 0 too when the options do not set it (a QEMU guest picks
+// its own). Report readers use it to title plots and find the frame period.
+struct TimingRunInfo {
+    uint32_t width = 0, height = 0;
+    double source_fps = 0;
+};
+
 class TimingRecorder {
 public:
     TimingRecorder(std::string source, std::string output)
         : source_(std::move(source))
         , output_(std::move(output)) {}
 
+    void set_run_info(const TimingRunInfo& info) { run_info_ = info; }
     FrameRecord& add(const FrameRecord& record);
     // The record of seq, or nullptr (already summarised records stay available).
     FrameRecord* find(uint64_t seq);
@@ -62,6 +71,7 @@ public:
 
 private:
     std::string source_, output_;
+    TimingRunInfo run_info_;
     std::vector<FrameRecord> records_;
 };
 

@@ -33,6 +33,19 @@ const char* describe(StopReason reason) {
     return "?";
 }
 
+// The size and frame rate the options ask for, for the timing report: --size is the demo's,
+// --fps paces the demo and region sources; a QEMU guest picks its own size and rate.
+TimingRunInfo timing_run_info(const Options& options) {
+    TimingRunInfo info;
+    if (options.source == "demo") {
+        info.width = options.width;
+        info.height = options.height;
+    }
+    if (options.source == "demo" || options.source.rfind("region:", 0) == 0)
+        info.source_fps = options.fps;
+    return info;
+}
+
 } // namespace
 
 int run_app(const Options& options) {
@@ -83,6 +96,7 @@ int run_app(const Options& options) {
     }
 
     TimingRecorder timing((*source)->name(), (*output)->name());
+    timing.set_run_info(timing_run_info(options));
     PresenterOptions presenter_options;
     presenter_options.max_frames = options.frames;
     presenter_options.duration_ns = uint64_t(options.duration_s * 1e9);

@@ -46,6 +46,11 @@ void write_stage_json(std::ostream& out, const char* name, const StageStats& s) 
         << ", \"max_ms\": " << s.max_ms << "}";
 }
 
+void write_run_info_json(std::ostream& out, const TimingRunInfo& info) {
+    out << "    \"width\": " << info.width << ", \"height\": " << info.height
+        << ", \"source_fps\": " << info.source_fps << ",\n";
+}
+
 bool ends_with(const std::string& s, const char* suffix) {
     const size_t n = std::strlen(suffix);
     return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
@@ -133,6 +138,7 @@ void TimingRecorder::write_json(std::ostream& out) const {
         << ", \"bytes_copied_per_frame\": " << s.bytes_copied_per_frame
         << ", \"imports_total\": " << s.imports_total
         << ", \"imports_per_frame\": " << s.imports_per_frame << ",\n";
+    write_run_info_json(out, run_info_);
     write_stage_json(out, "produced_to_imported", s.produced_to_imported);
     out << ",\n";
     write_stage_json(out, "imported_to_submitted", s.imported_to_submitted);
