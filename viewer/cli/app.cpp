@@ -34,15 +34,23 @@ const char* describe(StopReason reason) {
 }
 
 // The size and frame rate the options ask for, for the timing report: --size is the demo's,
-// --fps paces the demo and region sources; a QEMU guest picks its own size and rate.
+// the region spec names its own, --fps paces both; a QEMU guest picks its own size and rate.
 TimingRunInfo timing_run_info(const Options& options) {
     TimingRunInfo info;
-    if (options.source == "demo") {
-        info.width = options.width;
-        info.height = options.height;
-    }
-    if (options.source == "demo" || options.source.rfind("region:", 0) == 0)
+    switch (options.source.kind) {
+    case SourceSpec::Kind::Demo:
+        info.width = options.size.width;
+        info.height = options.size.height;
         info.source_fps = options.fps;
+        break;
+    case SourceSpec::Kind::Region:
+        info.width = options.source.region.width;
+        info.height = options.source.region.height;
+        info.source_fps = options.fps;
+        break;
+    case SourceSpec::Kind::Qemu:
+        break;
+    }
     return info;
 }
 
