@@ -2,6 +2,8 @@
 #include "outputs/output_factory.h"
 
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <ostream>
 
 #include "outputs/headless/headless_output.h"
@@ -15,6 +17,26 @@
 #endif
 
 namespace udmaview {
+
+#if UDMAVIEW_HAVE_KMS
+namespace {
+
+bool env_set(const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v && std::strcmp(v, "0") != 0;
+}
+
+// Options from the environment that exist for tests and driver debugging.
+kms::KmsOptions kms_options_from_env(kms::KmsOptions options) {
+    if (env_set("UDMAVIEW_KMS_LEGACY"))
+        options.atomic = false;
+    if (env_set("UDMAVIEW_KMS_COPY"))
+        options.force_copy = true;
+    return options;
+}
+
+} // namespace
+#endif
 
 Status list_displays(const Options& o, std::ostream& out) {
 #if UDMAVIEW_HAVE_KMS
@@ -34,7 +56,7 @@ Result<std::unique_ptr<Output>> make_output(const Options& o) {
             std::make_unique<HeadlessOutput>(HeadlessOptions{o.dump_png}));
 #if UDMAVIEW_HAVE_KMS
     if (o.output == "kms") {
-        Result<kms::ScaleMode> scale = kms::parse_scale_mode(o.scale);
+        Result<ScaleMode> scale = parse_scale_mode(o.scale);
         if (!scale)
             return scale.error();
         kms::KmsOptions k;
@@ -44,7 +66,7 @@ Result<std::unique_ptr<Output>> make_output(const Options& o) {
         k.scale = *scale;
         k.verbose = o.verbose;
         return std::unique_ptr<Output>(
-            std::make_unique<kms::KmsOutput>(kms::kms_options_from_env(std::move(k))));
+            std::make_unique<kms::KmsOutput>(kms_options_from_env(std::move(k))));
     }
 #endif
     if (o.output == "kms")

@@ -6,9 +6,11 @@
 //
 //   kms_vm_check demo OUT_DIR [--size WxH] [--frames N] [--seed S] [--pattern P]
 //                [--mode WxH] [--expect-path import|dumb-copy] [--no-udmabuf] [--format F]
+//                [--legacy]
 //       demo source → KmsOutput; at the end the screendump must equal the headless output's
 //       picture of the same options (exact); asserts the path and, for import, 0 bytes
 //       copied and 0 imports per steady-state frame; prints CPU time per frame and latency.
+//       --legacy: the legacy KMS API (SetCrtc, PageFlip, DirtyFB) even where atomic exists.
 //   kms_vm_check damage OUT_DIR --size WxH
 //       synthetic udmabuf picture; a small declared rect changes (must show), another rect
 //       changes undeclared (must not show: the damage signalled did not cover the whole
@@ -202,7 +204,8 @@ int run_demo(const std::string& out, std::vector<std::string> args) {
     kms::KmsOptions ko;
     ko.mode = arg_after(args, "--mode", "");
     ko.verbose = true;
-    kms::KmsOutput kms_out(kms::kms_options_from_env(ko));
+    ko.atomic = !has_flag(args, "--legacy");
+    kms::KmsOutput kms_out(ko);
     ShotOutput shot(kms_out, shot_png);
     TimingRecorder timing("demo", "kms");
     Result<UniqueFd> sig = Presenter::block_signals();
@@ -410,7 +413,7 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
         const std::string s3 = out + "/damage-3.png";
         check(screendump(s3), "screendump 3");
         Result<RgbaImage> g3 = read_png(s3);
-        const kms::Placement& pl = kms_out.placement();
+        const Placement& pl = kms_out.placement();
         std::cout << "# re-layout: path " << st3.path << ", placement " << pl.to_string() << "\n";
         if (g3 && !pl.scaled()) {
             const Diff d = diff(expected_image(*small), *g3, pl.dst.x, pl.dst.y);
