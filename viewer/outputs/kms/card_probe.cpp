@@ -7,8 +7,7 @@ namespace udmaview::kms {
 
 Result<OpenedCard> open_card(const std::string& device, const std::string& connector,
                              bool allow_atomic, const std::optional<ModeRequest>& mode) {
-    std::vector<std::string> paths =
-        device.empty() ? card_paths() : std::vector<std::string>{device};
+    const std::vector<std::string> paths = card_paths(device);
     if (paths.empty())
         return Error{"kms: no DRM device in /dev/dri: load the display driver (or pass "
                      "--device); this machine may have no display",

@@ -207,10 +207,7 @@ void KmsOutput::presented(const Frame& frame, Origin origin, OutputSink& sink) c
 
 std::optional<Placement> KmsOutput::test_placement(uint32_t fb_id, const Layout& l) {
     auto fits = [&](const Placement& p) {
-        PlaneState state;
-        state.fb_id = fb_id;
-        state.placement = p;
-        state.modeset = true;
+        const PlaneState state{.fb_id = fb_id, .placement = p, .damage = {}, .modeset = true};
         return bool(scanout_->committer().apply(state, ApplyMode::TestOnly));
     };
     const Placement unscaled =

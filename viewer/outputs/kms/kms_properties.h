@@ -3,6 +3,7 @@
 // the pipeline is chosen) into tables indexed by enum: commits never look a name up.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -48,6 +49,12 @@ template <> struct PropertyNames<PlaneProp> {
         "type",  "FB_ID",  "CRTC_ID", "SRC_X",  "SRC_Y",  "SRC_W",
         "SRC_H", "CRTC_X", "CRTC_Y",  "CRTC_W", "CRTC_H", "FB_DAMAGE_CLIPS"};
 };
+
+// A name left out would be a null entry at the end of the array: every enum value needs one.
+template <typename E> constexpr bool all_named() {
+    return std::ranges::none_of(PropertyNames<E>::names, [](const char* n) { return !n; });
+}
+static_assert(all_named<ConnectorProp>() && all_named<CrtcProp>() && all_named<PlaneProp>());
 
 // Fills ids[i] and values[i] for the property called names[i] on the object (0 when absent).
 void read_property_ids(const DrmDevice& dev, uint32_t object_id, uint32_t object_type,

@@ -256,7 +256,9 @@ Result<drmModeModeInfo> choose_mode(const ConnectorInfo& c,
     return preferred();
 }
 
-std::vector<std::string> card_paths() {
+std::vector<std::string> card_paths(const std::string& only_device) {
+    if (!only_device.empty())
+        return {only_device};
     std::vector<std::string> out;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator("/dev/dri", ec)) {
@@ -271,8 +273,7 @@ std::vector<std::string> card_paths() {
 }
 
 Status list_cards(std::ostream& out, const std::string& only_device) {
-    std::vector<std::string> paths =
-        only_device.empty() ? card_paths() : std::vector<std::string>{only_device};
+    const std::vector<std::string> paths = card_paths(only_device);
     if (paths.empty())
         return Error{"kms: no DRM cards in /dev/dri: load a display driver (or this machine "
                      "has no display)",

@@ -13,10 +13,7 @@ Scanout::Scanout(const DrmDevice& dev, const Pipeline& pipe)
     , committer_(Committer::create(dev, pipe, this)) {}
 
 Status Scanout::modeset(uint32_t fb_id, const Placement& placement) {
-    PlaneState state;
-    state.fb_id = fb_id;
-    state.placement = placement;
-    state.modeset = true;
+    const PlaneState state{.fb_id = fb_id, .placement = placement, .damage = {}, .modeset = true};
     if (Status s = committer_->apply(state, ApplyMode::Sync); !s)
         return s;
     screen_fb_ = fb_id;
@@ -25,10 +22,8 @@ Status Scanout::modeset(uint32_t fb_id, const Placement& placement) {
 }
 
 Status Scanout::flip(uint32_t fb_id, const Placement& placement, const Region& clips, Flip flip) {
-    PlaneState state;
-    state.fb_id = fb_id;
-    state.placement = placement;
-    state.damage = clips;
+    const PlaneState state{
+        .fb_id = fb_id, .placement = placement, .damage = clips, .modeset = false};
     if (Status s = committer_->apply(state, ApplyMode::Async); !s)
         return s;
     flip.fb_id = fb_id;
