@@ -14,7 +14,8 @@
 //   kms_vm_check damage OUT_DIR --size WxH
 //       synthetic udmabuf picture; a small declared rect changes (must show), another rect
 //       changes undeclared (must not show: the damage signalled did not cover the whole
-//       frame); then a source of another size (re-layout without restart).
+//       frame); then a source of another size (re-layout without restart), and one larger
+//       than the mode (shown 1:1, cropped from the centre).
 //   kms_vm_check compare A.png B.png [MAX_DIFFERING_PIXELS]
 //   kms_vm_check console-state
 //       prints the active VT's KD mode, keyboard mode and VT mode
@@ -424,6 +425,30 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
         }
     }
 
+    // A picture larger than the mode: shown 1:1 (whichever path), cropped from the centre.
+    const uint32_t bw = w + 200, bh = h + 100;
+    Result<Picture> big = make_picture(bw, bh, true);
+    check(bool(big), "a " + std::to_string(bw) + "x" + std::to_string(bh) + " picture");
+    if (big) {
+        fill(*big, big->layout.bounds(), pattern_pixel);
+        Frame f4{4, big->buffer, Region(big->layout.bounds()), now_ns()};
+        SubmitStats st4;
+        check(bool(kms_out.submit(f4, st4, sink)), "frame 4 (larger than the mode) submitted");
+        kms_out.wait_idle(&sink, 2000);
+        const std::string s4 = out + "/oversized.png";
+        check(screendump(s4), "screendump 4");
+        Result<RgbaImage> g4 = read_png(s4);
+        const Placement& pl = kms_out.placement();
+        std::cout << "# oversized: path " << st4.path << ", placement " << pl.to_string() << "\n";
+        const Rect centre{100, 50, int32_t(w), int32_t(h)};
+        check(pl.src == centre && pl.dst == Rect{0, 0, int32_t(w), int32_t(h)},
+              "placement crops the centre " + centre.to_string());
+        const Diff d = g4 ? diff(expected_image(*big), *g4, -pl.src.x, -pl.src.y) : Diff{1, {}};
+        check(g4 && d.pixels == 0, "the screen shows the centre of the larger picture (" +
+                                       std::to_string(d.pixels) + " pixels differ)");
+        kms_out.retire(big->buffer->id());
+    }
+
     // Back to the first picture (import path again), then a same-size buffer without a
     // dma-buf (copy path): each switch re-lays out without a restart and shows exact pixels.
     Result<Picture> plain = make_picture(w, h, false);
@@ -434,7 +459,7 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
             const Picture* picture;
             const char* path;
         } steps[] = {{&*pic, "import"}, {&*plain, "dumb-copy"}};
-        uint64_t seq = 4;
+        uint64_t seq = 5;
         for (const auto& step : steps) {
             Frame f{seq, step.picture->buffer, Region(step.picture->layout.bounds()), now_ns()};
             SubmitStats st;

@@ -31,7 +31,7 @@ public:
 
     bool damage_in_commit() const override { return plane_.has(PlaneProp::FB_DAMAGE_CLIPS); }
 
-    Status apply(const PlaneState& state, ApplyMode mode) override {
+    Status apply_state(const PlaneState& state, ApplyMode mode) override {
         AtomicRequest req(dev_);
         if (state.modeset) {
             req.add(connector_, ConnectorProp::CRTC_ID, crtc_.id());
@@ -107,7 +107,7 @@ public:
 
     bool damage_in_commit() const override { return false; }
 
-    Status apply(const PlaneState& state, ApplyMode mode) override {
+    Status apply_state(const PlaneState& state, ApplyMode mode) override {
         const Placement& p = state.placement;
         const std::string crtc = "crtc " + std::to_string(crtc_id_);
         if (mode == ApplyMode::TestOnly) {
@@ -143,10 +143,24 @@ public:
 } // namespace
 
 std::unique_ptr<Committer> Committer::create(const DrmDevice& dev, const Pipeline& pipe,
-                                             void* event_data) {
+                                             const DriverQuirks& quirks, void* event_data) {
+    std::unique_ptr<Committer> c;
     if (dev.atomic())
-        return std::make_unique<AtomicCommitter>(dev, pipe, event_data);
-    return std::make_unique<LegacyCommitter>(dev, pipe, event_data);
+        c = std::make_unique<AtomicCommitter>(dev, pipe, event_data);
+    else
+        c = std::make_unique<LegacyCommitter>(dev, pipe, event_data);
+    c->ignores_src_offset_ = quirks.ignores_src_offset;
+    return c;
+}
+
+Status Committer::apply(const PlaneState& state, ApplyMode mode) {
+    const Rect& src = state.placement.src;
+    if (mode == ApplyMode::TestOnly && ignores_src_offset_ && (src.x || src.y))
+        return Error{"kms: plane " + std::to_string(plane_id_) + " of " + dev_.describe() +
+                         " ignores the source offset " + std::to_string(src.x) + "," +
+                         std::to_string(src.y) + " and would show the framebuffer's top-left",
+                     EINVAL};
+    return apply_state(state, mode);
 }
 
 Status Committer::dirty(uint32_t fb_id, const Region& clips) {

@@ -10,6 +10,7 @@
 #include <xf86drmMode.h>
 
 #include "outputs/kms/drm_objects.h"
+#include "outputs/kms/kms_quirks.h"
 #include "outputs/kms/kms_resources.h"
 #include "udmaview/placement.h"
 #include "udmaview/region.h"
@@ -35,14 +36,15 @@ public:
     // The atomic committer where dev.atomic(), else the legacy one. event_data comes back
     // with every page flip event of an Async apply.
     static std::unique_ptr<Committer> create(const DrmDevice& dev, const Pipeline& pipe,
-                                             void* event_data);
+                                             const DriverQuirks& quirks, void* event_data);
     virtual ~Committer() = default;
     Committer(const Committer&) = delete;
     Committer& operator=(const Committer&) = delete;
 
     // The mode the next modeset sets.
     virtual Status set_mode(const drmModeModeInfo& mode) = 0;
-    virtual Status apply(const PlaneState& state, ApplyMode mode) = 0;
+    // TestOnly also refuses what the kernel would take but the driver shows wrongly (quirks).
+    Status apply(const PlaneState& state, ApplyMode mode);
     // true: apply() sends PlaneState::damage with the commit; false: damage on the
     // framebuffer on screen goes through dirty().
     virtual bool damage_in_commit() const = 0;
@@ -54,14 +56,17 @@ protected:
         : dev_(dev)
         , connector_id_(pipe.connector.id)
         , crtc_id_(pipe.crtc.id)
+        , plane_id_(pipe.plane.id)
         , event_data_(event_data) {}
+    virtual Status apply_state(const PlaneState& state, ApplyMode mode) = 0;
 
     const DrmDevice& dev_;
-    const uint32_t connector_id_, crtc_id_;
+    const uint32_t connector_id_, crtc_id_, plane_id_;
     void* const event_data_;
     drmModeModeInfo mode_{};
 
 private:
+    bool ignores_src_offset_ = false;
     bool dirtyfb_unsupported_ = false;
 };
 

@@ -45,7 +45,7 @@ Status KmsOutput::open_device() {
     saved_crtc_ = SavedCrtc(*dev_, pipe_.crtc, std::move(card->lit_connectors));
     driver_ = dev_->driver();
     quirks_ = quirks_for(driver_);
-    scanout_ = std::make_unique<Scanout>(*dev_, pipe_);
+    scanout_ = std::make_unique<Scanout>(*dev_, pipe_, quirks_);
     if (options_.verbose)
         std::cerr << "kms: " << dev_->describe() << ", connector " << pipe_.connector.name
                   << ", crtc " << pipe_.crtc.id << ", plane " << pipe_.plane.id << ", "

@@ -8,9 +8,9 @@
 
 namespace udmaview::kms {
 
-Scanout::Scanout(const DrmDevice& dev, const Pipeline& pipe)
+Scanout::Scanout(const DrmDevice& dev, const Pipeline& pipe, const DriverQuirks& quirks)
     : dev_(dev)
-    , committer_(Committer::create(dev, pipe, this)) {}
+    , committer_(Committer::create(dev, pipe, quirks, this)) {}
 
 Status Scanout::modeset(uint32_t fb_id, const Placement& placement) {
     const PlaneState state{.fb_id = fb_id, .placement = placement, .damage = {}, .modeset = true};

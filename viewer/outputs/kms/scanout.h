@@ -25,7 +25,7 @@ public:
     using FlipDone = std::function<void(const Flip& flip, uint64_t presented_ns)>;
 
     // Events carry this object's address: it must not move (hold it by unique_ptr).
-    Scanout(const DrmDevice& dev, const Pipeline& pipe);
+    Scanout(const DrmDevice& dev, const Pipeline& pipe, const DriverQuirks& quirks);
     Scanout(const Scanout&) = delete;
     Scanout& operator=(const Scanout&) = delete;
 
