@@ -10,10 +10,12 @@ TEST(KmsQuirks, TableLookup) {
     const DriverQuirks cirrus = quirks_for("cirrus");
     EXPECT_EQ(cirrus.full_row_clips_above_pitch, 4088u);
     EXPECT_TRUE(cirrus.copies_on_damage);
+    EXPECT_TRUE(cirrus.ignores_src_offset);
     const DriverQuirks none = quirks_for("i915");
     EXPECT_EQ(none.driver, "i915");
     EXPECT_EQ(none.full_row_clips_above_pitch, 0u);
     EXPECT_FALSE(none.copies_on_damage);
+    EXPECT_FALSE(none.ignores_src_offset);
     for (const DriverQuirks& q : quirk_table())
         EXPECT_FALSE(q.why.empty()) << q.driver;
 }

@@ -5,7 +5,7 @@
 # picture `udmaview --output headless --dump-png` gives for the same options. At 800x600
 # (32 bpp) and 1024x768 (pitch 4096: cirrus' 24 bpp conversion). Buffers without a dma-buf
 # (--no-udmabuf) go to the dumb-buffer copy path and still show the right pixels. The legacy
-# API (UDMAVIEW_KMS_LEGACY=1) takes the import path too; a format the plane lacks (XBGR8888)
+# API (kms_vm_check --legacy) takes the import path too; a format the plane lacks (XBGR8888)
 # is converted on the copy path.
 # usage: cirrus-import.sh KMS_VM_CHECK UDMAVIEW
 set -uo pipefail
@@ -27,7 +27,7 @@ done
 # The legacy API (SetCrtc, PageFlip, DirtyFB) on the same driver.
 dir=$out/legacy
 mkdir -p "$dir"
-UDMAVIEW_KMS_LEGACY=1 timeout -k 5 120 "$check" demo "$dir" --size 800x600 --frames 40 --seed 4 \
+timeout -k 5 120 "$check" demo "$dir" --size 800x600 --frames 40 --seed 4 --legacy \
 	--expect-path import
 expect "legacy modesetting: import path, pixels and counters" test $? -eq 0
 

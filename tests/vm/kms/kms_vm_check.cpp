@@ -6,92 +6,43 @@
 //
 //   kms_vm_check demo OUT_DIR [--size WxH] [--frames N] [--seed S] [--pattern P]
 //                [--mode WxH] [--expect-path import|dumb-copy] [--no-udmabuf] [--format F]
+//                [--legacy]
 //       demo source → KmsOutput; at the end the screendump must equal the headless output's
 //       picture of the same options (exact); asserts the path and, for import, 0 bytes
 //       copied and 0 imports per steady-state frame; prints CPU time per frame and latency.
+//       --legacy: the legacy KMS API (SetCrtc, PageFlip, DirtyFB) even where atomic exists.
 //   kms_vm_check damage OUT_DIR --size WxH
 //       synthetic udmabuf picture; a small declared rect changes (must show), another rect
 //       changes undeclared (must not show: the damage signalled did not cover the whole
-//       frame); then a source of another size (re-layout without restart).
+//       frame); then a source of another size (re-layout without restart), and one larger
+//       than the mode (shown 1:1, cropped from the centre).
 //   kms_vm_check compare A.png B.png [MAX_DIFFERING_PIXELS]
 //   kms_vm_check console-state
 //       prints the active VT's KD mode, keyboard mode and VT mode
 //   kms_vm_check activate N
 //       switches to VT N and waits for it
 //   kms_vm_check hold-master DEVICE SECONDS
-#include <cerrno>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <fcntl.h>
 #include <iostream>
-#include <linux/kd.h>
-#include <linux/vt.h>
 #include <set>
 #include <string>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
-#include <unistd.h>
 #include <vector>
-#include <xf86drm.h>
 
+#include "check_support.h"
 #include "cli/options.h"
 #include "cli/source_factory.h"
-#include "cli/test_hooks.h"
+#include "console_commands.h"
 #include "outputs/headless/headless_output.h"
 #include "outputs/kms/kms_output.h"
 #include "udmaview/clock.h"
-#include "udmaview/memfd.h"
 #include "udmaview/png.h"
 #include "udmaview/presenter.h"
 #include "udmaview/timing.h"
-#include "udmaview/udmabuf.h"
 
 using namespace udmaview;
+using namespace udmaview::vmcheck;
 
 namespace {
-
-int failures = 0;
-
-void check(bool ok, const std::string& what) {
-    std::cout << (ok ? "ok - " : "not ok - ") << what << std::endl;
-    if (!ok)
-        ++failures;
-}
-
-bool screendump(const std::string& path) {
-    const char* vmctl = std::getenv("UDMAVIEW_VMCTL");
-    if (!vmctl) {
-        std::cerr << "kms_vm_check: UDMAVIEW_VMCTL is not set (run inside tests/vm/run)\n";
-        return false;
-    }
-    ::unlink(path.c_str());
-    const std::string cmd =
-        "timeout 60 " + std::string(vmctl) + " screendump '" + path + "' >/dev/null";
-    return std::system(cmd.c_str()) == 0;
-}
-
-struct Diff {
-    uint64_t pixels = 0;
-    Rect bounds;
-};
-
-// Compares b against a placed at (ox, oy) inside b (same size: 0, 0); RGB only.
-Diff diff(const RgbaImage& a, const RgbaImage& b, int32_t ox = 0, int32_t oy = 0) {
-    Diff d;
-    for (uint32_t y = 0; y < a.height; ++y)
-        for (uint32_t x = 0; x < a.width; ++x) {
-            const int32_t bx = int32_t(x) + ox, by = int32_t(y) + oy;
-            if (bx < 0 || by < 0 || bx >= int32_t(b.width) || by >= int32_t(b.height))
-                continue;
-            if (std::memcmp(a.at(x, y), b.at(uint32_t(bx), uint32_t(by)), 3) != 0) {
-                ++d.pixels;
-                d.bounds = d.bounds.bounding({bx, by, 1, 1});
-            }
-        }
-    return d;
-}
 
 // An output that keeps the last frame on screen for a screendump before stopping.
 class ShotOutput : public Output {
@@ -138,21 +89,6 @@ private:
     uint64_t cpu_start_ns_ = 0, sys_start_ns_ = 0;
 };
 
-std::string arg_after(std::vector<std::string>& args, const std::string& name,
-                      const std::string& fallback) {
-    for (size_t i = 0; i + 1 < args.size(); ++i)
-        if (args[i] == name)
-            return args[i + 1];
-    return fallback;
-}
-
-bool has_flag(const std::vector<std::string>& args, const std::string& name) {
-    for (const std::string& a : args)
-        if (a == name)
-            return true;
-    return false;
-}
-
 int run_demo(const std::string& out, std::vector<std::string> args) {
     // The demo options the viewer would get for the same command line.
     std::vector<std::string> demo_args = {"--size",    arg_after(args, "--size", "800x600"),
@@ -170,11 +106,6 @@ int run_demo(const std::string& out, std::vector<std::string> args) {
         return 2;
     }
     const Options& o = *parsed;
-    Result<TestHooks> hooks = read_test_hooks();
-    if (!hooks) {
-        std::cerr << hooks.error().message << "\n";
-        return 2;
-    }
     const std::string expect_path = arg_after(args, "--expect-path", "");
     const std::string given = arg_after(args, "--expected", "");
     const std::string expected_png = given.empty() ? out + "/expected.png" : given;
@@ -206,8 +137,7 @@ int run_demo(const std::string& out, std::vector<std::string> args) {
     kms::KmsOptions ko;
     ko.mode = arg_after(args, "--mode", "");
     ko.verbose = true;
-    ko.atomic = !hooks->kms_legacy;
-    ko.force_copy = hooks->kms_copy;
+    ko.atomic = !has_flag(args, "--legacy");
     kms::KmsOutput kms_out(std::move(ko));
     ShotOutput shot(kms_out, shot_png);
     TimingRecorder timing("demo", "kms");
@@ -274,64 +204,7 @@ int run_demo(const std::string& out, std::vector<std::string> args) {
         check(d.pixels == 0, "screendump equals the expected frame (" + std::to_string(d.pixels) +
                                  " pixels differ, in " + d.bounds.to_string() + ")");
     }
-    return failures ? 1 : 0;
-}
-
-// A synthetic udmabuf picture the test writes into directly.
-struct Picture {
-    std::shared_ptr<const Buffer> buffer;
-    Mapping pixels;
-    Layout layout;
-};
-
-Result<Picture> make_picture(uint32_t w, uint32_t h, bool with_dmabuf) {
-    Picture p;
-    p.layout.width = w;
-    p.layout.height = h;
-    p.layout.stride = w * 4;
-    p.layout.format = find_format(make_fourcc('X', 'R', '2', '4'));
-    const uint64_t size = align_up(uint64_t(p.layout.stride) * h, page_size());
-    Result<Memfd> memfd = Memfd::create("kms-check", size, Memfd::SealShrink | Memfd::SealGrow);
-    if (!memfd)
-        return memfd.error();
-    Result<Mapping> map = memfd->map(PROT_READ | PROT_WRITE);
-    if (!map)
-        return map.error();
-    std::optional<DmaBuf> dmabuf;
-    if (with_dmabuf) {
-        Result<Udmabuf> dev = Udmabuf::open();
-        if (!dev)
-            return dev.error();
-        Result<DmaBuf> made = dev->create({memfd->fd(), 0, size});
-        if (!made)
-            return made.error();
-        dmabuf = std::move(*made);
-    }
-    Result<UniqueFd> fd = memfd->dup_fd();
-    if (!fd)
-        return fd.error();
-    auto shared = std::make_shared<const UniqueFd>(std::move(*fd));
-    p.buffer = std::make_shared<const Buffer>(p.layout, std::vector<Backing>{{shared, 0, size}},
-                                              std::move(dmabuf), "kms_vm_check");
-    p.pixels = std::move(*map);
-    return p;
-}
-
-uint32_t pattern_pixel(uint32_t x, uint32_t y) {
-    const uint32_t r = (x * 7) & 0xff, g = (y * 5) & 0xff,
-                   b = ((x / 32 + y / 32) & 1) ? 0xc0 : 0x30;
-    return r << 16 | g << 8 | b;
-}
-
-void fill(Picture& p, const Rect& r, uint32_t (*pixel)(uint32_t, uint32_t)) {
-    auto* px = reinterpret_cast<uint32_t*>(p.pixels.data());
-    for (int32_t y = r.y; y < r.bottom(); ++y)
-        for (int32_t x = r.x; x < r.right(); ++x)
-            px[size_t(y) * p.layout.width + size_t(x)] = pixel(uint32_t(x), uint32_t(y));
-}
-
-RgbaImage expected_image(const Picture& p) {
-    return to_rgba(p.layout, p.pixels.data());
+    return failed_checks() ? 1 : 0;
 }
 
 class NullSink : public OutputSink {
@@ -417,7 +290,7 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
         const std::string s3 = out + "/damage-3.png";
         check(screendump(s3), "screendump 3");
         Result<RgbaImage> g3 = read_png(s3);
-        const kms::Placement& pl = kms_out.placement();
+        const Placement& pl = kms_out.placement();
         std::cout << "# re-layout: path " << st3.path << ", placement " << pl.to_string() << "\n";
         if (g3 && !pl.scaled()) {
             const Diff d = diff(expected_image(*small), *g3, pl.dst.x, pl.dst.y);
@@ -426,6 +299,30 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
         } else {
             check(bool(g3), "re-laid-out picture shown (scaled: pixels not compared)");
         }
+    }
+
+    // A picture larger than the mode: shown 1:1 (whichever path), cropped from the centre.
+    const uint32_t bw = w + 200, bh = h + 100;
+    Result<Picture> big = make_picture(bw, bh, true);
+    check(bool(big), "a " + std::to_string(bw) + "x" + std::to_string(bh) + " picture");
+    if (big) {
+        fill(*big, big->layout.bounds(), pattern_pixel);
+        Frame f4{4, big->buffer, Region(big->layout.bounds()), now_ns()};
+        SubmitStats st4;
+        check(bool(kms_out.submit(f4, st4, sink)), "frame 4 (larger than the mode) submitted");
+        kms_out.wait_idle(&sink, 2000);
+        const std::string s4 = out + "/oversized.png";
+        check(screendump(s4), "screendump 4");
+        Result<RgbaImage> g4 = read_png(s4);
+        const Placement& pl = kms_out.placement();
+        std::cout << "# oversized: path " << st4.path << ", placement " << pl.to_string() << "\n";
+        const Rect centre{100, 50, int32_t(w), int32_t(h)};
+        check(pl.src == centre && pl.dst == Rect{0, 0, int32_t(w), int32_t(h)},
+              "placement crops the centre " + centre.to_string());
+        const Diff d = g4 ? diff(expected_image(*big), *g4, -pl.src.x, -pl.src.y) : Diff{1, {}};
+        check(g4 && d.pixels == 0, "the screen shows the centre of the larger picture (" +
+                                       std::to_string(d.pixels) + " pixels differ)");
+        kms_out.retire(big->buffer->id());
     }
 
     // Back to the first picture (import path again), then a same-size buffer without a
@@ -438,7 +335,7 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
             const Picture* picture;
             const char* path;
         } steps[] = {{&*pic, "import"}, {&*plain, "dumb-copy"}};
-        uint64_t seq = 4;
+        uint64_t seq = 5;
         for (const auto& step : steps) {
             Frame f{seq, step.picture->buffer, Region(step.picture->layout.bounds()), now_ns()};
             SubmitStats st;
@@ -455,71 +352,7 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
         }
     }
     kms_out.stop();
-    return failures ? 1 : 0;
-}
-
-int run_compare(const std::string& a, const std::string& b, uint64_t max_diff) {
-    Result<RgbaImage> ia = read_png(a), ib = read_png(b);
-    if (!ia || !ib) {
-        std::cerr << "compare: " << (!ia ? ia.error().message : ib.error().message) << "\n";
-        return 2;
-    }
-    if (ia->width != ib->width || ia->height != ib->height) {
-        std::cout << "compare: sizes differ: " << ia->width << "x" << ia->height << " vs "
-                  << ib->width << "x" << ib->height << "\n";
-        return 1;
-    }
-    const Diff d = diff(*ia, *ib);
-    std::cout << "compare: " << d.pixels << " pixels differ in " << d.bounds.to_string() << "\n";
-    return d.pixels <= max_diff ? 0 : 1;
-}
-
-// The KD mode, keyboard mode and VT mode of the active VT, one line (compared before/after).
-int run_console_state() {
-    UniqueFd tty0(::open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC));
-    vt_stat st{};
-    if (!tty0 || ::ioctl(tty0.get(), VT_GETSTATE, &st) != 0) {
-        std::cerr << "console-state: no /dev/tty0: " << std::strerror(errno) << "\n";
-        return 1;
-    }
-    const std::string name = "/dev/tty" + std::to_string(st.v_active);
-    UniqueFd tty(::open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
-    int kd = -1, kb = -1;
-    vt_mode vm{};
-    if (!tty || ::ioctl(tty.get(), KDGETMODE, &kd) != 0 ||
-        ::ioctl(tty.get(), KDGKBMODE, &kb) != 0 || ::ioctl(tty.get(), VT_GETMODE, &vm) != 0) {
-        std::cerr << "console-state: " << name << ": " << std::strerror(errno) << "\n";
-        return 1;
-    }
-    std::cout << name << " kd "
-              << (kd == KD_TEXT       ? "text"
-                  : kd == KD_GRAPHICS ? "graphics"
-                                      : "?")
-              << " kb " << kb << " vt " << (vm.mode == VT_AUTO ? "auto" : "process") << "\n";
-    return 0;
-}
-
-// Switches to VT n (as Ctrl+Alt+Fn would) and waits until it is active.
-int run_activate(int n) {
-    UniqueFd tty0(::open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC));
-    if (!tty0 || ::ioctl(tty0.get(), VT_ACTIVATE, n) != 0 ||
-        ::ioctl(tty0.get(), VT_WAITACTIVE, n) != 0) {
-        std::cerr << "activate: VT " << n << ": " << std::strerror(errno) << "\n";
-        return 1;
-    }
-    return 0;
-}
-
-int run_hold_master(const std::string& device, int seconds) {
-    UniqueFd fd(::open(device.c_str(), O_RDWR | O_CLOEXEC));
-    if (!fd || (!drmIsMaster(fd.get()) && drmSetMaster(fd.get()) != 0)) {
-        std::cerr << "hold-master: cannot be master of " << device << ": " << std::strerror(errno)
-                  << "\n";
-        return 1;
-    }
-    std::cout << "holding DRM master of " << device << std::endl;
-    ::sleep(unsigned(seconds));
-    return 0;
+    return failed_checks() ? 1 : 0;
 }
 
 } // namespace

@@ -10,33 +10,7 @@ namespace udmaview {
 
 Rect compute_viewport(uint32_t src_w, uint32_t src_h, uint32_t win_w, uint32_t win_h,
                       ScaleMode mode) {
-    if (src_w == 0 || src_h == 0 || win_w == 0 || win_h == 0)
-        return {};
-    int64_t w = src_w, h = src_h;
-    switch (mode) {
-    case ScaleMode::Fit:
-        // Compare aspect ratios exactly in integers: src_w/src_h <= win_w/win_h.
-        if (uint64_t(src_w) * win_h <= uint64_t(win_w) * src_h) {
-            h = win_h;
-            w = std::max<int64_t>(1, (int64_t(src_w) * win_h + src_h / 2) / src_h);
-        } else {
-            w = win_w;
-            h = std::max<int64_t>(1, (int64_t(src_h) * win_w + src_w / 2) / src_w);
-        }
-        break;
-    case ScaleMode::Integer: {
-        const uint32_t k = std::max<uint32_t>(1, std::min(win_w / src_w, win_h / src_h));
-        w = int64_t(src_w) * k;
-        h = int64_t(src_h) * k;
-        break;
-    }
-    case ScaleMode::None:
-        break;
-    }
-    // Centre; a negative offset (picture larger than the window) crops both sides evenly.
-    const int64_t x = (int64_t(win_w) - w) / 2;
-    const int64_t y = (int64_t(win_h) - h) / 2;
-    return {int32_t(x), int32_t(y), int32_t(w), int32_t(h)};
+    return uncropped_dst(place(src_w, src_h, win_w, win_h, mode), src_w, src_h);
 }
 
 SourcePoint window_to_source(const Rect& viewport, uint32_t src_w, uint32_t src_h, double wx,

@@ -5,13 +5,15 @@
 #include <string_view>
 
 #include "udmaview/error.h"
+#include "udmaview/placement.h"
 #include "udmaview/region.h"
 #include "udmaview/scale_mode.h"
 
 namespace udmaview {
 
-// The rectangle (window pixels, y down, origin top left) the picture covers in a window of
-// win_w × win_h. It can reach outside the window (None/Integer with a larger picture).
+// The rectangle (window pixels, y down, origin top left) the whole picture covers in a window
+// of win_w × win_h under place() (udmaview/placement.h): it reaches outside the window where
+// the placement crops (None/Integer with a larger picture: cropped from the centre).
 Rect compute_viewport(uint32_t src_w, uint32_t src_h, uint32_t win_w, uint32_t win_h,
                       ScaleMode mode);
 

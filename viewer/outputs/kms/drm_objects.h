@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Thin RAII over libdrm: each class owns exactly one kernel object and frees it once.
-// Objects keep the device's fd number, not the fd: the DrmDevice must outlive them.
+// Thin RAII over libdrm: each handle owns exactly one kernel object and frees it once. A
+// handle refers to its DrmDevice (which never moves: it lives behind a unique_ptr), so the
+// device must outlive every handle made on it.
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <optional>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -19,7 +19,9 @@ namespace udmaview::kms {
 class DrmDevice {
 public:
     // Opens path (O_RDWR | O_CLOEXEC) and reads the driver name; errors say what to do.
-    static Result<DrmDevice> open(const std::string& path);
+    static Result<std::unique_ptr<DrmDevice>> open(const std::string& path);
+    DrmDevice(const DrmDevice&) = delete;
+    DrmDevice& operator=(const DrmDevice&) = delete;
 
     int fd() const { return fd_.get(); }
     const std::string& path() const { return path_; }
@@ -37,138 +39,88 @@ public:
     void drop_master();
 
 private:
+    DrmDevice(UniqueFd fd, std::string path, std::string driver);
     UniqueFd fd_;
     std::string path_;
     std::string driver_;
     bool atomic_ = false;
 };
 
-// A GEM handle (from PRIME import or a dumb buffer creation); GEM_CLOSE on destruction.
-class GemHandle {
+// One kernel object id on a device, released by Release(device, id) once. Move-only.
+template <void (*Release)(const DrmDevice&, uint32_t)> class DrmHandle {
 public:
-    GemHandle() = default;
-    GemHandle(int fd, uint32_t handle)
-        : fd_(fd)
-        , handle_(handle) {}
-    GemHandle(GemHandle&& o) noexcept
-        : fd_(o.fd_)
-        , handle_(std::exchange(o.handle_, 0)) {}
-    GemHandle& operator=(GemHandle&& o) noexcept;
-    GemHandle(const GemHandle&) = delete;
-    GemHandle& operator=(const GemHandle&) = delete;
-    ~GemHandle() { reset(); }
+    DrmHandle() = default;
+    DrmHandle(const DrmDevice& dev, uint32_t id)
+        : dev_(&dev)
+        , id_(id) {}
+    DrmHandle(DrmHandle&& o) noexcept
+        : dev_(o.dev_)
+        , id_(std::exchange(o.id_, 0)) {}
+    DrmHandle& operator=(DrmHandle&& o) noexcept {
+        if (this != &o) {
+            reset();
+            dev_ = o.dev_;
+            id_ = std::exchange(o.id_, 0);
+        }
+        return *this;
+    }
+    DrmHandle(const DrmHandle&) = delete;
+    DrmHandle& operator=(const DrmHandle&) = delete;
+    ~DrmHandle() { reset(); }
 
-    static Result<GemHandle> import_dmabuf(int drm_fd, int dmabuf_fd);
-    uint32_t get() const { return handle_; }
-    void reset();
+    uint32_t id() const { return id_; }
+    explicit operator bool() const { return id_ != 0; }
+    void reset() {
+        if (id_)
+            Release(*dev_, std::exchange(id_, 0));
+    }
 
 private:
-    int fd_ = -1;
-    uint32_t handle_ = 0;
+    const DrmDevice* dev_ = nullptr;
+    uint32_t id_ = 0;
 };
+
+void close_gem_handle(const DrmDevice& dev, uint32_t handle);
+void remove_framebuffer(const DrmDevice& dev, uint32_t fb_id);
+void destroy_property_blob(const DrmDevice& dev, uint32_t blob_id);
+void destroy_dumb_buffer(const DrmDevice& dev, uint32_t handle);
+
+// A GEM handle from a PRIME import; GEM_CLOSE on destruction.
+using GemHandle = DrmHandle<close_gem_handle>;
+Result<GemHandle> import_dmabuf(const DrmDevice& dev, int dmabuf_fd);
 
 // A KMS framebuffer id; drmModeRmFB on destruction (do not destroy one that is on screen:
 // the kernel would switch the plane off).
-class Framebuffer {
-public:
-    Framebuffer() = default;
-    Framebuffer(int fd, uint32_t id)
-        : fd_(fd)
-        , id_(id) {}
-    Framebuffer(Framebuffer&& o) noexcept
-        : fd_(o.fd_)
-        , id_(std::exchange(o.id_, 0)) {}
-    Framebuffer& operator=(Framebuffer&& o) noexcept;
-    Framebuffer(const Framebuffer&) = delete;
-    Framebuffer& operator=(const Framebuffer&) = delete;
-    ~Framebuffer() { reset(); }
-
-    struct Desc {
-        uint32_t width, height, fourcc, pitch, offset;
-        uint64_t modifier;
-        bool use_modifier;
-    };
-    // drmModeAddFB2(WithModifiers) over one GEM handle.
-    static Result<Framebuffer> add(int drm_fd, uint32_t gem_handle, const Desc& desc);
-    uint32_t id() const { return id_; }
-    void reset();
-
-private:
-    int fd_ = -1;
-    uint32_t id_ = 0;
+using Framebuffer = DrmHandle<remove_framebuffer>;
+struct FramebufferDesc {
+    uint32_t width, height, fourcc, pitch, offset;
+    uint64_t modifier;
+    bool use_modifier;
 };
+// drmModeAddFB2(WithModifiers) over one GEM handle.
+Result<Framebuffer> add_framebuffer(const DrmDevice& dev, uint32_t gem_handle,
+                                    const FramebufferDesc& desc);
 
-// A property blob (mode, damage clips); destroyed with the object.
-class PropertyBlob {
-public:
-    PropertyBlob() = default;
-    PropertyBlob(PropertyBlob&& o) noexcept
-        : fd_(o.fd_)
-        , id_(std::exchange(o.id_, 0)) {}
-    PropertyBlob& operator=(PropertyBlob&& o) noexcept;
-    PropertyBlob(const PropertyBlob&) = delete;
-    PropertyBlob& operator=(const PropertyBlob&) = delete;
-    ~PropertyBlob() { reset(); }
+// A property blob (mode, damage clips); destroyed with the handle.
+using PropertyBlob = DrmHandle<destroy_property_blob>;
+Result<PropertyBlob> create_property_blob(const DrmDevice& dev, const void* data, size_t size,
+                                          const char* what);
 
-    static Result<PropertyBlob> create(int drm_fd, const void* data, size_t size, const char* what);
-    uint32_t id() const { return id_; }
-    void reset();
-
-private:
-    PropertyBlob(int fd, uint32_t id)
-        : fd_(fd)
-        , id_(id) {}
-    int fd_ = -1;
-    uint32_t id_ = 0;
-};
-
-// A dumb buffer: GEM handle, pitch, size and a CPU mapping.
+// A dumb buffer: GEM handle, pitch, size and a CPU mapping (unmapped before the handle goes).
 class DumbBuffer {
 public:
-    DumbBuffer() = default;
-    DumbBuffer(DumbBuffer&& o) noexcept
-        : fd_(o.fd_)
-        , handle_(std::exchange(o.handle_, 0))
-        , pitch_(o.pitch_)
-        , size_(o.size_)
-        , map_(std::move(o.map_)) {}
-    DumbBuffer& operator=(DumbBuffer&&) noexcept;
-    DumbBuffer(const DumbBuffer&) = delete;
-    DumbBuffer& operator=(const DumbBuffer&) = delete;
-    ~DumbBuffer() { reset(); }
-
-    static Result<DumbBuffer> create(int drm_fd, uint32_t width, uint32_t height, uint32_t bpp);
-    uint32_t handle() const { return handle_; }
+    static Result<DumbBuffer> create(const DrmDevice& dev, uint32_t width, uint32_t height,
+                                     uint32_t bpp);
+    uint32_t handle() const { return handle_.id(); }
     uint32_t pitch() const { return pitch_; }
     uint8_t* data() const { return map_.data(); }
     uint64_t size() const { return size_; }
-    void reset();
 
 private:
-    int fd_ = -1;
-    uint32_t handle_ = 0;
+    DrmHandle<destroy_dumb_buffer> handle_;
     uint32_t pitch_ = 0;
     uint64_t size_ = 0;
-    Mapping map_;
-};
-
-// The properties of one KMS object by name (ids and current values).
-class ObjectProperties {
-public:
-    static ObjectProperties read(int drm_fd, uint32_t object_id, uint32_t object_type);
-    struct Prop {
-        uint32_t id;
-        uint64_t value;
-    };
-    std::optional<Prop> find(const std::string& name) const;
-    uint32_t id(const std::string& name) const { // 0 when absent
-        auto p = find(name);
-        return p ? p->id : 0;
-    }
-    const std::map<std::string, Prop>& all() const { return props_; }
-
-private:
-    std::map<std::string, Prop> props_;
+    Mapping map_; // declared after handle_: destroyed first
 };
 
 } // namespace udmaview::kms

@@ -14,11 +14,11 @@ Result<DumbSwapchain> DumbSwapchain::create(const DrmDevice& dev, uint32_t w, ui
     chain.format_ = format;
     chain.placement_ = placement;
     for (size_t i = 0; i < 2; ++i) {
-        Result<DumbBuffer> b = DumbBuffer::create(dev.fd(), w, h, format->bpp());
+        Result<DumbBuffer> b = DumbBuffer::create(dev, w, h, format->bpp());
         if (!b)
             return b.error();
-        Result<Framebuffer> fb = Framebuffer::add(
-            dev.fd(), b->handle(), {w, h, format->fourcc, b->pitch(), 0, modifier_linear, false});
+        Result<Framebuffer> fb = add_framebuffer(
+            dev, b->handle(), {w, h, format->fourcc, b->pitch(), 0, modifier_linear, false});
         if (!fb)
             return Error{"kms: a framebuffer over a dumb buffer on " + dev.describe() + ": " +
                              fb.error().message,

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "outputs/kms/drm_objects.h"
-#include "outputs/kms/kms_geometry.h"
 #include "udmaview/format.h"
 #include "udmaview/frame.h"
+#include "udmaview/placement.h"
 #include "udmaview/region.h"
 
 namespace udmaview::kms {

@@ -8,42 +8,28 @@
 // damaged rectangles are copied (counted in SubmitStats::bytes_copied).
 #pragma once
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include <xf86drmMode.h>
 
 #include "outputs/kms/drm_objects.h"
-#include "outputs/kms/dumb_swapchain.h"
+#include "outputs/kms/dumb_copy.h"
 #include "outputs/kms/evdev_keyboard.h"
-#include "outputs/kms/kms_geometry.h"
+#include "outputs/kms/fb_cache.h"
+#include "outputs/kms/kms_options.h"
 #include "outputs/kms/kms_quirks.h"
 #include "outputs/kms/kms_resources.h"
 #include "outputs/kms/saved_crtc.h"
+#include "outputs/kms/scanout.h"
 #include "outputs/kms/vt_console.h"
 #include "udmaview/output.h"
+#include "udmaview/placement.h"
 
 namespace udmaview::kms {
-
-struct KmsOptions {
-    std::string device;    // "" : first card with a connected connector
-    std::string connector; // "" : first connected
-    std::string mode;      // "" : a mode of the source's size if offered, else preferred
-    ScaleMode scale = ScaleMode::Fit;
-    bool verbose = false;
-    bool atomic = true;      // false: legacy SetCrtc/PageFlip (env UDMAVIEW_KMS_LEGACY=1)
-    bool force_copy = false; // always the dumb-buffer path (env UDMAVIEW_KMS_COPY=1)
-    bool console = true;     // take the VT (KD_GRAPHICS, VT_PROCESS)
-    bool keyboard = true;    // read evdev keyboards
-};
-
-// Options from the environment that exist for tests and driver debugging.
-KmsOptions kms_options_from_env(KmsOptions options);
 
 class KmsOutput : public Output {
 public:
@@ -55,7 +41,7 @@ public:
     void stop() override;
     int poll_fd() const override { return epoll_.get(); }
     void dispatch(OutputSink& sink) override;
-    bool busy() const override { return inflight_.has_value(); }
+    bool busy() const override { return scanout_ && scanout_->busy(); }
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
     void retire(BufferId id) override;
 
@@ -73,54 +59,44 @@ public:
     void wait_idle(OutputSink* sink, int timeout_ms);
 
 private:
-    struct Inflight {
-        uint64_t seq;
-        uint32_t fb_id;
-        int dumb_index; // -1: an imported framebuffer
-    };
-    struct Imported {
-        Framebuffer fb;
-        Layout layout;
-    };
     struct Configured {
         uint32_t width = 0, height = 0; // source size
         const Format* format = nullptr;
         Path path = Path::None;
         bool operator==(const Configured&) const = default;
     };
+    // Why a frame is shown: a new frame is reported presented; a redraw (after a VT switch
+    // back) shows the last frame again, which was reported already.
+    enum class Origin { NewFrame, Redraw };
 
     Status open_device();
+    // The VT, keyboards and epoll fd (kms_output_console.cpp).
+    Status open_console();
     Status configure(const Frame& frame);
-    Status choose_path(const Buffer& buffer);
+    void choose_path(const Buffer& buffer);
     void announce(const std::string& key, const std::string& message);
-    Result<uint32_t> import(const Buffer& buffer, SubmitStats& stats);
-    Status submit_import(const Frame& frame, SubmitStats& stats, OutputSink& sink);
-    Status submit_copy(const Frame& frame, SubmitStats& stats, OutputSink& sink);
-    Status make_dumb_buffers();
-    Result<const Mapping*> mapping_for(const Buffer& buffer, SubmitStats& stats);
-    Status modeset(uint32_t fb_id, const Placement& placement);
-    // Page flip (new fb) or same-fb damage commit; non-blocking with an event.
-    Status flip(uint32_t fb_id, const Placement& placement, const Region& clips, uint64_t seq,
-                int dumb_index);
-    Status dirty(uint32_t fb_id, const Region& clips);
-    Status test_placement(uint32_t fb_id, const Placement& placement);
-    void add_plane_props(drmModeAtomicReqPtr req, uint32_t fb_id, const Placement& placement);
-    void on_flip_done(uint64_t presented_ns);
-    void release_zombies();
+    Status show(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
+    Status show_import(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
+    Status show_copy(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
+    // The placement the plane takes for the source, or nullopt when it takes none.
+    std::optional<Placement> test_placement(uint32_t fb_id, const Layout& layout);
+    // The seq to report presented: the frame's, none for a redraw.
+    static std::optional<uint64_t> report_seq(const Frame& frame, Origin origin);
+    void presented(const Frame& frame, Origin origin, OutputSink& sink) const;
+    Scanout::FlipDone flip_done(OutputSink* sink);
+    CopyTarget copy_target() const { return {*dev_, pipe_.plane, mode_, quirks_}; }
     void vt_release(OutputSink& sink);
     void vt_acquire(OutputSink& sink);
     void redraw(OutputSink& sink);
-    static void page_flip_handler(int fd, unsigned seq, unsigned sec, unsigned usec,
-                                  unsigned crtc_id, void* data);
 
     KmsOptions options_;
     std::optional<ModeRequest> mode_request_;
-    std::optional<DrmDevice> dev_;
+    std::unique_ptr<DrmDevice> dev_; // everything below that refers to it goes first
     std::string driver_;
     DriverQuirks quirks_;
     Pipeline pipe_;
-    ObjectProperties conn_props_, crtc_props_, plane_props_;
     SavedCrtc saved_crtc_;
+    std::unique_ptr<Scanout> scanout_;
 
     std::unique_ptr<VtConsole> vt_;
     EvdevKeyboards keyboards_;
@@ -132,7 +108,6 @@ private:
     // Current configuration.
     Configured configured_;
     drmModeModeInfo mode_{};
-    PropertyBlob mode_blob_;
     Placement placement_;
     bool needs_modeset_ = true;
     Path path_ = Path::None;
@@ -140,16 +115,8 @@ private:
     // A source size the plane cannot show directly (placement refused by the test commit).
     std::optional<std::pair<uint32_t, uint32_t>> no_direct_size_;
 
-    std::map<BufferId, Imported> fbs_;
-    std::vector<Framebuffer> zombies_; // retired but maybe still on screen
-    uint32_t screen_fb_ = 0;           // on screen now
-    std::optional<Inflight> inflight_;
-    OutputSink* flip_sink_ = nullptr;
-    bool dirtyfb_unsupported_ = false;
-
-    // Copy path.
-    DumbSwapchain dumb_;
-    std::map<BufferId, Mapping> maps_;
+    FramebufferCache fbs_;
+    DumbCopyPath copy_;
 
     std::optional<Frame> last_frame_; // for redraws after a VT switch back
     Region last_clips_;

@@ -8,11 +8,11 @@ namespace udmaview::kms {
 namespace {
 
 constexpr std::array quirks{
-    DriverQuirks{"cirrus", 4088, true,
+    DriverQuirks{"cirrus", 4088, true, true,
                  "6.1 cirrus converts pitches > 4088 to 24 bpp and misplaces clips with x1 != 0; "
-                 "clips are widened to full rows"},
-    DriverQuirks{"udl", 0, true, "udl copies damaged regions to the USB device"},
-    DriverQuirks{"gm12u320", 0, true, "gm12u320 copies damaged regions to the USB device"},
+                 "clips are widened to full rows; it ignores the plane's source offset"},
+    DriverQuirks{"udl", 0, true, false, "udl copies damaged regions to the USB device"},
+    DriverQuirks{"gm12u320", 0, true, false, "gm12u320 copies damaged regions to the USB device"},
 };
 
 } // namespace

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <xf86drm.h>
 
+#include "outputs/kms/drm_ptr.h"
+#include "outputs/kms/kms_properties.h"
 #include "udmaview/format.h"
 
 namespace udmaview::kms {
@@ -77,7 +79,7 @@ int CardResources::crtc_index(uint32_t crtc_id) const {
 }
 
 Result<CardResources> CardResources::read(const DrmDevice& dev) {
-    drmModeResPtr res = drmModeGetResources(dev.fd());
+    const ModeResPtr res(drmModeGetResources(dev.fd()));
     if (!res)
         return Error::from_errno(errno ? errno : ENOTSUP,
                                  "kms: " + dev.describe() + " has no modesetting resources",
@@ -88,7 +90,7 @@ Result<CardResources> CardResources::read(const DrmDevice& dev) {
     out.min_h = res->min_height;
     out.max_h = res->max_height;
     for (int i = 0; i < res->count_crtcs; ++i) {
-        drmModeCrtcPtr c = drmModeGetCrtc(dev.fd(), res->crtcs[i]);
+        const ModeCrtcPtr c(drmModeGetCrtc(dev.fd(), res->crtcs[i]));
         CrtcInfo info;
         info.id = res->crtcs[i];
         if (c) {
@@ -97,12 +99,11 @@ Result<CardResources> CardResources::read(const DrmDevice& dev) {
             info.y = int32_t(c->y);
             info.mode_valid = c->mode_valid;
             info.mode = c->mode;
-            drmModeFreeCrtc(c);
         }
         out.crtcs.push_back(info);
     }
     for (int i = 0; i < res->count_connectors; ++i) {
-        drmModeConnectorPtr c = drmModeGetConnector(dev.fd(), res->connectors[i]);
+        const ModeConnectorPtr c(drmModeGetConnector(dev.fd(), res->connectors[i]));
         if (!c)
             continue;
         ConnectorInfo info;
@@ -112,22 +113,19 @@ Result<CardResources> CardResources::read(const DrmDevice& dev) {
         info.connected = c->connection == DRM_MODE_CONNECTED;
         info.modes.assign(c->modes, c->modes + c->count_modes);
         for (int e = 0; e < c->count_encoders; ++e) {
-            drmModeEncoderPtr enc = drmModeGetEncoder(dev.fd(), c->encoders[e]);
+            const ModeEncoderPtr enc(drmModeGetEncoder(dev.fd(), c->encoders[e]));
             if (!enc)
                 continue;
             info.encoder_crtcs.push_back(enc->possible_crtcs);
             if (enc->encoder_id == c->encoder_id)
                 info.current_crtc = enc->crtc_id;
-            drmModeFreeEncoder(enc);
         }
-        drmModeFreeConnector(c);
         out.connectors.push_back(std::move(info));
     }
-    drmModeFreeResources(res);
 
-    drmModePlaneResPtr planes = drmModeGetPlaneResources(dev.fd());
+    const ModePlaneResPtr planes(drmModeGetPlaneResources(dev.fd()));
     for (uint32_t i = 0; planes && i < planes->count_planes; ++i) {
-        drmModePlanePtr p = drmModeGetPlane(dev.fd(), planes->planes[i]);
+        const ModePlanePtr p(drmModeGetPlane(dev.fd(), planes->planes[i]));
         if (!p)
             continue;
         PlaneInfo info;
@@ -136,16 +134,11 @@ Result<CardResources> CardResources::read(const DrmDevice& dev) {
         info.formats.assign(p->formats, p->formats + p->count_formats);
         info.crtc_id = p->crtc_id;
         info.fb_id = p->fb_id;
-        drmModeFreePlane(p);
-        const ObjectProperties props =
-            ObjectProperties::read(dev.fd(), info.id, DRM_MODE_OBJECT_PLANE);
-        if (auto t = props.find("type"))
-            info.type = t->value;
-        info.has_damage_clips = props.find("FB_DAMAGE_CLIPS").has_value();
+        const KmsPlane props = KmsPlane::read(dev, info.id);
+        info.type = props.initial_value(PlaneProp::type);
+        info.has_damage_clips = props.has(PlaneProp::FB_DAMAGE_CLIPS);
         out.planes.push_back(std::move(info));
     }
-    if (planes)
-        drmModeFreePlaneResources(planes);
     return out;
 }
 
@@ -263,7 +256,9 @@ Result<drmModeModeInfo> choose_mode(const ConnectorInfo& c,
     return preferred();
 }
 
-std::vector<std::string> card_paths() {
+std::vector<std::string> card_paths(const std::string& only_device) {
+    if (!only_device.empty())
+        return {only_device};
     std::vector<std::string> out;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator("/dev/dri", ec)) {
@@ -278,18 +273,18 @@ std::vector<std::string> card_paths() {
 }
 
 Status list_cards(std::ostream& out, const std::string& only_device) {
-    std::vector<std::string> paths =
-        only_device.empty() ? card_paths() : std::vector<std::string>{only_device};
+    const std::vector<std::string> paths = card_paths(only_device);
     if (paths.empty())
         return Error{"kms: no DRM cards in /dev/dri: load a display driver (or this machine "
                      "has no display)",
                      ENODEV};
     for (const std::string& path : paths) {
-        Result<DrmDevice> dev = DrmDevice::open(path);
-        if (!dev) {
-            out << path << ": " << dev.error().message << "\n";
+        Result<std::unique_ptr<DrmDevice>> opened = DrmDevice::open(path);
+        if (!opened) {
+            out << path << ": " << opened.error().message << "\n";
             continue;
         }
+        const std::unique_ptr<DrmDevice> dev = std::move(*opened);
         dev->enable_atomic(true);
         out << dev->describe() << ": atomic " << (dev->atomic() ? "yes" : "no") << ", prime import "
             << (dev->has_cap(DRM_CAP_PRIME) ? "cap set" : "no") << ", dumb buffers "

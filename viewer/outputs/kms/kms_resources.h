@@ -81,8 +81,8 @@ Result<drmModeModeInfo> choose_mode(const ConnectorInfo& connector,
                                     const std::optional<ModeRequest>& request,
                                     uint32_t prefer_w = 0, uint32_t prefer_h = 0);
 
-// /dev/dri/card0, card1, … that exist.
-std::vector<std::string> card_paths();
+// only_device when given, else /dev/dri/card0, card1, … that exist.
+std::vector<std::string> card_paths(const std::string& only_device = {});
 
 // Prints every card: driver, caps, connectors with modes, CRTCs with their state, planes
 // with formats. Used by --list.

@@ -8,7 +8,7 @@ namespace udmaview::kms {
 SavedCrtc& SavedCrtc::operator=(SavedCrtc&& o) noexcept {
     if (this != &o) {
         (void)restore();
-        fd_ = o.fd_;
+        dev_ = o.dev_;
         crtc_ = o.crtc_;
         connectors_ = std::move(o.connectors_);
         armed_ = std::exchange(o.armed_, false);
@@ -23,10 +23,10 @@ Status SavedCrtc::restore() {
     int rc;
     if (crtc_.mode_valid && crtc_.fb_id) {
         drmModeModeInfo mode = crtc_.mode;
-        rc = drmModeSetCrtc(fd_, crtc_.id, crtc_.fb_id, uint32_t(crtc_.x), uint32_t(crtc_.y),
+        rc = drmModeSetCrtc(dev_->fd(), crtc_.id, crtc_.fb_id, uint32_t(crtc_.x), uint32_t(crtc_.y),
                             connectors_.data(), int(connectors_.size()), &mode);
     } else {
-        rc = drmModeSetCrtc(fd_, crtc_.id, 0, 0, 0, nullptr, 0, nullptr);
+        rc = drmModeSetCrtc(dev_->fd(), crtc_.id, 0, 0, 0, nullptr, 0, nullptr);
     }
     if (rc != 0)
         return Error::from_errno(errno, "kms: restoring crtc " + std::to_string(crtc_.id),

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// A CRTC's configuration as found (mode, framebuffer, position, connectors), put back once.
+// A CRTC's configuration as found (mode, framebuffer, position, connectors), put back once
+// (on the device it was found on, which must outlive it).
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "outputs/kms/drm_objects.h"
 #include "outputs/kms/kms_resources.h"
 #include "udmaview/error.h"
 
@@ -13,13 +15,13 @@ namespace udmaview::kms {
 class SavedCrtc {
 public:
     SavedCrtc() = default;
-    SavedCrtc(int drm_fd, const CrtcInfo& crtc, std::vector<uint32_t> connectors)
-        : fd_(drm_fd)
+    SavedCrtc(const DrmDevice& dev, const CrtcInfo& crtc, std::vector<uint32_t> connectors)
+        : dev_(&dev)
         , crtc_(crtc)
         , connectors_(std::move(connectors))
         , armed_(true) {}
     SavedCrtc(SavedCrtc&& o) noexcept
-        : fd_(o.fd_)
+        : dev_(o.dev_)
         , crtc_(o.crtc_)
         , connectors_(std::move(o.connectors_))
         , armed_(std::exchange(o.armed_, false)) {}
@@ -37,7 +39,7 @@ public:
     void disarm() { armed_ = false; }
 
 private:
-    int fd_ = -1;
+    const DrmDevice* dev_ = nullptr;
     CrtcInfo crtc_;
     std::vector<uint32_t> connectors_;
     bool armed_ = false;

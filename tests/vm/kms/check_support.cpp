@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+#include "check_support.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "udmaview/memfd.h"
+#include "udmaview/udmabuf.h"
+
+namespace udmaview::vmcheck {
+
+namespace {
+
+int failures = 0;
+
+} // namespace
+
+int failed_checks() {
+    return failures;
+}
+
+void check(bool ok, const std::string& what) {
+    std::cout << (ok ? "ok - " : "not ok - ") << what << std::endl;
+    if (!ok)
+        ++failures;
+}
+
+bool screendump(const std::string& path) {
+    const char* vmctl = std::getenv("UDMAVIEW_VMCTL");
+    if (!vmctl) {
+        std::cerr << "kms_vm_check: UDMAVIEW_VMCTL is not set (run inside tests/vm/run)\n";
+        return false;
+    }
+    ::unlink(path.c_str());
+    const std::string cmd =
+        "timeout 60 " + std::string(vmctl) + " screendump '" + path + "' >/dev/null";
+    return std::system(cmd.c_str()) == 0;
+}
+
+Diff diff(const RgbaImage& a, const RgbaImage& b, int32_t ox, int32_t oy) {
+    Diff d;
+    for (uint32_t y = 0; y < a.height; ++y)
+        for (uint32_t x = 0; x < a.width; ++x) {
+            const int32_t bx = int32_t(x) + ox, by = int32_t(y) + oy;
+            if (bx < 0 || by < 0 || bx >= int32_t(b.width) || by >= int32_t(b.height))
+                continue;
+            if (std::memcmp(a.at(x, y), b.at(uint32_t(bx), uint32_t(by)), 3) != 0) {
+                ++d.pixels;
+                d.bounds = d.bounds.bounding({bx, by, 1, 1});
+            }
+        }
+    return d;
+}
+
+std::string arg_after(std::vector<std::string>& args, const std::string& name,
+                      const std::string& fallback) {
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+        if (args[i] == name)
+            return args[i + 1];
+    return fallback;
+}
+
+bool has_flag(const std::vector<std::string>& args, const std::string& name) {
+    for (const std::string& a : args)
+        if (a == name)
+            return true;
+    return false;
+}
+
+Result<Picture> make_picture(uint32_t w, uint32_t h, bool with_dmabuf) {
+    Picture p;
+    p.layout.width = w;
+    p.layout.height = h;
+    p.layout.stride = w * 4;
+    p.layout.format = find_format(make_fourcc('X', 'R', '2', '4'));
+    const uint64_t size = align_up(uint64_t(p.layout.stride) * h, page_size());
+    Result<Memfd> memfd = Memfd::create("kms-check", size, Memfd::SealShrink | Memfd::SealGrow);
+    if (!memfd)
+        return memfd.error();
+    Result<Mapping> map = memfd->map(PROT_READ | PROT_WRITE);
+    if (!map)
+        return map.error();
+    std::optional<DmaBuf> dmabuf;
+    if (with_dmabuf) {
+        Result<Udmabuf> dev = Udmabuf::open();
+        if (!dev)
+            return dev.error();
+        Result<DmaBuf> made = dev->create({memfd->fd(), 0, size});
+        if (!made)
+            return made.error();
+        dmabuf = std::move(*made);
+    }
+    Result<UniqueFd> fd = memfd->dup_fd();
+    if (!fd)
+        return fd.error();
+    auto shared = std::make_shared<const UniqueFd>(std::move(*fd));
+    p.buffer = std::make_shared<const Buffer>(p.layout, std::vector<Backing>{{shared, 0, size}},
+                                              std::move(dmabuf), "kms_vm_check");
+    p.pixels = std::move(*map);
+    return p;
+}
+
+uint32_t pattern_pixel(uint32_t x, uint32_t y) {
+    const uint32_t r = (x * 7) & 0xff, g = (y * 5) & 0xff,
+                   b = ((x / 32 + y / 32) & 1) ? 0xc0 : 0x30;
+    return r << 16 | g << 8 | b;
+}
+
+void fill(Picture& p, const Rect& r, uint32_t (*pixel)(uint32_t, uint32_t)) {
+    auto* px = reinterpret_cast<uint32_t*>(p.pixels.data());
+    for (int32_t y = r.y; y < r.bottom(); ++y)
+        for (int32_t x = r.x; x < r.right(); ++x)
+            px[size_t(y) * p.layout.width + size_t(x)] = pixel(uint32_t(x), uint32_t(y));
+}
+
+RgbaImage expected_image(const Picture& p) {
+    return to_rgba(p.layout, p.pixels.data());
+}
+
+} // namespace udmaview::vmcheck

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+#include "console_commands.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <iostream>
+#include <linux/kd.h>
+#include <linux/vt.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <xf86drm.h>
+
+#include "check_support.h"
+#include "udmaview/unique_fd.h"
+
+namespace udmaview::vmcheck {
+
+int run_compare(const std::string& a, const std::string& b, uint64_t max_diff) {
+    Result<RgbaImage> ia = read_png(a), ib = read_png(b);
+    if (!ia || !ib) {
+        std::cerr << "compare: " << (!ia ? ia.error().message : ib.error().message) << "\n";
+        return 2;
+    }
+    if (ia->width != ib->width || ia->height != ib->height) {
+        std::cout << "compare: sizes differ: " << ia->width << "x" << ia->height << " vs "
+                  << ib->width << "x" << ib->height << "\n";
+        return 1;
+    }
+    const Diff d = diff(*ia, *ib);
+    std::cout << "compare: " << d.pixels << " pixels differ in " << d.bounds.to_string() << "\n";
+    return d.pixels <= max_diff ? 0 : 1;
+}
+
+// The KD mode, keyboard mode and VT mode of the active VT, one line (compared before/after).
+int run_console_state() {
+    UniqueFd tty0(::open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC));
+    vt_stat st{};
+    if (!tty0 || ::ioctl(tty0.get(), VT_GETSTATE, &st) != 0) {
+        std::cerr << "console-state: no /dev/tty0: " << std::strerror(errno) << "\n";
+        return 1;
+    }
+    const std::string name = "/dev/tty" + std::to_string(st.v_active);
+    UniqueFd tty(::open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
+    int kd = -1, kb = -1;
+    vt_mode vm{};
+    if (!tty || ::ioctl(tty.get(), KDGETMODE, &kd) != 0 ||
+        ::ioctl(tty.get(), KDGKBMODE, &kb) != 0 || ::ioctl(tty.get(), VT_GETMODE, &vm) != 0) {
+        std::cerr << "console-state: " << name << ": " << std::strerror(errno) << "\n";
+        return 1;
+    }
+    std::cout << name << " kd "
+              << (kd == KD_TEXT       ? "text"
+                  : kd == KD_GRAPHICS ? "graphics"
+                                      : "?")
+              << " kb " << kb << " vt " << (vm.mode == VT_AUTO ? "auto" : "process") << "\n";
+    return 0;
+}
+
+// Switches to VT n (as Ctrl+Alt+Fn would) and waits until it is active.
+int run_activate(int n) {
+    UniqueFd tty0(::open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!tty0 || ::ioctl(tty0.get(), VT_ACTIVATE, n) != 0 ||
+        ::ioctl(tty0.get(), VT_WAITACTIVE, n) != 0) {
+        std::cerr << "activate: VT " << n << ": " << std::strerror(errno) << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+int run_hold_master(const std::string& device, int seconds) {
+    UniqueFd fd(::open(device.c_str(), O_RDWR | O_CLOEXEC));
+    if (!fd || (!drmIsMaster(fd.get()) && drmSetMaster(fd.get()) != 0)) {
+        std::cerr << "hold-master: cannot be master of " << device << ": " << std::strerror(errno)
+                  << "\n";
+        return 1;
+    }
+    std::cout << "holding DRM master of " << device << std::endl;
+    ::sleep(unsigned(seconds));
+    return 0;
+}
+
+} // namespace udmaview::vmcheck

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+// kms_vm_check's small commands: compare two PNGs, report or switch the console's VT state,
+// hold DRM master (for the bad-cases test).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace udmaview::vmcheck {
+
+// 0 when A and B have the same size and at most max_diff pixels differ.
+int run_compare(const std::string& a, const std::string& b, uint64_t max_diff);
+int run_console_state();
+int run_activate(int n);
+int run_hold_master(const std::string& device, int seconds);
+
+} // namespace udmaview::vmcheck

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+// What the KMS output is asked to do (from the command line, and from test hooks the caller
+// reads: the kms module reads no environment).
+#pragma once
+
+#include <string>
+
+#include "udmaview/scale_mode.h"
+
+namespace udmaview::kms {
+
+struct KmsOptions {
+    std::string device;    // "" : first card with a connected connector
+    std::string connector; // "" : first connected
+    std::string mode;      // "" : a mode of the source's size if offered, else preferred
+    ScaleMode scale = ScaleMode::Fit;
+    bool verbose = false;
+    bool atomic = true;      // false: legacy SetCrtc/PageFlip even where atomic exists
+    bool force_copy = false; // always the dumb-buffer path
+    bool console = true;     // take the VT (KD_GRAPHICS, VT_PROCESS)
+    bool keyboard = true;    // read evdev keyboards
+};
+
+} // namespace udmaview::kms

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// KmsOutput's console side: the VT it takes (graphics mode, switch signals), the evdev
+// keyboards with the chords handled here, and the epoll fd the presenter polls over them and
+// the DRM device.
+#include <cerrno>
+#include <iostream>
+#include <sys/epoll.h>
+
+#include "outputs/kms/kms_output.h"
+
+namespace udmaview::kms {
+
+Status KmsOutput::open_console() {
+    if (options_.console) {
+        std::string note;
+        Result<std::unique_ptr<VtConsole>> vt = VtConsole::take(note);
+        if (!vt)
+            return vt.error();
+        vt_ = std::move(*vt);
+        if (!note.empty())
+            std::cerr << note << "\n";
+    }
+    if (options_.keyboard) {
+        keyboards_ = EvdevKeyboards::open_all();
+        if (keyboards_.empty())
+            std::cerr << "kms: no keyboard in /dev/input (or no permission): keys are not "
+                         "forwarded; stop with Ctrl+C or SIGTERM\n";
+        else if (vt_)
+            vt_->keyboard_off(); // keys come from evdev; Ctrl+Alt+Fn and Ctrl+Alt+Q handled here
+    }
+    epoll_ = UniqueFd(::epoll_create1(EPOLL_CLOEXEC));
+    if (!epoll_)
+        return Error::from_errno(errno, "kms: epoll_create1 failed");
+    auto watch = [&](int fd) {
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.fd = fd;
+        ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev);
+    };
+    watch(dev_->fd());
+    if (vt_)
+        watch(vt_->signal_fd());
+    for (const UniqueFd& fd : keyboards_.fds())
+        watch(fd.get());
+    return {};
+}
+
+void KmsOutput::dispatch(OutputSink& sink) {
+    if (!epoll_)
+        return;
+    epoll_event events[16];
+    const int n = ::epoll_wait(epoll_.get(), events, 16, 0);
+    for (int i = 0; i < n; ++i) {
+        const int fd = events[i].data.fd;
+        if (dev_ && fd == dev_->fd()) {
+            scanout_->handle_events(flip_done(&sink));
+        } else if (vt_ && fd == vt_->signal_fd()) {
+            for (VtConsole::Event e; (e = vt_->read_event()) != VtConsole::Event::None;) {
+                if (e == VtConsole::Event::Release)
+                    vt_release(sink);
+                else
+                    vt_acquire(sink);
+            }
+        } else {
+            const bool alive = EvdevKeyboards::read(fd, [&](const KeyEvent& key) {
+                int vt = 0;
+                switch (chords_.feed(key, vt)) {
+                case KeyAction::Quit:
+                    sink.on_quit();
+                    break;
+                case KeyAction::SwitchVt:
+                    if (vt_)
+                        vt_->activate(vt);
+                    break;
+                case KeyAction::Swallow:
+                    break;
+                case KeyAction::Forward:
+                    if (vt_active_)
+                        sink.on_input(key);
+                    break;
+                }
+            });
+            if (!alive)
+                ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+        }
+    }
+}
+
+void KmsOutput::vt_release(OutputSink& sink) {
+    wait_idle(&sink, 1000);
+    vt_active_ = false;
+    if (dev_)
+        dev_->drop_master();
+    vt_->ack_release();
+    if (options_.verbose)
+        std::cerr << "kms: switched away from " << vt_->name() << "; not drawing\n";
+}
+
+void KmsOutput::vt_acquire(OutputSink& sink) {
+    vt_->ack_acquire();
+    if (Status s = dev_->acquire_master(); !s) {
+        sink.on_output_error(s.error());
+        return;
+    }
+    vt_active_ = true;
+    needs_modeset_ = true;
+    scanout_->forget_screen();
+    if (options_.verbose)
+        std::cerr << "kms: back on " << vt_->name() << "; redrawing\n";
+    redraw(sink);
+}
+
+void KmsOutput::redraw(OutputSink& sink) {
+    if (!last_frame_ || !last_frame_->buffer)
+        return;
+    Frame frame = *last_frame_;
+    frame.damage = Region(frame.buffer->layout().bounds());
+    SubmitStats stats;
+    if (Status s = show(frame, Origin::Redraw, stats, sink); !s)
+        sink.on_output_error(s.error());
+}
+
+} // namespace udmaview::kms
