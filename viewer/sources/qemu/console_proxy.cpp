@@ -174,6 +174,7 @@ void ConsoleProxy::call_async(const char* interface, const char* method, GVarian
 void ConsoleProxy::call(const char* interface, const char* method, GVariant* args, GUnixFDList* fds,
                         int timeout_ms, std::function<void(Status)> done) const {
     using Done = std::function<void(Status)>;
+    // GIO calls back exactly once, cancelled or not: the callback owns done from then on.
     g_dbus_connection_call_with_unix_fd_list(
         conn_, peer_, console_path(console_).c_str(), interface, method, args, nullptr,
         G_DBUS_CALL_FLAGS_NONE, timeout_ms, fds, cancel_,

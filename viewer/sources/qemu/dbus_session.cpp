@@ -127,10 +127,7 @@ void DbusSession::open_listener(ListenerServer& server, std::function<void()> re
         observer_.on_fatal(stream.error());
         return;
     }
-    struct Pending {
-        DbusSession* session;
-        ListenerServer* server;
-    };
+    server_ = &server;
     // QEMU authenticates as the server inside RegisterListener and then calls GetAll on our
     // object: our side must run concurrently (async) and answer it (GDBus does, for a
     // registered object) – a blocking wait here would stall QEMU for 25 s.
@@ -139,21 +136,21 @@ void DbusSession::open_listener(ListenerServer& server, std::function<void()> re
         GDBusConnectionFlags(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
                              G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING),
         nullptr, cancel_.get(),
-        [](GObject*, GAsyncResult* res, gpointer data) {
-            std::unique_ptr<Pending> pending(static_cast<Pending*>(data));
+        [](GObject*, GAsyncResult* res, gpointer self) {
             GError* raw = nullptr;
             GDBusConnection* conn = g_dbus_connection_new_finish(res, &raw);
             g_autoptr(GError) err = raw;
             if (!conn && g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
                 return; // the session is gone
+            auto* session = static_cast<DbusSession*>(self);
             if (!conn) {
-                pending->session->observer_.on_gone(std::string("listener connection failed: ") +
-                                                    err->message);
+                session->observer_.on_gone(std::string("listener connection failed: ") +
+                                           err->message);
                 return;
             }
-            pending->session->serve_listener(*pending->server, conn);
+            session->serve_listener(conn);
         },
-        new Pending{this, &server});
+        this);
 
     SessionObserver& observer = observer_;
     Status sent = console_->register_listener(
@@ -167,9 +164,9 @@ void DbusSession::open_listener(ListenerServer& server, std::function<void()> re
         observer_.on_fatal(sent.error());
 }
 
-void DbusSession::serve_listener(ListenerServer& server, GDBusConnection* conn) {
+void DbusSession::serve_listener(GDBusConnection* conn) {
     listener_.reset(conn);
-    Result<guint> registration = server.serve(conn);
+    Result<guint> registration = server_->serve(conn);
     if (!registration) {
         observer_.on_fatal(registration.error());
         return;

@@ -65,7 +65,7 @@ public:
 
 private:
     void adopt_qemu(GDBusConnection* conn, const char* peer);
-    void serve_listener(ListenerServer& server, GDBusConnection* conn);
+    void serve_listener(GDBusConnection* conn);
     void watch_closed(GDBusConnection* conn, guint& id);
 
     SessionObserver& observer_;
@@ -74,6 +74,7 @@ private:
     GObjectPtr<GDBusConnection> qemu_; // bus or p2p connection to QEMU
     GObjectPtr<GDBusConnection> listener_;
     std::optional<ConsoleProxy> console_;
+    ListenerServer* server_ = nullptr; // serves the listener once its connection is up
     guint name_watch_ = 0, qemu_closed_ = 0, listener_closed_ = 0, props_sub_ = 0;
     guint registration_ = 0;
 };
