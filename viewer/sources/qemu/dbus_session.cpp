@@ -27,6 +27,38 @@ Result<GObjectPtr<GIOStream>> stream_from_fd(UniqueFd fd) {
 
 } // namespace
 
+template <void (DbusSession::*Ready)(GDBusConnection*, const GError*)>
+void DbusSession::handshake(GIOStream* stream, GDBusConnectionFlags flags) {
+    g_dbus_connection_new(
+        stream, nullptr, flags, nullptr, cancel_.get(),
+        [](GObject*, GAsyncResult* res, gpointer self) {
+            GError* raw = nullptr;
+            GDBusConnection* conn = g_dbus_connection_new_finish(res, &raw);
+            g_autoptr(GError) err = raw;
+            if (!conn && g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+                return; // the session is gone
+            (static_cast<DbusSession*>(self)->*Ready)(conn, err);
+        },
+        this);
+}
+
+void DbusSession::on_qemu_connection(GDBusConnection* conn, const GError* err) {
+    if (!conn) {
+        observer_.on_gone(std::string("peer-to-peer D-Bus handshake failed: ") + err->message);
+        return;
+    }
+    adopt_qemu(conn, nullptr);
+    observer_.on_qemu_found(nullptr);
+}
+
+void DbusSession::on_listener_connection(GDBusConnection* conn, const GError* err) {
+    if (!conn) {
+        observer_.on_gone(std::string("listener connection failed: ") + err->message);
+        return;
+    }
+    serve_listener(conn);
+}
+
 DbusSession::~DbusSession() {
     g_cancellable_cancel(cancel_.get());
     if (name_watch_)
@@ -90,25 +122,8 @@ void DbusSession::open_p2p(const std::string& qmp_socket) {
         observer_.on_fatal(stream.error());
         return;
     }
-    g_dbus_connection_new(
-        stream->get(), nullptr, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, nullptr,
-        cancel_.get(),
-        [](GObject*, GAsyncResult* res, gpointer self) {
-            GError* raw = nullptr;
-            GDBusConnection* conn = g_dbus_connection_new_finish(res, &raw);
-            g_autoptr(GError) err = raw;
-            if (!conn && g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-                return; // the session is gone
-            auto* session = static_cast<DbusSession*>(self);
-            if (!conn) {
-                session->observer_.on_gone(std::string("peer-to-peer D-Bus handshake failed: ") +
-                                           err->message);
-                return;
-            }
-            session->adopt_qemu(conn, nullptr);
-            session->observer_.on_qemu_found(nullptr);
-        },
-        this);
+    handshake<&DbusSession::on_qemu_connection>(stream->get(),
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT);
 }
 
 void DbusSession::watch_console(ConsoleObserver& observer) {
@@ -131,26 +146,9 @@ void DbusSession::open_listener(ListenerServer& server, std::function<void()> re
     // QEMU authenticates as the server inside RegisterListener and then calls GetAll on our
     // object: our side must run concurrently (async) and answer it (GDBus does, for a
     // registered object) – a blocking wait here would stall QEMU for 25 s.
-    g_dbus_connection_new(
-        stream->get(), nullptr,
-        GDBusConnectionFlags(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                             G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING),
-        nullptr, cancel_.get(),
-        [](GObject*, GAsyncResult* res, gpointer self) {
-            GError* raw = nullptr;
-            GDBusConnection* conn = g_dbus_connection_new_finish(res, &raw);
-            g_autoptr(GError) err = raw;
-            if (!conn && g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-                return; // the session is gone
-            auto* session = static_cast<DbusSession*>(self);
-            if (!conn) {
-                session->observer_.on_gone(std::string("listener connection failed: ") +
-                                           err->message);
-                return;
-            }
-            session->serve_listener(conn);
-        },
-        this);
+    handshake<&DbusSession::on_listener_connection>(
+        stream->get(), GDBusConnectionFlags(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                            G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING));
 
     SessionObserver& observer = observer_;
     Status sent = console_->register_listener(

@@ -64,6 +64,12 @@ public:
     bool attached = false; // QEMU found, listener being set up or running
 
 private:
+    // A peer-to-peer D-Bus connection over stream, handed to Ready (or its error) unless the
+    // session ended first.
+    template <void (DbusSession::*Ready)(GDBusConnection*, const GError*)>
+    void handshake(GIOStream* stream, GDBusConnectionFlags flags);
+    void on_qemu_connection(GDBusConnection* conn, const GError* err);
+    void on_listener_connection(GDBusConnection* conn, const GError* err);
     void adopt_qemu(GDBusConnection* conn, const char* peer);
     void serve_listener(GDBusConnection* conn);
     void watch_closed(GDBusConnection* conn, guint& id);
