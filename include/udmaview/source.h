@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "udmaview/cursor.h"
 #include "udmaview/error.h"
@@ -42,6 +44,10 @@ public:
     virtual void send_input(const InputEvent&) {}
     // The presenter has stopped counting: --frames reached.
     virtual void set_frame_limit(uint64_t) {}
+    // The source's own protocol counters, in a fixed order, for the timing report (JSON
+    // summary "source_counters", stderr summary). The names are part of the report format:
+    // keep them stable. Empty when the source has none.
+    virtual std::vector<std::pair<std::string, uint64_t>> counters() const { return {}; }
 };
 
 } // namespace udmaview

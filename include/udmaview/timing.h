@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "udmaview/error.h"
@@ -32,6 +33,9 @@ struct StageStats {
     uint64_t samples = 0;
 };
 
+// A source's protocol counters (FrameSource::counters()), in the source's order.
+using SourceCounters = std::vector<std::pair<std::string, uint64_t>>;
+
 struct TimingSummary {
     std::string source, output;
     uint64_t frames = 0, presented = 0, dropped = 0;
@@ -40,6 +44,7 @@ struct TimingSummary {
         produced_to_presented;
     double bytes_copied_per_frame = 0, imports_per_frame = 0;
     uint64_t bytes_copied_total = 0, imports_total = 0;
+    SourceCounters source_counters;
 };
 
 // What the run asked for that the frames do not tell: the picture size and the source's frame
@@ -61,6 +66,9 @@ public:
     // The record of seq, or nullptr (already summarised records stay available).
     FrameRecord* find(uint64_t seq);
     const std::vector<FrameRecord>& records() const { return records_; }
+    // The source's counters at the end of the run; written in the JSON summary as the object
+    // "source_counters" and printed by print_summary() (the CSV holds frame records only).
+    void set_source_counters(SourceCounters counters) { counters_ = std::move(counters); }
 
     TimingSummary summary() const;
     void write_json(std::ostream& out) const;
@@ -73,6 +81,7 @@ private:
     std::string source_, output_;
     TimingRunInfo run_info_;
     std::vector<FrameRecord> records_;
+    SourceCounters counters_;
 };
 
 // Percentiles of a sample set (nearest-rank); exposed for tests.

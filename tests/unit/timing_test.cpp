@@ -108,3 +108,28 @@ TEST(Timing, SummaryPrintsAllStages) {
     for (const char* s : {"100 frames", "10 dropped", "produced -> presented", "bytes/frame"})
         EXPECT_NE(out.str().find(s), std::string::npos) << s;
 }
+
+TEST(Timing, SourceCountersInJsonSummaryAndStderrOnlyWhenSet) {
+    TimingRecorder plain = sample();
+    std::ostringstream json, text;
+    plain.write_json(json);
+    TimingRecorder::print_summary(plain.summary(), text);
+    EXPECT_EQ(json.str().find("source_counters"), std::string::npos);
+    EXPECT_EQ(text.str().find("src:"), std::string::npos);
+
+    TimingRecorder t("qemu-p2p /run/qmp.sock", "out");
+    t.add(FrameRecord{});
+    t.set_source_counters({{"scanout", 2}, {"update", 30}, {"rejected", 0}});
+    std::ostringstream with_json, with_text;
+    t.write_json(with_json);
+    TimingRecorder::print_summary(t.summary(), with_text);
+    const std::string j = with_json.str();
+    const size_t counters = j.find("\"source_counters\": {\"scanout\": 2, \"update\": 30, "
+                                   "\"rejected\": 0}");
+    ASSERT_NE(counters, std::string::npos) << j;
+    // Inside the summary object, before the frame records.
+    EXPECT_LT(j.find("\"summary\""), counters);
+    EXPECT_LT(counters, j.find("\"frames\": ["));
+    EXPECT_NE(with_text.str().find("\n  qemu: scanout=2 update=30 rejected=0\n"), std::string::npos)
+        << with_text.str();
+}

@@ -51,6 +51,19 @@ void write_run_info_json(std::ostream& out, const TimingRunInfo& info) {
         << ", \"source_fps\": " << info.source_fps << ",\n";
 }
 
+void write_counters_json(std::ostream& out, const SourceCounters& counters) {
+    out << "    \"source_counters\": {";
+    for (size_t i = 0; i < counters.size(); ++i)
+        out << (i ? ", " : "") << '"' << json_escape(counters[i].first)
+            << "\": " << counters[i].second;
+    out << "}";
+}
+
+// The kind of source in its name ("qemu" for "qemu-p2p /run/qmp.sock"), to label its counters.
+std::string source_kind(const std::string& name) {
+    return name.substr(0, name.find_first_of(" -"));
+}
+
 bool ends_with(const std::string& s, const char* suffix) {
     const size_t n = std::strlen(suffix);
     return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
@@ -92,6 +105,7 @@ TimingSummary TimingRecorder::summary() const {
     TimingSummary s;
     s.source = source_;
     s.output = output_;
+    s.source_counters = counters_;
     s.frames = records_.size();
     uint64_t first_produced = 0, first_presented = 0, last_presented = 0;
     for (const FrameRecord& r : records_) {
@@ -146,6 +160,10 @@ void TimingRecorder::write_json(std::ostream& out) const {
     write_stage_json(out, "submitted_to_presented", s.submitted_to_presented);
     out << ",\n";
     write_stage_json(out, "produced_to_presented", s.produced_to_presented);
+    if (!s.source_counters.empty()) {
+        out << ",\n";
+        write_counters_json(out, s.source_counters);
+    }
     out << "\n  },\n  \"frames\": [\n";
     for (size_t i = 0; i < records_.size(); ++i) {
         const FrameRecord& r = records_[i];
@@ -203,6 +221,12 @@ void TimingRecorder::print_summary(const TimingSummary& s, std::ostream& out) {
     out << "  copied " << std::setprecision(0) << s.bytes_copied_per_frame << " bytes/frame ("
         << s.bytes_copied_total << " total), imports " << std::setprecision(3)
         << s.imports_per_frame << "/frame (" << s.imports_total << " total)\n";
+    if (!s.source_counters.empty()) {
+        out << "  " << source_kind(s.source) << ":";
+        for (const auto& [key, value] : s.source_counters)
+            out << " " << key << "=" << value;
+        out << "\n";
+    }
     out.unsetf(std::ios::floatfield);
 }
 

@@ -5,10 +5,8 @@
 #include <cmath>
 #include <ctime>
 #include <iostream>
-#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <type_traits>
-#include <unistd.h>
 #include <variant>
 
 #include "udmaview/clock.h"
@@ -76,9 +74,8 @@ Status DemoSource::make_surfaces() {
 Status DemoSource::start() {
     if (producer_.joinable())
         return {};
-    event_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-    if (!event_)
-        return Error::from_errno(errno, "demo: eventfd failed");
+    if (Status s = ready_.open("demo"); !s)
+        return s;
     if (Status s = make_surfaces(); !s)
         return s;
     stopping_ = false;
@@ -109,27 +106,15 @@ void DemoSource::produce() {
 }
 
 void DemoSource::publish(Frame frame, bool end) {
-    {
-        std::lock_guard lock(mutex_);
-        ready_.push_back(std::move(frame));
-        ended_ = ended_ || end;
-    }
-    const uint64_t one = 1;
-    [[maybe_unused]] ssize_t ignored = ::write(event_.get(), &one, sizeof one);
+    ready_.post({std::move(frame), end});
 }
 
 void DemoSource::dispatch(SourceSink& sink) {
-    uint64_t count;
-    [[maybe_unused]] ssize_t ignored = ::read(event_.get(), &count, sizeof count);
-    std::vector<Frame> frames;
-    bool ended;
-    {
-        std::lock_guard lock(mutex_);
-        frames.swap(ready_);
-        ended = ended_;
+    bool ended = false;
+    for (Drawn& d : ready_.drain()) {
+        sink.on_frame(std::move(d.frame));
+        ended = ended || d.end;
     }
-    for (Frame& f : frames)
-        sink.on_frame(std::move(f));
     if (ended && !end_reported_) {
         end_reported_ = true;
         sink.on_source_end({});

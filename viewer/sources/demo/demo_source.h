@@ -3,15 +3,14 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "sources/demo/demo_scene.h"
+#include "udmaview/event_queue.h"
 #include "udmaview/frame.h"
 #include "udmaview/memfd.h"
 #include "udmaview/source.h"
-#include "udmaview/unique_fd.h"
 
 namespace udmaview {
 
@@ -36,7 +35,7 @@ public:
     std::string name() const override;
     Status start() override;
     void stop() override;
-    int poll_fd() const override { return event_.get(); }
+    int poll_fd() const override { return ready_.poll_fd(); }
     void dispatch(SourceSink& sink) override;
     void set_frame_limit(uint64_t frames) override { limit_ = frames; }
     // The demo has no guest to feed; with log_input it prints one line per event to stderr
@@ -59,12 +58,14 @@ private:
     bool has_dmabuf_ = false;
     uint64_t limit_ = 0;
 
-    UniqueFd event_;
+    // A drawn frame; end marks the last one (--frames reached).
+    struct Drawn {
+        Frame frame;
+        bool end = false;
+    };
+    EventQueue<Drawn> ready_;
     std::thread producer_;
     std::atomic<bool> stopping_{false};
-    std::mutex mutex_;
-    std::vector<Frame> ready_;
-    bool ended_ = false;
     bool end_reported_ = false;
 };
 

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+#include "sources/qemu/qemu_client.h"
+
+#include <cerrno>
+
+namespace udmaview::qemu {
+
+QemuClient::QemuClient(const QemuOptions& options, std::string bus_address, QemuEvents& events,
+                       StatsCounter& stats)
+    : opt_(options)
+    , bus_address_(std::move(bus_address))
+    , events_(events)
+    , stats_(stats)
+    , listener_(options, events, stats)
+    , input_(options, stats) {}
+
+void QemuClient::run_in_loop(GSourceFunc f) {
+    g_autoptr(GSource) idle = g_idle_source_new();
+    g_source_set_priority(idle, G_PRIORITY_DEFAULT);
+    g_source_set_callback(idle, f, this, nullptr);
+    g_source_attach(idle, context_.get());
+}
+
+void QemuClient::run() {
+    g_main_context_push_thread_default(context_.get());
+    if (Status s = listener_.init(); !s) {
+        post_end(s);
+    } else {
+        connect();
+        g_main_loop_run(loop_.get());
+    }
+    end_session();
+    // g_source_remove() would look in the default context: ours is private.
+    if (retry_source_)
+        if (GSource* pending = g_main_context_find_source_by_id(context_.get(), retry_source_))
+            g_source_destroy(pending);
+    retry_source_ = 0;
+    listener_.release();
+    g_main_context_pop_thread_default(context_.get());
+}
+
+void QemuClient::stop() {
+    run_in_loop([](gpointer self) -> gboolean {
+        auto* client = static_cast<QemuClient*>(self);
+        client->ended_ = true;
+        g_main_loop_quit(client->loop_.get());
+        return G_SOURCE_REMOVE;
+    });
+}
+
+void QemuClient::send_input(const InputEvent& event) {
+    input_.queue(event);
+    run_in_loop([](gpointer self) -> gboolean {
+        auto* client = static_cast<QemuClient*>(self);
+        client->input_.flush(client->listener_.shown_layout());
+        return G_SOURCE_REMOVE;
+    });
+}
+
+void QemuClient::post_end(Status why) {
+    if (ended_)
+        return;
+    ended_ = true;
+    events_.post({QemuEvent::Kind::End, {}, 0, {}, std::move(why)});
+}
+
+// --- attaching ----------------------------------------------------------------------------
+
+void QemuClient::connect() {
+    if (ended_)
+        return;
+    end_session();
+    session_ = std::make_unique<DbusSession>(static_cast<SessionObserver&>(*this), opt_.console);
+    if (opt_.mode == QemuOptions::Mode::P2p)
+        session_->open_p2p(opt_.address);
+    else
+        session_->open_bus(bus_address_);
+}
+
+void QemuClient::schedule_connect() {
+    if (retry_source_ || ended_)
+        return;
+    g_autoptr(GSource) timeout = g_timeout_source_new(opt_.retry_ms);
+    g_source_set_callback(
+        timeout,
+        [](gpointer self) -> gboolean {
+            auto* client = static_cast<QemuClient*>(self);
+            client->retry_source_ = 0;
+            client->connect();
+            return G_SOURCE_REMOVE;
+        },
+        this, nullptr);
+    retry_source_ = g_source_attach(timeout, context_.get());
+}
+
+void QemuClient::waiting(const std::string& why) {
+    if (!waiting_reported_)
+        log_line("waiting for QEMU: " + why + " (retrying every " + std::to_string(opt_.retry_ms) +
+                 " ms; Ctrl+C to give up)");
+    waiting_reported_ = true;
+    schedule_connect();
+}
+
+void QemuClient::report_waiting(const std::string& why) {
+    if (!waiting_reported_)
+        log_line("waiting for QEMU: " + why + " (Ctrl+C to give up)");
+    waiting_reported_ = true;
+}
+
+void QemuClient::attach() {
+    DbusSession& s = *session_;
+    if (s.attached)
+        return;
+    const ConsoleProxy& console = s.console();
+    Result<std::vector<uint32_t>> ids = console.console_ids();
+    if (!ids) {
+        on_gone("cannot list consoles: " + ids.error().message);
+        return;
+    }
+    bool found = false;
+    for (uint32_t id : *ids)
+        found = found || id == opt_.console;
+    if (!found) {
+        post_end(Error{"qemu: --console " + std::to_string(opt_.console) +
+                           ": no such console; QEMU has:" + console.describe(*ids),
+                       ENOENT});
+        return;
+    }
+    if (opt_.verbose)
+        log_line("consoles:" + console.describe(*ids));
+    s.attached = true;
+    ever_attached_ = true;
+    waiting_reported_ = false;
+    stats_.update([](QemuStats& st) { ++st.sessions; });
+
+    const ConsoleInfo info = console.info(opt_.console);
+    listener_.attach(console, {info.width, info.height});
+    input_.attach(console, console.mouse_absolute());
+    // QEMU >= 9.2 can share the guest surface's memfd (ScanoutMap/UpdateMap) with listeners
+    // that list org.qemu.Display1.Listener.Unix.Map in their "Interfaces" property; QEMU 7.2
+    // has neither. udmaview does not advertise the interface, so such a QEMU keeps sending
+    // Scanout/Update: say so.
+    const bool has_map = console.mentions_map_interface();
+    if (opt_.verbose || has_map)
+        log_line(has_map ? "this QEMU mentions ScanoutMap (Listener.Unix.Map), which udmaview "
+                           "does not implement yet: using Scanout/Update (one copy per update)"
+                         : "no ScanoutMap/UpdateMap in this QEMU (QEMU 7.2 has none): "
+                           "Scanout/Update pixels are copied once into our memfd surface");
+    s.watch_console(*this);
+    s.open_listener(listener_, [this] {
+        log_line("attached to console " + std::to_string(opt_.console) +
+                 (opt_.mode == QemuOptions::Mode::P2p ? " (peer-to-peer via " + opt_.address + ")"
+                                                      : " (bus " + bus_address_ + ")"));
+    });
+}
+
+void QemuClient::on_qemu_found(const char* owner) {
+    if (owner && opt_.verbose)
+        log_line(std::string("org.qemu is owned by ") + owner);
+    attach();
+}
+
+void QemuClient::on_console_change(const ConsoleChange& change) {
+    input_.on_console_change(change);
+    listener_.on_console_change(change);
+}
+
+// --- QEMU gone ----------------------------------------------------------------------------
+
+void QemuClient::end_session() {
+    listener_.detach();
+    input_.detach();
+    session_.reset();
+}
+
+void QemuClient::on_qemu_lost(const std::string& why) {
+    if (session_ && session_->attached)
+        on_gone(why);
+    else
+        report_waiting("no org.qemu on " + bus_address_ + " yet (start QEMU with -display dbus)");
+}
+
+void QemuClient::on_unreachable(const std::string& why) {
+    end_session();
+    waiting(why);
+}
+
+void QemuClient::on_fatal(Status why) {
+    post_end(std::move(why));
+}
+
+void QemuClient::on_gone(const std::string& why) {
+    if (!session_)
+        return;
+    const bool was_attached = session_->attached;
+    end_session();
+    if (ended_)
+        return;
+    if (!was_attached && !ever_attached_) {
+        waiting(why);
+        return;
+    }
+    if (opt_.reconnect) {
+        log_line("QEMU went away (" + why + "); --reconnect: waiting for it to come back");
+        waiting_reported_ = true;
+        schedule_connect();
+        return;
+    }
+    log_line("QEMU went away (" + why + "); the last picture stays until udmaview ends");
+    post_end({});
+}
+
+} // namespace udmaview::qemu
