@@ -103,23 +103,6 @@ TEST(QemuUpdate, SurfaceCopiesOnlyTheRectangleAndCountsIt) {
     EXPECT_EQ(s.copy_rect({-1, 0, 2, 1}, src.data(), 8), 0u);
 }
 
-TEST(QemuUpdate, ParseSourceSpec) {
-    Result<QemuOptions> bus = parse_qemu_source("qemu");
-    ASSERT_TRUE(bus);
-    EXPECT_EQ(bus->mode, QemuOptions::Mode::Bus);
-    EXPECT_TRUE(bus->address.empty());
-    Result<QemuOptions> addr = parse_qemu_source("qemu:unix:path=/tmp/bus");
-    ASSERT_TRUE(addr);
-    EXPECT_EQ(addr->address, "unix:path=/tmp/bus");
-    Result<QemuOptions> p2p = parse_qemu_source("qemu-p2p:/tmp/qmp.sock");
-    ASSERT_TRUE(p2p);
-    EXPECT_EQ(p2p->mode, QemuOptions::Mode::P2p);
-    EXPECT_EQ(p2p->address, "/tmp/qmp.sock");
-    EXPECT_FALSE(parse_qemu_source("qemu:"));
-    EXPECT_FALSE(parse_qemu_source("qemu-p2p:"));
-    EXPECT_FALSE(parse_qemu_source("qemux"));
-}
-
 TEST(QemuCursor, HeadlessDumpBlendsTheCursorAtItsHotSpot) {
     RgbaImage image;
     image.width = 8;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "cli/source_spec.h"
 #include "outputs/headless/headless_output.h"
 #include "sources/qemu/qemu_source.h"
 #include "udmaview/presenter.h"
@@ -183,17 +184,21 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    Result<qemu::QemuOptions> options = qemu::parse_qemu_source(spec);
-    if (!options) {
-        std::cerr << "qemu-driver: " << options.error().message << "\n";
+    Result<SourceSpec> parsed = parse_source_spec(spec);
+    if (!parsed || parsed->kind != SourceSpec::Kind::Qemu) {
+        std::cerr << "qemu-driver: "
+                  << (parsed ? spec + " is not a qemu source" : parsed.error().message) << "\n";
         return 2;
     }
-    options->console = console;
-    options->reconnect = reconnect;
+    qemu::QemuOptions options;
+    options.mode = parsed->qemu_p2p ? qemu::QemuOptions::Mode::P2p : qemu::QemuOptions::Mode::Bus;
+    options.address = parsed->qemu_address;
+    options.console = console;
+    options.reconnect = reconnect;
     Result<UniqueFd> signals = Presenter::block_signals();
     if (!signals)
         return 1;
-    qemu::QemuSource source(*options);
+    qemu::QemuSource source(options);
     DriverOutput output(HeadlessOptions{png});
     TimingRecorder timing(source.name(), output.name());
     PresenterOptions po;

@@ -4,8 +4,6 @@
 #include <cstdint>
 #include <string>
 
-#include "udmaview/error.h"
-
 namespace udmaview::qemu {
 
 struct QemuOptions {
@@ -18,8 +16,5 @@ struct QemuOptions {
     bool use_udmabuf = true;
     uint32_t retry_ms = 250; // while waiting for QEMU
 };
-
-// Parses "qemu", "qemu:ADDRESS", "qemu-p2p:QMP_SOCKET" into mode + address.
-Result<QemuOptions> parse_qemu_source(const std::string& spec);
 
 } // namespace udmaview::qemu
