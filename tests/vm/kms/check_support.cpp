@@ -76,30 +76,19 @@ Result<Picture> make_picture(uint32_t w, uint32_t h, bool with_dmabuf) {
     p.layout.height = h;
     p.layout.stride = w * 4;
     p.layout.format = find_format(make_fourcc('X', 'R', '2', '4'));
-    const uint64_t size = align_up(uint64_t(p.layout.stride) * h, page_size());
-    Result<Memfd> memfd = Memfd::create("kms-check", size, Memfd::SealShrink | Memfd::SealGrow);
-    if (!memfd)
-        return memfd.error();
-    Result<Mapping> map = memfd->map(PROT_READ | PROT_WRITE);
-    if (!map)
-        return map.error();
-    std::optional<DmaBuf> dmabuf;
+    std::optional<Udmabuf> dev;
     if (with_dmabuf) {
-        Result<Udmabuf> dev = Udmabuf::open();
-        if (!dev)
-            return dev.error();
-        Result<DmaBuf> made = dev->create({memfd->fd(), 0, size});
-        if (!made)
-            return made.error();
-        dmabuf = std::move(*made);
+        Result<Udmabuf> opened = Udmabuf::open();
+        if (!opened)
+            return opened.error();
+        dev = std::move(*opened);
     }
-    Result<UniqueFd> fd = memfd->dup_fd();
-    if (!fd)
-        return fd.error();
-    auto shared = std::make_shared<const UniqueFd>(std::move(*fd));
-    p.buffer = std::make_shared<const Buffer>(p.layout, std::vector<Backing>{{shared, 0, size}},
-                                              std::move(dmabuf), "kms_vm_check");
-    p.pixels = std::move(*map);
+    Result<OwnedBuffer> owned =
+        OwnedBuffer::create("kms-check", p.layout, dev ? &*dev : nullptr, "kms_vm_check");
+    if (!owned)
+        return owned.error();
+    p.buffer = std::move(owned->buffer);
+    p.pixels = std::move(owned->pixels);
     return p;
 }
 
