@@ -7,8 +7,8 @@
 
 namespace udmaview {
 
-// How a source picture is placed in a window or on a screen (--scale); every output that
-// scales uses this one definition.
+// How a source picture is placed in a window or on a screen (--scale). place() in
+// placement.h turns it into rectangles, the same for every output that scales.
 enum class ScaleMode {
     Fit,     // as large as fits, aspect ratio kept, letterboxed
     Integer, // the largest whole multiple that fits (at least 1), centred
