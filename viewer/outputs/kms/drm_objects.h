@@ -116,6 +116,17 @@ public:
     uint8_t* data() const { return map_.data(); }
     uint64_t size() const { return size_; }
 
+    DumbBuffer() = default;
+    DumbBuffer(DumbBuffer&&) noexcept = default;
+    // The old mapping goes before the old handle, as in the destructor.
+    DumbBuffer& operator=(DumbBuffer&& other) noexcept {
+        map_ = std::move(other.map_);
+        handle_ = std::move(other.handle_);
+        pitch_ = other.pitch_;
+        size_ = other.size_;
+        return *this;
+    }
+
 private:
     DrmHandle<destroy_dumb_buffer> handle_;
     uint32_t pitch_ = 0;

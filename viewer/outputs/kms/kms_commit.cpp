@@ -31,6 +31,26 @@ public:
 
     bool damage_in_commit() const override { return plane_.has(PlaneProp::FB_DAMAGE_CLIPS); }
 
+    Status ready() const override {
+        auto missing = [&](const char* what, uint32_t id, const char* name) {
+            return Error{"kms: " + std::string(what) + " " + std::to_string(id) + " of " +
+                             dev_.describe() + " does not list the atomic property " + name +
+                             "; run with UDMAVIEW_KMS_LEGACY=1 to use the legacy API",
+                         ENOTSUP};
+        };
+        if (!connector_.has(ConnectorProp::CRTC_ID))
+            return missing("connector", connector_.id(), "CRTC_ID");
+        for (CrtcProp p : {CrtcProp::MODE_ID, CrtcProp::ACTIVE})
+            if (!crtc_.has(p))
+                return missing("crtc", crtc_.id(), PropertyNames<CrtcProp>::names[size_t(p)]);
+        for (size_t i = 0; i < size_t(PlaneProp::Count); ++i) {
+            const auto p = PlaneProp(i);
+            if (p != PlaneProp::type && p != PlaneProp::FB_DAMAGE_CLIPS && !plane_.has(p))
+                return missing("plane", plane_.id(), PropertyNames<PlaneProp>::names[i]);
+        }
+        return {};
+    }
+
     Status apply_state(const PlaneState& state, ApplyMode mode) override {
         AtomicRequest req(dev_);
         if (state.modeset) {

@@ -41,6 +41,10 @@ public:
     Committer(const Committer&) = delete;
     Committer& operator=(const Committer&) = delete;
 
+    // An Error when the pipeline lacks what every commit needs (a required atomic property
+    // the kernel did not list): without this check such a commit would leave it out and
+    // "succeed" with the plane never set.
+    virtual Status ready() const { return {}; }
     // The mode the next modeset sets.
     virtual Status set_mode(const drmModeModeInfo& mode) = 0;
     // TestOnly also refuses what the kernel would take but the driver shows wrongly (quirks).

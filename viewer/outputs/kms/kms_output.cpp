@@ -46,6 +46,8 @@ Status KmsOutput::open_device() {
     driver_ = dev_->driver();
     quirks_ = quirks_for(driver_);
     scanout_ = std::make_unique<Scanout>(*dev_, pipe_, quirks_);
+    if (Status s = scanout_->committer().ready(); !s)
+        return s.error();
     if (options_.verbose)
         std::cerr << "kms: " << dev_->describe() << ", connector " << pipe_.connector.name
                   << ", crtc " << pipe_.crtc.id << ", plane " << pipe_.plane.id << ", "

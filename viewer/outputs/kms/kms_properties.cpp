@@ -13,7 +13,7 @@ void read_property_ids(const DrmDevice& dev, uint32_t object_id, uint32_t object
     const ModeObjectPropertiesPtr props(
         drmModeObjectGetProperties(dev.fd(), object_id, object_type));
     if (!props)
-        return; // every id stays 0: commits that need one fail with the kernel's error
+        return; // every id stays 0: Committer::ready() names the first required one
     for (uint32_t i = 0; i < props->count_props; ++i) {
         const ModePropertyPtr prop(drmModeGetProperty(dev.fd(), props->props[i]));
         if (!prop)
