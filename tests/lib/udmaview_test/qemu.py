@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from .tap import Failed
@@ -74,14 +75,16 @@ class Qemu:
 
 def fetch_qemu10(cache, script=FETCH_QEMU10, timeout: float = 600) -> Qemu:
     """QEMU 10.0 from the cache, downloaded and extracted once by the fetch script (which
-    flocks the cache itself; its messages go to our stderr)."""
+    flocks the cache itself; its messages are passed on to our stderr)."""
     try:
-        proc = subprocess.run([str(script), str(cache)], stdout=subprocess.PIPE, text=True,
+        proc = subprocess.run([str(script), str(cache)], capture_output=True, text=True,
                               check=False, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise QemuUnavailable(f'{script} {cache} took over {timeout:g} s') from None
+    sys.stderr.write(proc.stderr)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
-        raise QemuUnavailable(f'{script} {cache} failed (exit {proc.returncode}): see its '
-                              '"fetch-qemu10: error:" line above')
+        errors = [line for line in proc.stderr.splitlines() if ': error: ' in line]
+        raise QemuUnavailable(f'{script} {cache} failed (exit {proc.returncode}): '
+                              f'{errors[-1] if errors else "see its messages above"}')
     return Qemu.at_prefix(lines[-1])
