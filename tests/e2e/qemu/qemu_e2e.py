@@ -87,8 +87,7 @@ def run(args):
         raise Skipped(str(exc)) from None
     log(f'QEMU {".".join(map(str, version))}: {" ".join(qemu.argv())}')
     tmp = tempfile.mkdtemp(prefix='udmaview-qemu-')
-    env = Env(args, tmp, qemu)
-    env.qemu_version = version
+    env = Env(args, tmp, qemu, version)
     ok = False
     try:
         TESTS[args.test](env)

@@ -42,11 +42,11 @@ def compare_to_screendump(png, ppm) -> None:
 class Env:
     """The processes and sockets of one case, in the temporary directory tmp."""
 
-    def __init__(self, args, tmp, qemu: Qemu = None):
+    def __init__(self, args, tmp, qemu: Qemu = None, qemu_version=(0, 0, 0)):
         self.args = args
         self.tmp = tmp
         self.qemu = qemu or Qemu.system()
-        self.qemu_version = (0, 0, 0)  # the caller sets it when it asked QEMU for it
+        self.qemu_version = qemu_version  # (major, minor, micro), when the caller asked QEMU
         self.procs = []
         self.bus = None
         self.qmp = None

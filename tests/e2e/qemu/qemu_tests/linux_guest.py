@@ -60,9 +60,12 @@ def serial(env):
         return ''
 
 
-def qemu_args(env, kernel, initrd, mode):
+def qemu_args(env, kernel, initrd, mode, vesa=True):
+    """vesa: vesafb at 1024x768x32 (VESA mode 0x344). Only with a VGA BIOS: without one the
+    kernel's real-mode setup rejects the mode and waits 30 s for a key."""
+    vga = 'vga=0x344 ' if vesa else ''
     return ['-m', '256', '-kernel', kernel, '-initrd', initrd,
-            '-append', 'console=ttyS0 vga=0x344 vt.global_cursor_default=0 loglevel=3 '
+            '-append', f'console=ttyS0 {vga}vt.global_cursor_default=0 loglevel=3 '
                        f'panic=-1 fbmode={mode}',
             '-serial', f'file:{env.tmp}/serial.log']
 
@@ -70,7 +73,7 @@ def qemu_args(env, kernel, initrd, mode):
 def start(env, mode='interactive', virtio_gpu=False):
     if virtio_gpu:
         kernel, initrd = build(env, VIRTIO_GPU_MODULES)
-        return env.start_qemu(vga='none',
-                              extra=[*VIRTIO_GPU, *qemu_args(env, kernel, initrd, mode)])
+        return env.start_qemu(vga='none', extra=[*VIRTIO_GPU, *qemu_args(env, kernel, initrd,
+                                                                         mode, vesa=False)])
     kernel, initrd = build(env)
     return env.start_qemu(extra=qemu_args(env, kernel, initrd, mode))
