@@ -21,7 +21,7 @@ sys.dont_write_bytecode = True
 LIB = Path(__file__).resolve().parents[1] / 'lib'
 sys.path.insert(0, str(LIB))
 
-from udmaview_test import cpio, images, procs, qmp, tap, timing  # noqa: E402
+from udmaview_test import cpio, images, procs, qemu, qmp, tap, timing  # noqa: E402
 
 
 def alive(pid: int) -> bool:
@@ -232,6 +232,50 @@ class TimingTest(unittest.TestCase):
         del counters['rejected']
         with self.assertRaisesRegex(tap.Failed, 'lacks integer rejected'):
             timing.source_counters({'summary': {'source_counters': counters}})
+
+
+class QemuTest(unittest.TestCase):
+    """An extracted prefix runs with its own firmware and modules; a failed fetch says why."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix='testlib-qemu-'))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def script(self, path: Path, body: str) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('#!/bin/sh\n' + body)
+        path.chmod(0o755)
+        return path
+
+    def test_prefix(self):
+        p = self.tmp / 'prefix'
+        # The fake QEMU reports its module directory: the version check runs in its env.
+        self.script(p / 'usr/bin/qemu-system-x86_64',
+                    'echo "QEMU emulator version 10.0.2 (mod $QEMU_MODULE_DIR)"\n')
+        q = qemu.Qemu.at_prefix(p)
+        self.assertEqual(q.argv(), [str(p / 'usr/bin/qemu-system-x86_64'),
+                                    '-L', str(p / 'usr/share/qemu'),
+                                    '-L', str(p / 'usr/share/seabios')])
+        self.assertEqual(q.environ({'A': '1'}),
+                         {'A': '1', 'QEMU_MODULE_DIR': str(p / qemu.MODULE_SUBDIR)})
+        self.assertEqual(q.version(), (10, 0, 2))
+        out = subprocess.run(q.argv()[:1], env=q.environ(), capture_output=True, text=True)
+        self.assertIn(f'mod {p / qemu.MODULE_SUBDIR})', out.stdout)
+        self.assertIsNone(qemu.Qemu.system().environ())
+
+    def test_fetch(self):
+        ok = self.script(self.tmp / 'ok', f'echo progress >&2; echo {self.tmp}/P\n')
+        self.assertEqual(qemu.fetch_qemu10(self.tmp, ok).binary,
+                         f'{self.tmp}/P/usr/bin/qemu-system-x86_64')
+        bad = self.script(self.tmp / 'bad', 'echo "fetch-qemu10: error: no registry" >&2\n'
+                                            'exit 1\n')
+        with self.assertRaisesRegex(qemu.QemuUnavailable, 'exit 1.*error: no registry'):
+            qemu.fetch_qemu10(self.tmp, bad)
+        broken = qemu.Qemu(str(self.script(self.tmp / 'q', 'echo nonsense\n')))
+        with self.assertRaisesRegex(qemu.QemuUnavailable, '-version failed'):
+            broken.version()
 
 
 if __name__ == '__main__':

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""End-to-end tests of udmaview's QEMU source against a real qemu-system-x86_64 (7.2).
+"""End-to-end tests of udmaview's QEMU source against a real qemu-system-x86_64: the machine's
+(7.2), or QEMU 10.0 from an extracted prefix (--qemu-prefix DIR, or --fetch-qemu SCRIPT, which
+fills --vm-cache once).
 
 Every test owns what it starts (dbus-daemon, QEMU, udmaview, qemu-driver, the fake peer):
 each process is bounded by a timeout and killed by its PID on every path. The cases are the
 modules of qemu_tests/.
-Usage: qemu_e2e.py TEST --udmaview PATH --driver PATH --fake-peer PATH
+Usage: qemu_e2e.py TEST --udmaview PATH --driver PATH --fake-peer PATH [--qemu-prefix DIR]
 """
 import argparse
 import os
@@ -17,10 +19,12 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'lib'))
 
-from qemu_tests import (input_key, linux_fb, peer, qemu_killed, reconnect,  # noqa: E402
-                        sdl_input, seabios, viewer_first, wrong_console)
-from qemu_tests.env import DBUS_DAEMON, QEMU, Env  # noqa: E402
+from qemu_tests import (input_key, linux_fb, linux_virtio_gpu, peer,  # noqa: E402
+                        qemu_killed, reconnect, sdl_input, seabios, viewer_first,
+                        wrong_console)
+from qemu_tests.env import DBUS_DAEMON, Env  # noqa: E402
 from udmaview_test import procs, tap  # noqa: E402
+from udmaview_test.qemu import Qemu, QemuUnavailable, fetch_qemu10  # noqa: E402
 from udmaview_test.tap import Failed, Skipped, log  # noqa: E402
 
 TESTS = {
@@ -33,6 +37,7 @@ TESTS = {
     'wrong-console': wrong_console.run,
     'fake-peer': peer.run,
     'linux-fb': linux_fb.run,
+    'linux-virtio-gpu': linux_virtio_gpu.run,
     'sdl-input': sdl_input.run,
 }
 
@@ -54,11 +59,35 @@ def show_stderr(tmp):
             log(f'--- {name}:\n' + procs.read_text(os.path.join(tmp, name))[-3000:])
 
 
+def select_qemu(args) -> Qemu:
+    """The QEMU under test; Skipped naming the cause when it cannot run here."""
+    try:
+        if args.qemu_prefix:
+            qemu = Qemu.at_prefix(args.qemu_prefix)
+        elif args.fetch_qemu:
+            if not args.vm_cache:
+                raise Skipped('--fetch-qemu needs --vm-cache')
+            qemu = fetch_qemu10(args.vm_cache, args.fetch_qemu)
+        else:
+            qemu = Qemu.system()
+        if not qemu.exists():
+            raise Skipped(f'{qemu.binary} missing')
+        return qemu
+    except QemuUnavailable as exc:
+        raise Skipped(f'no QEMU 10.0: {exc}') from None
+
+
 def run(args):
-    if not os.path.exists(QEMU) or not os.path.exists(DBUS_DAEMON):
-        raise Skipped('qemu-system-x86_64 or dbus-daemon missing')
+    if not os.path.exists(DBUS_DAEMON):
+        raise Skipped('dbus-daemon missing')
+    qemu = select_qemu(args)
+    try:
+        version = qemu.version()
+    except QemuUnavailable as exc:
+        raise Skipped(str(exc)) from None
+    log(f'QEMU {".".join(map(str, version))}: {" ".join(qemu.argv())}')
     tmp = tempfile.mkdtemp(prefix='udmaview-qemu-')
-    env = Env(args, tmp)
+    env = Env(args, tmp, qemu, version)
     ok = False
     try:
         TESTS[args.test](env)
@@ -86,6 +115,10 @@ def main():
     ap.add_argument('--fbguest')
     ap.add_argument('--fetch-kernel')
     ap.add_argument('--vm-cache')
+    ap.add_argument('--qemu-prefix', help='an extracted QEMU (dpkg -x) instead of the PATH one')
+    ap.add_argument('--fetch-qemu', help='fetch-qemu10: fetch QEMU 10.0 into --vm-cache, use it')
+    ap.add_argument('--expect-map', action='store_true',
+                    help='linux-virtio-gpu: require the Listener.Unix.Map path (QEMU >= 9.2)')
     ap.add_argument('--keep', action='store_true', help='keep the temporary directory')
     args = ap.parse_args()
     tap.set_name(args.test)

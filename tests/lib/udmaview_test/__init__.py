@@ -8,6 +8,7 @@
     xvfb     a private X server on a free display number
     cpio     the cpio 'newc' writer (initramfs)
     kernel   the VM test bed's cached Debian kernel, its modules, busybox
+    qemu     which qemu-system-x86_64 runs: the machine's, or an extracted QEMU 10.0 prefix
     images   decode (Pillow: PNG, QMP's PPM screendumps) and pixel comparison
     timing   udmaview's --timing JSON
 

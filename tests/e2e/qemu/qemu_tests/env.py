@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""What every QEMU end-to-end case sets up: a private dbus-daemon, QEMU 7.2 with -display dbus,
-udmaview (headless) and qemu-driver, each owned and killed by PID; QMP for the ground truth."""
+"""What every QEMU end-to-end case sets up: a private dbus-daemon, QEMU (the machine's 7.2 or
+an extracted 10.0) with -display dbus, udmaview (headless) and qemu-driver, each owned and
+killed by PID; QMP for the ground truth."""
 
 import os
 import shutil
@@ -9,10 +10,11 @@ import subprocess
 import time
 
 from udmaview_test import images, procs
+from udmaview_test.qemu import Qemu
 from udmaview_test.qmp import Qmp
 from udmaview_test.tap import Failed, log
 
-QEMU = shutil.which('qemu-system-x86_64') or '/usr/bin/qemu-system-x86_64'
+QEMU = Qemu.system().binary
 DBUS_DAEMON = shutil.which('dbus-daemon') or '/usr/bin/dbus-daemon'
 KEY_ESC = 1
 BTN_LEFT = 0x110
@@ -40,9 +42,11 @@ def compare_to_screendump(png, ppm) -> None:
 class Env:
     """The processes and sockets of one case, in the temporary directory tmp."""
 
-    def __init__(self, args, tmp):
+    def __init__(self, args, tmp, qemu: Qemu = None, qemu_version=(0, 0, 0)):
         self.args = args
         self.tmp = tmp
+        self.qemu = qemu or Qemu.system()
+        self.qemu_version = qemu_version  # (major, minor, micro), when the caller asked QEMU
         self.procs = []
         self.bus = None
         self.qmp = None
@@ -78,17 +82,17 @@ class Env:
         log(f'private bus {self.bus} (pid {p.pid})')
         return self.bus
 
-    def start_qemu(self, p2p=False, extra=()):
+    def start_qemu(self, p2p=False, extra=(), vga='std'):
         self.qemu_count += 1
         n = self.qemu_count
         display = 'dbus,p2p=yes' if p2p else f'dbus,addr={self.bus}'
-        argv = [QEMU, '-accel', 'tcg', '-m', '64', '-nodefaults', '-vga', 'std',
+        argv = [*self.qemu.argv(), '-accel', 'tcg', '-m', '64', '-nodefaults', '-vga', vga,
                 '-display', display, '-no-reboot', '-name', f'udmaview-e2e-{n}',
                 '-qmp', f'unix:{self.tmp}/qmp-test-{n},server=on,wait=off']
         if p2p:
             argv += ['-qmp', f'unix:{self.tmp}/qmp-viewer,server=on,wait=off']
         argv += list(extra)
-        q = self.start(f'qemu-{n}', argv)
+        q = self.start(f'qemu-{n}', argv, env=self.qemu.environ())
         if self.qmp:
             self.qmp.close()
             self.qmp = None

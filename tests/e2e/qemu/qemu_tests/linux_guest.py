@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Guest 2: Debian's kernel (the VM test bed's cache) with a busybox initramfs running
-fbguest, which draws on /dev/fb0 (vesafb, 1024x768x32) and reports on the serial console."""
+fbguest, which draws on /dev/fb0 and reports on the serial console. Two cards: std VGA
+(vesafb, 1024x768x32: QEMU shows the guest's VRAM) or virtio-gpu-pci (the virtio_gpu driver's
+fbdev on a 2D resource: a surface QEMU allocates itself)."""
 
 import os
 
@@ -13,16 +15,21 @@ INIT = """#!/bin/busybox sh
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sys /sys
 /bin/busybox mount -t devtmpfs dev /dev
-/bin/busybox insmod /psmouse.ko
-# no text console drawing over the pattern
+@INSMODS@# no text console drawing over the pattern
 echo 0 > /sys/class/vtconsole/vtcon1/bind
 /fbguest ${fbmode:-interactive}
 /bin/busybox poweroff -f
 """
 
 
-def build(env):
-    """(kernel, initrd) paths; the kernel is fetched once per build dir."""
+# The virtio-gpu card at the size fbguest's pattern checks expect.
+VIRTIO_GPU = ['-device', 'virtio-gpu-pci,xres=1024,yres=768']
+VIRTIO_GPU_MODULES = ('virtio_pci', 'virtio_gpu')
+
+
+def build(env, modules=()):
+    """(kernel, initrd) paths; the kernel is fetched once per build dir. modules (names, their
+    dependencies added) are loaded before fbguest starts, after psmouse."""
     a = env.args
     if not a.fbguest or not a.fetch_kernel or not a.vm_cache:
         raise Skipped('no --fbguest/--fetch-kernel/--vm-cache')
@@ -30,15 +37,18 @@ def build(env):
         kernel = kernels.fetch(a.vm_cache, a.fetch_kernel, timeout=600)
     except kernels.KernelUnavailable as exc:
         raise Skipped(f'no Debian kernel: {exc}') from None
-    psmouse = kernel.module('drivers/input/mouse/psmouse.ko')
+    kos = [kernel.module('drivers/input/mouse/psmouse.ko')]
+    kos += [ko for ko in kernels.module_paths(kernel, modules) if ko not in kos] if modules else []
+    insmods = ''.join(f'/bin/busybox insmod /{ko.name}\n' for ko in kos)
     initrd = os.path.join(env.tmp, 'initrd.cpio')
     with CpioWriter(initrd) as cpio:
         for name in ('bin', 'dev', 'proc', 'sys'):
             cpio.directory(name)
-        cpio.file('init', INIT.encode(), 0o755)
+        cpio.file('init', INIT.replace('@INSMODS@', insmods).encode(), 0o755)
         cpio.file('bin/busybox', kernels.find_busybox().read_bytes(), 0o755)
         cpio.file('fbguest', open(a.fbguest, 'rb').read(), 0o755)
-        cpio.file('psmouse.ko', psmouse.read_bytes())
+        for ko in kos:
+            cpio.file(ko.name, ko.read_bytes())
     return str(kernel.vmlinuz), initrd
 
 
@@ -50,13 +60,20 @@ def serial(env):
         return ''
 
 
-def qemu_args(env, kernel, initrd, mode):
+def qemu_args(env, kernel, initrd, mode, vesa=True):
+    """vesa: vesafb at 1024x768x32 (VESA mode 0x344). Only with a VGA BIOS: without one the
+    kernel's real-mode setup rejects the mode and waits 30 s for a key."""
+    vga = 'vga=0x344 ' if vesa else ''
     return ['-m', '256', '-kernel', kernel, '-initrd', initrd,
-            '-append', 'console=ttyS0 vga=0x344 vt.global_cursor_default=0 loglevel=3 '
+            '-append', f'console=ttyS0 {vga}vt.global_cursor_default=0 loglevel=3 '
                        f'panic=-1 fbmode={mode}',
             '-serial', f'file:{env.tmp}/serial.log']
 
 
-def start(env, mode='interactive'):
+def start(env, mode='interactive', virtio_gpu=False):
+    if virtio_gpu:
+        kernel, initrd = build(env, VIRTIO_GPU_MODULES)
+        return env.start_qemu(vga='none', extra=[*VIRTIO_GPU, *qemu_args(env, kernel, initrd,
+                                                                         mode, vesa=False)])
     kernel, initrd = build(env)
     return env.start_qemu(extra=qemu_args(env, kernel, initrd, mode))
