@@ -18,15 +18,31 @@ namespace {
 
 constexpr uint32_t max_dimension = 16384;
 
+const char* file_kind(mode_t mode) {
+    switch (mode & S_IFMT) {
+    case S_IFIFO:
+        return "a pipe";
+    case S_IFSOCK:
+        return "a socket";
+    case S_IFCHR:
+        return "a character device";
+    case S_IFBLK:
+        return "a block device";
+    case S_IFDIR:
+        return "a directory";
+    default:
+        return "not a regular file";
+    }
+}
+
 } // namespace
 
 Result<Layout> check_scanout_map(uint64_t file_size, uint32_t offset, uint32_t width,
                                  uint32_t height, uint32_t stride, uint32_t pixman_format) {
-    const std::string what = "ScanoutMap " + std::to_string(width) + "x" +
-                             std::to_string(height) + " stride " + std::to_string(stride) +
-                             " offset " + std::to_string(offset) + " " +
-                             describe_pixman(pixman_format) + " (" + std::to_string(file_size) +
-                             "-byte file)";
+    const std::string what = "ScanoutMap " + std::to_string(width) + "x" + std::to_string(height) +
+                             " stride " + std::to_string(stride) + " offset " +
+                             std::to_string(offset) + " " + describe_pixman(pixman_format) + " (" +
+                             std::to_string(file_size) + "-byte file)";
     Layout layout;
     layout.width = width;
     layout.height = height;
@@ -84,15 +100,16 @@ std::string udmabuf_refusal(unsigned raw_seals) {
     return "the memfd lacks F_SEAL_SHRINK, which udmabuf requires";
 }
 
-Result<std::unique_ptr<MappedScanout>>
-MappedScanout::adopt(UniqueFd fd, uint32_t offset, uint32_t width, uint32_t height,
-                     uint32_t stride, uint32_t pixman_format, const Udmabuf* udmabuf) {
+Result<std::unique_ptr<MappedScanout>> MappedScanout::adopt(UniqueFd fd, uint32_t offset,
+                                                            uint32_t width, uint32_t height,
+                                                            uint32_t stride, uint32_t pixman_format,
+                                                            const Udmabuf* udmabuf) {
     struct stat st {};
     if (::fstat(fd.get(), &st) < 0)
         return Error::from_errno(errno, "ScanoutMap: fstat of the passed fd failed");
     if (!S_ISREG(st.st_mode))
-        return Error{"ScanoutMap: the passed fd is not a memfd or regular file (mode " +
-                         std::to_string(st.st_mode & S_IFMT) + "); pass the surface's memfd",
+        return Error{std::string("ScanoutMap: the passed fd is ") + file_kind(st.st_mode) +
+                         ", not a memfd or regular file; pass the surface's memfd",
                      EINVAL};
     Result<Layout> layout =
         check_scanout_map(uint64_t(st.st_size), offset, width, height, stride, pixman_format);
@@ -128,9 +145,9 @@ MappedScanout::adopt(UniqueFd fd, uint32_t offset, uint32_t width, uint32_t heig
             no_dmabuf = made.error().message;
     }
     auto shared = std::make_shared<const UniqueFd>(std::move(fd));
-    auto buffer = std::make_shared<const Buffer>(*layout,
-                                                 std::vector<Backing>{{shared, first, length}},
-                                                 std::move(dmabuf), "qemu ScanoutMap");
+    auto buffer =
+        std::make_shared<const Buffer>(*layout, std::vector<Backing>{{shared, first, length}},
+                                       std::move(dmabuf), "qemu ScanoutMap");
     return std::unique_ptr<MappedScanout>(
         new MappedScanout(std::move(*view), std::move(buffer), std::move(no_dmabuf)));
 }
