@@ -328,6 +328,8 @@ Status DisplayListener::on_scanout_map(GVariant* params, GDBusMethodInvocation* 
         said_no_map_dmabuf_ = true;
     }
     mapped_ = std::move(*mapped);
+    if (opt_.verbose)
+        log_line("ScanoutMap " + mapped_->layout().to_string() + ": shown from QEMU's memfd");
     surface_.reset();
     dmabuf_buffer_.reset();
     console_size_ = {w, h};

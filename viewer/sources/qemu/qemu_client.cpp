@@ -136,15 +136,6 @@ void QemuClient::attach() {
     const ConsoleInfo info = console.info(opt_.console);
     listener_.attach(console, {info.width, info.height});
     input_.attach(console, console.mouse_absolute());
-    // QEMU >= 9.2 can share the guest surface's memfd (ScanoutMap/UpdateMap) with listeners
-    // that list org.qemu.Display1.Listener.Unix.Map in their "Interfaces" property, as ours
-    // does; QEMU 7.2 has neither and sends Scanout/Update.
-    if (opt_.verbose)
-        log_line(console.mentions_map_interface()
-                     ? "this QEMU mentions ScanoutMap (Listener.Unix.Map): surfaces it shares "
-                       "that way are shown from its memfd, without a copy"
-                     : "no ScanoutMap/UpdateMap in this QEMU (QEMU 7.2 has none): "
-                       "Scanout/Update pixels are copied once into our memfd surface");
     s.watch_console(*this);
     s.open_listener(listener_, [this] {
         log_line("attached to console " + std::to_string(opt_.console) +
