@@ -7,8 +7,11 @@ Owns org.qemu on the bus given as argv[1] and exports just enough of org.qemu.Di
 registers its listener, the peer sends each malformed message listed below (bad geometry,
 formats, fds) and checks that every one is answered with an error (not a crash), then sends
 a valid Scanout + Update, a valid ScanoutDMABUF (a memfd it keeps writing to) +
-UpdateDMABUF, and prints the JSON description of the picture udmaview must end up showing, then "verdict ok|FAILED". It stays
-on the bus until killed, so the viewer has no reason to end.
+UpdateDMABUF, then checks that the listener lists Unix.Map in its Interfaces property, sends
+malformed ScanoutMap/UpdateMap calls (QEMU 9.2's shared-memory scanout) and a valid
+ScanoutMap of a memfd + UpdateMap, and prints the JSON description of the picture udmaview
+must end up showing, then "verdict ok|FAILED". It stays on the bus until killed, so the viewer
+has no reason to end.
 """
 import json
 import os
@@ -37,6 +40,8 @@ XML = """<node>
 </node>"""
 
 XRGB = 0x20020888  # pixman x8r8g8b8
+LISTENER = "org.qemu.Display1.Listener"
+MAP = "org.qemu.Display1.Listener.Unix.Map"
 W, H = 64, 48
 node = Gio.DBusNodeInfo.new_for_xml(XML)
 loop = GLib.MainLoop()
@@ -59,16 +64,16 @@ def pixels(w, h, rgb):
     return bytes([b, g, r, 0]) * (w * h)
 
 
-def call(conn, method, sig, args, expect_ok, name, fds=None):
+def call(conn, method, sig, args, expect_ok, name, fds=None, iface=LISTENER):
     try:
         params = GLib.Variant(sig, args) if sig else None
         if fds is not None:
-            conn.call_with_unix_fd_list_sync(None, "/org/qemu/Display1/Listener",
-                                             "org.qemu.Display1.Listener", method, params, None,
-                                             Gio.DBusCallFlags.NONE, 5000, fds, None)
+            conn.call_with_unix_fd_list_sync(None, "/org/qemu/Display1/Listener", iface, method,
+                                             params, None, Gio.DBusCallFlags.NONE, 5000, fds,
+                                             None)
         else:
-            conn.call_sync(None, "/org/qemu/Display1/Listener", "org.qemu.Display1.Listener",
-                           method, params, None, Gio.DBusCallFlags.NONE, 5000, None)
+            conn.call_sync(None, "/org/qemu/Display1/Listener", iface, method, params, None,
+                           Gio.DBusCallFlags.NONE, 5000, None)
         outcome = "accepted"
     except GLib.Error as e:
         outcome = "rejected: " + e.message.split(":", 2)[-1].strip()
@@ -86,6 +91,91 @@ def memfd_list(size):
     fds.append(fd)
     os.close(fd)
     return fds
+
+
+def pipe_list():
+    r, w = os.pipe()
+    fds = Gio.UnixFDList.new()
+    fds.append(r)
+    os.close(r)
+    os.close(w)
+    return fds
+
+
+def check_interfaces(conn):
+    """QEMU >= 9.2 uses Unix.Map only when the listener's Interfaces property lists it."""
+    try:
+        reply = conn.call_sync(None, "/org/qemu/Display1/Listener",
+                               "org.freedesktop.DBus.Properties", "Get",
+                               GLib.Variant("(ss)", (LISTENER, "Interfaces")), None,
+                               Gio.DBusCallFlags.NONE, 5000, None)
+        names = reply.unpack()[0]
+    except GLib.Error as e:
+        names = "error " + e.message
+    good = isinstance(names, list) and MAP in names
+    results["ok"] = results["ok"] and good
+    print(f"{'ok' if good else 'NOT OK'} the listener's Interfaces lists {MAP}: {names}",
+          flush=True)
+
+
+def map_attack(conn):
+    """Unix.Map (QEMU >= 9.2): malformed calls, then a valid memfd scanout the viewer must
+    show in place; returns the expected picture."""
+    cyan, orange = (0, 255, 255), (255, 128, 0)
+    size = 4096 + W * H * 4
+    check_interfaces(conn)
+    call(conn, "UpdateMap", "(iiii)", (0, 0, 8, 8), False, "UpdateMap before any ScanoutMap",
+         iface=MAP)
+    call(conn, "ScanoutMap", "(huuuuu)", (0, 0, W, H, W * 4, XRGB), False,
+         "ScanoutMap of a pipe", fds=pipe_list(), iface=MAP)
+    call(conn, "ScanoutMap", "(huuuuu)", (0, size, W, H, W * 4, XRGB), False,
+         "ScanoutMap with the offset past the end", fds=memfd_list(size), iface=MAP)
+    call(conn, "ScanoutMap", "(huuuuu)", (0, 4096, W, H, W * 4, XRGB), False,
+         "ScanoutMap one byte short of stride x height", fds=memfd_list(size - 1), iface=MAP)
+    call(conn, "ScanoutMap", "(huuuuu)", (0, 0, W, H, 0xffffffff, XRGB), False,
+         "ScanoutMap with stride 0xffffffff (stride x height overflows 32 bits)",
+         fds=memfd_list(size), iface=MAP)
+    call(conn, "ScanoutMap", "(huuuuu)", (0, 0, W, H, W * 4, 0x12345678), False,
+         "ScanoutMap with an unknown pixman format", fds=memfd_list(size), iface=MAP)
+    call(conn, "ScanoutMap", "(huuuuu)", (0, 0, 0, 0, 0, XRGB), False,
+         "ScanoutMap of zero size", fds=memfd_list(size), iface=MAP)
+    call(conn, "ScanoutMap", "(huuuuu)", (0, 0, 20000, 1, 80000, XRGB), False,
+         "ScanoutMap 20000 pixels wide", fds=memfd_list(size), iface=MAP)
+    call(conn, "ScanoutMap", "(huuuuu)", (0, 0, W, H, W * 4 - 4, XRGB), False,
+         "ScanoutMap with stride < width x 4", fds=memfd_list(size), iface=MAP)
+    call(conn, "ScanoutMap", "(huuuuu)", (3, 0, W, H, W * 4, XRGB), False,
+         "ScanoutMap naming an fd that was not passed", fds=memfd_list(size), iface=MAP)
+    # The valid one, made like QEMU's (memfd without MFD_ALLOW_SEALING), at a page offset.
+    fd = os.memfd_create("fake-qemu-surface", os.MFD_CLOEXEC)
+    os.ftruncate(fd, size)
+    os.pwrite(fd, pixels(W, H, cyan), 4096)
+    fds = Gio.UnixFDList.new()
+    fds.append(fd)
+    call(conn, "ScanoutMap", "(huuuuu)", (0, 4096, W, H, W * 4, XRGB), True,
+         "valid ScanoutMap 64x48 at offset 4096 (cyan)", fds=fds, iface=MAP)
+    for y in range(8, 16):
+        os.pwrite(fd, pixels(8, 1, orange), 4096 + y * W * 4 + 32 * 4)
+    call(conn, "UpdateMap", "(iiii)", (32, 8, 8, 8), True, "valid UpdateMap 32,8 8x8 (orange)",
+         iface=MAP)
+    os.pwrite(fd, pixels(4, 1, orange), 4096 + (H - 1) * W * 4 + (W - 4) * 4)
+    call(conn, "UpdateMap", "(iiii)", (W - 4, H - 1, 100, 100), True,
+         "UpdateMap partly outside (clipped to the surface)", iface=MAP)
+    call(conn, "UpdateMap", "(iiii)", (W, 0, 8, 8), False, "UpdateMap right of the surface",
+         iface=MAP)
+    call(conn, "UpdateMap", "(iiii)", (-8, -8, 8, 8), False, "UpdateMap above-left of it",
+         iface=MAP)
+    call(conn, "UpdateMap", "(iiii)", (2147483640, 0, 16, 1), False,
+         "UpdateMap whose x + width overflows int32", iface=MAP)
+    call(conn, "UpdateMap", "(iiii)", (0, 0, 0, 8), False, "UpdateMap of an empty rect",
+         iface=MAP)
+    call(conn, "UpdateMap", "(s)", ("garbage",), False, "UpdateMap with a wrong signature",
+         iface=MAP)
+    results["map_fd"] = fd
+    return {"width": W, "height": H, "pixels": [
+        [0, 0, list(cyan)], [32, 8, list(orange)], [39, 15, list(orange)], [40, 16, list(cyan)],
+        [31, 8, list(cyan)], [W - 1, H - 1, list(orange)], [W - 5, H - 1, list(cyan)],
+        # the 2x2 white cursor, hot spot (1, 1), shown at (10, 10) by MouseSet
+        [9, 9, [255, 255, 255]], [10, 10, [255, 255, 255]], [11, 11, list(cyan)]]}
 
 
 def attack(conn):
@@ -167,12 +257,7 @@ def attack(conn):
     call(conn, "UpdateDMABUF", "(iiii)", (-1, 0, 8, 8), False, "UpdateDMABUF at negative x")
     call(conn, "Disable", None, None, True, "Disable (QEMU: release of the previous dma-buf)")
     results["dmabuf_fd"] = fd
-    print(json.dumps({"width": W, "height": H, "pixels": [
-        [0, 0, list(yellow)], [16, 16, list(magenta)], [23, 23, list(magenta)],
-        [24, 24, list(yellow)], [8, 8, list(yellow)], [63, 47, list(yellow)],
-        # the 2x2 white cursor, hot spot (1, 1), shown at (10, 10) by MouseSet
-        [9, 9, [255, 255, 255]], [10, 10, [255, 255, 255]], [11, 11, list(yellow)]]}),
-        flush=True)
+    print(json.dumps(map_attack(conn)), flush=True)
     print("verdict", "ok" if results["ok"] else "FAILED", flush=True)
     # Stay on the bus (the test ends us): leaving would be "QEMU went away" for the viewer.
 

@@ -92,16 +92,6 @@ bool ConsoleProxy::mouse_absolute() const {
     return g_variant_is_of_type(v, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(v);
 }
 
-bool ConsoleProxy::mentions_map_interface() const {
-    Result<GVariantPtr> reply =
-        call_sync(conn_, peer_, console_path(console_), "org.freedesktop.DBus.Introspectable",
-                  "Introspect", nullptr, "(s)", cancel_);
-    const gchar* xml = nullptr;
-    if (reply)
-        g_variant_get(reply->get(), "(&s)", &xml);
-    return xml && (std::strstr(xml, "ScanoutMap") || std::strstr(xml, "Listener.Unix.Map"));
-}
-
 std::optional<ConsoleSize> ConsoleProxy::query_size(int timeout_ms) const {
     Result<GVariantPtr> reply = call_sync(
         conn_, peer_, console_path(console_), "org.freedesktop.DBus.Properties", "GetAll",

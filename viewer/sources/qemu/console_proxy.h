@@ -56,8 +56,6 @@ public:
     // One line per console, for messages ("\n  console 0: Graphic "VGA" 640x480").
     std::string describe(const std::vector<uint32_t>& ids) const;
     bool mouse_absolute() const;
-    // True when QEMU's introspection mentions ScanoutMap / Listener.Unix.Map.
-    bool mentions_map_interface() const;
     // Our console's size, asked with a short timeout; nullopt when QEMU did not answer.
     std::optional<ConsoleSize> query_size(int timeout_ms) const;
 

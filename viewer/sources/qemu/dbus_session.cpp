@@ -69,8 +69,8 @@ DbusSession::~DbusSession() {
         g_signal_handler_disconnect(qemu_.get(), qemu_closed_);
     if (listener_closed_)
         g_signal_handler_disconnect(listener_.get(), listener_closed_);
-    if (registration_)
-        g_dbus_connection_unregister_object(listener_.get(), registration_);
+    for (guint id : registrations_)
+        g_dbus_connection_unregister_object(listener_.get(), id);
     if (listener_)
         g_dbus_connection_close_sync(listener_.get(), nullptr, nullptr);
     if (qemu_)
@@ -164,12 +164,12 @@ void DbusSession::open_listener(ListenerServer& server, std::function<void()> re
 
 void DbusSession::serve_listener(GDBusConnection* conn) {
     listener_.reset(conn);
-    Result<guint> registration = server_->serve(conn);
-    if (!registration) {
-        observer_.on_fatal(registration.error());
+    Result<std::vector<guint>> registrations = server_->serve(conn);
+    if (!registrations) {
+        observer_.on_fatal(registrations.error());
         return;
     }
-    registration_ = *registration;
+    registrations_ = std::move(*registrations);
     watch_closed(conn, listener_closed_);
     g_dbus_connection_start_message_processing(conn);
 }

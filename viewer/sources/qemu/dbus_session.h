@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sources/qemu/console_proxy.h"
 #include "sources/qemu/glib_ptr.h"
@@ -33,8 +34,8 @@ public:
 class ListenerServer {
 public:
     virtual ~ListenerServer() = default;
-    // Returns the registration id.
-    virtual Result<guint> serve(GDBusConnection* conn) = 0;
+    // Returns the registration ids (one per interface of the object).
+    virtual Result<std::vector<guint>> serve(GDBusConnection* conn) = 0;
 };
 
 // One attachment to one QEMU: the connection to it (bus or peer-to-peer via QMP), the listener
@@ -82,7 +83,7 @@ private:
     std::optional<ConsoleProxy> console_;
     ListenerServer* server_ = nullptr; // serves the listener once its connection is up
     guint name_watch_ = 0, qemu_closed_ = 0, listener_closed_ = 0, props_sub_ = 0;
-    guint registration_ = 0;
+    std::vector<guint> registrations_;
 };
 
 } // namespace udmaview::qemu

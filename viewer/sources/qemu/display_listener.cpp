@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "qemu_listener_xml.h"
+#include "sources/qemu/mapped_scanout.h"
 #include "sources/qemu/pixman_format.h"
 #include "udmaview/clock.h"
 
@@ -16,6 +17,7 @@ namespace udmaview::qemu {
 namespace {
 
 constexpr const char* listener_path = "/org/qemu/Display1/Listener";
+constexpr const char* map_interface = "org.qemu.Display1.Listener.Unix.Map";
 constexpr int size_query_timeout_ms = 500;
 constexpr int32_t max_cursor_size = 512;
 
@@ -27,6 +29,19 @@ std::span<const uint8_t> bytes_of(GVariant* ay) {
 
 Error invalid(std::string message) {
     return Error{std::move(message), EINVAL};
+}
+
+// The fd passed with a call as its handle-th attachment: a dup we own.
+Result<UniqueFd> take_fd(GDBusMethodInvocation* inv, gint32 handle, const std::string& what) {
+    GUnixFDList* fds = g_dbus_message_get_unix_fd_list(g_dbus_method_invocation_get_message(inv));
+    if (!fds || handle < 0 || handle >= g_unix_fd_list_get_length(fds))
+        return invalid(what + ": no fd passed with handle " + std::to_string(handle));
+    GError* raw = nullptr;
+    UniqueFd fd(g_unix_fd_list_get(fds, handle, &raw));
+    g_autoptr(GError) err = raw;
+    if (!fd)
+        return invalid(what + ": " + err->message);
+    return fd;
 }
 
 } // namespace
@@ -49,21 +64,41 @@ Status DisplayListener::init() {
     return {};
 }
 
-Result<guint> DisplayListener::serve(GDBusConnection* conn) {
+Result<std::vector<guint>> DisplayListener::serve(GDBusConnection* conn) {
+    // Interfaces names the optional interfaces this object exports; QEMU reads it once, right
+    // after RegisterListener, and calls ScanoutMap only when Unix.Map is listed.
     static const GDBusInterfaceVTable vtable = {
         [](GDBusConnection*, const gchar*, const gchar*, const gchar*, const gchar* method,
            GVariant* params, GDBusMethodInvocation* inv,
            gpointer self) { static_cast<DisplayListener*>(self)->on_call(method, params, inv); },
-        nullptr,
+        [](GDBusConnection*, const gchar*, const gchar*, const gchar*, const gchar* property,
+           GError** error, gpointer) -> GVariant* {
+            if (std::strcmp(property, "Interfaces") == 0) {
+                const gchar* names[] = {map_interface, nullptr};
+                return g_variant_new_strv(names, -1);
+            }
+            g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY,
+                        "no property %s on the udmaview listener", property);
+            return nullptr;
+        },
         nullptr,
         {}};
-    GError* raw = nullptr;
-    const guint id = g_dbus_connection_register_object(conn, listener_path, node_->interfaces[0],
-                                                       &vtable, this, nullptr, &raw);
-    g_autoptr(GError) err = raw;
-    if (!id)
-        return Error{std::string("qemu: cannot serve the listener: ") + err->message, EIO};
-    return id;
+    std::vector<guint> ids;
+    for (GDBusInterfaceInfo** iface = node_->interfaces; *iface; ++iface) {
+        GError* raw = nullptr;
+        const guint id = g_dbus_connection_register_object(conn, listener_path, *iface, &vtable,
+                                                           this, nullptr, &raw);
+        g_autoptr(GError) err = raw;
+        if (!id) {
+            for (guint done : ids)
+                g_dbus_connection_unregister_object(conn, done);
+            return Error{std::string("qemu: cannot serve the listener interface ") +
+                             (*iface)->name + ": " + err->message,
+                         EIO};
+        }
+        ids.push_back(id);
+    }
+    return ids;
 }
 
 void DisplayListener::attach(const ConsoleProxy& console, ConsoleSize size) {
@@ -81,6 +116,10 @@ void DisplayListener::on_call(const gchar* method, GVariant* params, GDBusMethod
         done = on_scanout_dmabuf(params, inv);
     else if (std::strcmp(method, "UpdateDMABUF") == 0)
         done = on_update_dmabuf(params);
+    else if (std::strcmp(method, "ScanoutMap") == 0)
+        done = on_scanout_map(params, inv);
+    else if (std::strcmp(method, "UpdateMap") == 0)
+        done = on_update_map(params);
     else if (std::strcmp(method, "Disable") == 0) {
         // QEMU 7.2 also sends it right after a new ScanoutDMABUF to release the previous
         // dma-buf: keep showing the last picture.
@@ -128,6 +167,7 @@ Status DisplayListener::on_scanout(GVariant* params) {
             return invalid("Scanout: no surface");
     }
     dmabuf_buffer_.reset();
+    mapped_.reset();
     console_size_ = {w, h};
     const uint64_t copied =
         surface_->copy_rect({0, 0, int32_t(w), int32_t(h)}, bytes.data(), stride);
@@ -237,15 +277,10 @@ Status DisplayListener::on_scanout_dmabuf(GVariant* params, GDBusMethodInvocatio
     guint64 modifier;
     gboolean y0_top;
     g_variant_get(params, "(huuuutb)", &handle, &w, &h, &stride, &fourcc, &modifier, &y0_top);
-    GUnixFDList* fds = g_dbus_message_get_unix_fd_list(g_dbus_method_invocation_get_message(inv));
-    if (!fds || handle < 0 || handle >= g_unix_fd_list_get_length(fds))
-        return invalid("ScanoutDMABUF: no fd passed with handle " + std::to_string(handle));
-    GError* raw = nullptr;
-    UniqueFd fd(g_unix_fd_list_get(fds, handle, &raw)); // a dup we own
-    g_autoptr(GError) err = raw;
+    Result<UniqueFd> fd = take_fd(inv, handle, "ScanoutDMABUF");
     if (!fd)
-        return invalid(std::string("ScanoutDMABUF: ") + err->message);
-    Result<DmaBuf> dmabuf = DmaBuf::adopt(std::move(fd));
+        return fd.error();
+    Result<DmaBuf> dmabuf = DmaBuf::adopt(std::move(*fd));
     if (!dmabuf)
         return invalid("ScanoutDMABUF: " + dmabuf.error().message);
     Result<Layout> layout = check_dmabuf(w, h, stride, fourcc, modifier, y0_top, dmabuf->size());
@@ -254,6 +289,7 @@ Status DisplayListener::on_scanout_dmabuf(GVariant* params, GDBusMethodInvocatio
     dmabuf_buffer_ = std::make_shared<const Buffer>(*layout, std::vector<Backing>{},
                                                     std::move(*dmabuf), "qemu ScanoutDMABUF");
     surface_.reset();
+    mapped_.reset();
     stats_.update([](QemuStats& st) { ++st.dmabuf_scanouts; });
     post_frame(dmabuf_buffer_, Region(layout->bounds()));
     return {};
@@ -270,6 +306,49 @@ Status DisplayListener::on_update_dmabuf(GVariant* params) {
                        dmabuf_buffer_->layout().to_string() + " dma-buf");
     stats_.update([](QemuStats& st) { ++st.dmabuf_updates; });
     post_frame(dmabuf_buffer_, Region(rect));
+    return {};
+}
+
+// QEMU's own memfd surface: shown in place (the Buffer's backing is QEMU's file), so neither
+// this nor UpdateMap copies a byte.
+Status DisplayListener::on_scanout_map(GVariant* params, GDBusMethodInvocation* inv) {
+    gint32 handle;
+    guint32 offset, w, h, stride, pixman;
+    g_variant_get(params, "(huuuuu)", &handle, &offset, &w, &h, &stride, &pixman);
+    Result<UniqueFd> fd = take_fd(inv, handle, "ScanoutMap");
+    if (!fd)
+        return fd.error();
+    Result<std::unique_ptr<MappedScanout>> mapped = MappedScanout::adopt(
+        std::move(*fd), offset, w, h, stride, pixman, udmabuf_ ? &*udmabuf_ : nullptr);
+    if (!mapped)
+        return mapped.error();
+    if (!(*mapped)->no_dmabuf().empty() && !said_no_map_dmabuf_) {
+        log_line("ScanoutMap surfaces get no dma-buf: " + (*mapped)->no_dmabuf() +
+                 "; outputs map QEMU's memfd and upload the damage");
+        said_no_map_dmabuf_ = true;
+    }
+    mapped_ = std::move(*mapped);
+    if (opt_.verbose)
+        log_line("ScanoutMap " + mapped_->layout().to_string() + ": shown from QEMU's memfd");
+    surface_.reset();
+    dmabuf_buffer_.reset();
+    console_size_ = {w, h};
+    stats_.update([](QemuStats& st) { ++st.map_scanouts; });
+    post_frame(mapped_->buffer(), Region(mapped_->layout().bounds()));
+    return {};
+}
+
+Status DisplayListener::on_update_map(GVariant* params) {
+    gint32 x, y, w, h;
+    g_variant_get(params, "(iiii)", &x, &y, &w, &h);
+    const Rect rect{x, y, w, h};
+    if (!mapped_)
+        return invalid("UpdateMap " + rect.to_string() + ": no ScanoutMap surface");
+    Result<Rect> damage = clip_update_map(mapped_->layout(), rect);
+    if (!damage)
+        return damage.error();
+    stats_.update([](QemuStats& st) { ++st.map_updates; });
+    post_frame(mapped_->buffer(), Region(*damage));
     return {};
 }
 

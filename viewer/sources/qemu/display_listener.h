@@ -6,10 +6,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sources/qemu/console_proxy.h"
 #include "sources/qemu/dbus_session.h"
 #include "sources/qemu/glib_ptr.h"
+#include "sources/qemu/mapped_scanout.h"
 #include "sources/qemu/qemu_options.h"
 #include "sources/qemu/qemu_report.h"
 #include "sources/qemu/surface.h"
@@ -18,7 +20,8 @@
 namespace udmaview::qemu {
 
 // The org.qemu.Display1.Listener object QEMU calls with the picture (Scanout/Update pixels
-// copied into our Surface, ScanoutDMABUF/UpdateDMABUF passed through) and the cursor. Turns
+// copied into our Surface, ScanoutDMABUF/UpdateDMABUF passed through, ScanoutMap/UpdateMap
+// shown from QEMU's own memfd) and the cursor. Turns
 // each call into a frame, retirement or cursor event; an invalid call is answered with a
 // D-Bus error and counted as rejected. Lives on the GLib thread across sessions, so the last
 // picture stays while QEMU is away.
@@ -31,7 +34,7 @@ public:
 
     // Parses the interface (listener.xml) and opens /dev/udmabuf when it is to be used.
     Status init();
-    Result<guint> serve(GDBusConnection* conn) override;
+    Result<std::vector<guint>> serve(GDBusConnection* conn) override;
 
     // A session attached: its console (for size queries) and the size QEMU reported.
     void attach(const ConsoleProxy& console, ConsoleSize size);
@@ -49,6 +52,8 @@ private:
     Status on_update(GVariant* params);
     Status on_scanout_dmabuf(GVariant* params, GDBusMethodInvocation* inv);
     Status on_update_dmabuf(GVariant* params);
+    Status on_scanout_map(GVariant* params, GDBusMethodInvocation* inv);
+    Status on_update_map(GVariant* params);
     Status on_cursor_define(GVariant* params);
     void on_mouse_set(GVariant* params);
     void follow_console(const Rect& rect, const Format* format);
@@ -66,9 +71,12 @@ private:
     const ConsoleProxy* console_ = nullptr; // the attached session's
     ConsoleSize console_size_;
 
-    // The picture: either our pixel surface (Scanout/Update) or a received dma-buf.
+    // The picture: our pixel surface (Scanout/Update), a received dma-buf, or QEMU's mapped
+    // memfd (ScanoutMap/UpdateMap).
     std::unique_ptr<Surface> surface_;
     std::shared_ptr<const Buffer> dmabuf_buffer_;
+    std::unique_ptr<MappedScanout> mapped_;
+    bool said_no_map_dmabuf_ = false;
     std::shared_ptr<const Buffer> shown_; // the buffer of the last frame posted
     uint64_t seq_ = 0;
     CursorState cursor_;

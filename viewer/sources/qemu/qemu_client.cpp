@@ -136,16 +136,6 @@ void QemuClient::attach() {
     const ConsoleInfo info = console.info(opt_.console);
     listener_.attach(console, {info.width, info.height});
     input_.attach(console, console.mouse_absolute());
-    // QEMU >= 9.2 can share the guest surface's memfd (ScanoutMap/UpdateMap) with listeners
-    // that list org.qemu.Display1.Listener.Unix.Map in their "Interfaces" property; QEMU 7.2
-    // has neither. udmaview does not advertise the interface, so such a QEMU keeps sending
-    // Scanout/Update: say so.
-    const bool has_map = console.mentions_map_interface();
-    if (opt_.verbose || has_map)
-        log_line(has_map ? "this QEMU mentions ScanoutMap (Listener.Unix.Map), which udmaview "
-                           "does not implement yet: using Scanout/Update (one copy per update)"
-                         : "no ScanoutMap/UpdateMap in this QEMU (QEMU 7.2 has none): "
-                           "Scanout/Update pixels are copied once into our memfd surface");
     s.watch_console(*this);
     s.open_listener(listener_, [this] {
         log_line("attached to console " + std::to_string(opt_.console) +

@@ -17,6 +17,7 @@ namespace udmaview::qemu {
 struct QemuStats {
     uint64_t scanouts = 0, updates = 0, bytes_copied = 0;
     uint64_t dmabuf_scanouts = 0, dmabuf_updates = 0;
+    uint64_t map_scanouts = 0, map_updates = 0; // ScanoutMap/UpdateMap accepted
     uint64_t rejected = 0, surfaces = 0, sessions = 0, inputs_sent = 0;
 };
 

@@ -116,7 +116,9 @@ std::vector<std::pair<std::string, uint64_t>> QemuSource::counters() const {
             {"scanout_dmabuf", st.dmabuf_scanouts},
             {"update_dmabuf", st.dmabuf_updates},
             {"rejected", st.rejected},
-            {"input_calls", st.inputs_sent}};
+            {"input_calls", st.inputs_sent},
+            {"scanout_map", st.map_scanouts},
+            {"update_map", st.map_updates}};
 }
 
 } // namespace udmaview::qemu

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """fake-peer: a hostile stand-in for QEMU (fake_peer.py) sends every malformed message; each
-is rejected, udmaview keeps running, and its final picture is the peer's valid dma-buf."""
+is rejected, udmaview keeps running, and its final picture is the peer's valid ScanoutMap memfd
+(QEMU 9.2's shared-memory scanout), shown without a copy."""
 
 import json
 import sys
@@ -34,7 +35,15 @@ def run(env):
     if counters.get('rejected', 0) < 1:
         raise Failed(f'udmaview counted no rejected message (source_counters {counters})')
     log(f"udmaview rejected {counters['rejected']} messages and kept running")
-    # The picture after the hostile messages: the peer's valid dma-buf as it left it.
+    # One valid ScanoutMap, two accepted UpdateMaps (one clipped); the rest were refused.
+    if counters.get('scanout_map') != 1 or counters.get('update_map') != 2:
+        raise Failed(f'expected scanout_map 1 and update_map 2 in source_counters {counters}')
+    # QEMU's memfd carries F_SEAL_SEAL and no F_SEAL_SHRINK: udmabuf cannot take it, and
+    # udmaview says so once.
+    if env.err('udmaview').count('ScanoutMap surfaces get no dma-buf') != 1:
+        raise Failed('udmaview did not say exactly once why a ScanoutMap memfd gets no '
+                     f"dma-buf: {env.err('udmaview')[-3000:]}")
+    # The picture after the hostile messages: the peer's valid ScanoutMap memfd as announced.
     img = load(f'{env.tmp}/udmaview.png')
     expect = json.loads([line for line in out.splitlines() if line.startswith('{')][-1])
     if img.size != (expect['width'], expect['height']):
@@ -43,5 +52,4 @@ def run(env):
         got = pixel(img, x, y)
         if got != colour:
             raise Failed(f'pixel {x},{y} is {got}, expected {colour}')
-    log("final picture matches the peer's dma-buf memory after the valid ScanoutDMABUF + "
-        'UpdateDMABUF')
+    log("final picture matches the peer's memfd after the valid ScanoutMap + UpdateMap")
