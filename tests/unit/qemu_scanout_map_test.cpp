@@ -6,25 +6,16 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "qemu_test_layout.h"
 #include "sources/qemu/mapped_scanout.h"
 #include "sources/qemu/pixman_format.h"
 #include "udmaview/memfd.h"
 
 using namespace udmaview;
 using namespace udmaview::qemu;
+using namespace udmaview::qemu::test;
 
 namespace {
-
-constexpr uint32_t xrgb = pixman_x8r8g8b8;
-
-Layout mapped_layout(uint32_t w, uint32_t h) {
-    Layout l;
-    l.width = w;
-    l.height = h;
-    l.stride = w * 4;
-    l.format = format_from_pixman(xrgb);
-    return l;
-}
 
 // A memfd made the way QEMU makes its surfaces: no MFD_ALLOW_SEALING, so it carries
 // F_SEAL_SEAL and nothing else.
@@ -72,7 +63,7 @@ TEST(QemuScanoutMap, RejectsBadSizesStridesAndFormats) {
 }
 
 TEST(QemuScanoutMap, UpdateMapIsClippedToTheSurface) {
-    const Layout l = mapped_layout(640, 480);
+    const Layout l = xrgb_layout(640, 480);
     Result<Rect> inside = clip_update_map(l, {10, 20, 30, 40});
     ASSERT_TRUE(inside);
     EXPECT_EQ(*inside, (Rect{10, 20, 30, 40}));

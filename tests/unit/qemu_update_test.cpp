@@ -6,27 +6,16 @@
 #include <vector>
 
 #include "outputs/headless/headless_output.h"
+#include "qemu_test_layout.h"
 #include "sources/qemu/pixman_format.h"
 #include "sources/qemu/qemu_source.h"
 #include "sources/qemu/surface.h"
 
 using namespace udmaview;
 using namespace udmaview::qemu;
+using namespace udmaview::qemu::test;
 
-namespace {
-
-constexpr uint32_t xrgb = pixman_x8r8g8b8;
-
-Layout surface_layout(uint32_t w, uint32_t h) {
-    Layout l;
-    l.width = w;
-    l.height = h;
-    l.stride = w * 4;
-    l.format = format_from_pixman(xrgb);
-    return l;
-}
-
-} // namespace
+namespace {} // namespace
 
 TEST(QemuUpdate, RectInsideHandlesOverflowAndNegatives) {
     EXPECT_TRUE(rect_inside({0, 0, 640, 480}, 640, 480));
@@ -53,7 +42,7 @@ TEST(QemuUpdate, ScanoutChecks) {
 }
 
 TEST(QemuUpdate, UpdateChecks) {
-    const Layout l = surface_layout(720, 400);
+    const Layout l = xrgb_layout(720, 400);
     EXPECT_TRUE(check_update(l, {0, 128, 9, 16}, 36, xrgb, 36 * 16));
     EXPECT_TRUE(check_update(l, {711, 384, 9, 16}, 36, xrgb, 36 * 16));
     EXPECT_FALSE(check_update(l, {712, 384, 9, 16}, 36, xrgb, 36 * 16));   // outside
