@@ -2,7 +2,8 @@
 // Guest 2 of the QEMU e2e tests: runs as the workload of a tiny Linux guest (static, from an
 // initramfs). Draws a deterministic pattern on /dev/fb0, then reports and acts on what
 // arrives, printing markers on the serial console (stdout):
-//   @@FB w h stride bpp@@      the framebuffer found
+//   @@FB w h stride bpp@@      the framebuffer found (32 bpp XRGB8888 or 16 bpp RGB565:
+//                              colours are 24-bit, cut to 5-6-5 bits at 16 bpp)
 //   @@PATTERN@@                pattern complete
 //   @@KEY 0xNN@@               a byte read from the VT keyboard (/dev/tty1, raw)
 //   @@MOUSE b dx dy@@          a PS/2 packet from /dev/input/mice
@@ -31,14 +32,24 @@ static uint32_t pattern(uint32_t x, uint32_t y) {
     return r << 16 | g << 8 | b;
 }
 
+// RGB565 keeps the top 5/6/5 bits of each 8-bit channel.
+static uint16_t rgb565(uint32_t c) {
+    return (uint16_t)((c >> 8 & 0xf800) | (c >> 5 & 0x07e0) | (c >> 3 & 0x001f));
+}
+
 // Fills a rectangle with a colour or the pattern through the mapping (vesafb maps the VGA
 // card's memory itself, so QEMU sees the writes as dirty VRAM).
 static void fill(uint32_t x0, uint32_t y0, uint32_t w, uint32_t h, uint32_t colour,
                  int use_pattern) {
     for (uint32_t y = y0; y < y0 + h && y < var.yres; ++y) {
-        uint32_t* row = (uint32_t*)(fb + (size_t)y * fix.line_length);
-        for (uint32_t x = x0; x < x0 + w && x < var.xres; ++x)
-            row[x] = use_pattern ? pattern(x, y) : colour;
+        uint8_t* line = fb + (size_t)y * fix.line_length;
+        for (uint32_t x = x0; x < x0 + w && x < var.xres; ++x) {
+            const uint32_t c = use_pattern ? pattern(x, y) : colour;
+            if (var.bits_per_pixel == 16)
+                ((uint16_t*)line)[x] = rgb565(c);
+            else
+                ((uint32_t*)line)[x] = c;
+        }
     }
     msync(fb, (size_t)fix.line_length * var.yres, MS_SYNC);
 }
@@ -64,8 +75,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     printf("@@FB %u %u %u %u@@\n", var.xres, var.yres, fix.line_length, var.bits_per_pixel);
-    if (var.bits_per_pixel != 32) {
-        printf("@@ERROR need 32 bpp@@\n");
+    if (var.bits_per_pixel != 32 && var.bits_per_pixel != 16) {
+        printf("@@ERROR need 32 or 16 bpp, got %u@@\n", var.bits_per_pixel);
         return 1;
     }
     fb = mmap(NULL, (size_t)fix.line_length * var.yres, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

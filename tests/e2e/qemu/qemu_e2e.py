@@ -19,7 +19,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'lib'))
 
-from qemu_tests import (input_key, linux_fb, linux_virtio_gpu, peer,  # noqa: E402
+from qemu_tests import (input_key, linux_fb, linux_fb16, linux_virtio_gpu, peer,  # noqa: E402
                         qemu_killed, reconnect, sdl_input, seabios, viewer_first,
                         wrong_console)
 from qemu_tests.env import DBUS_DAEMON, Env  # noqa: E402
@@ -37,6 +37,7 @@ TESTS = {
     'wrong-console': wrong_console.run,
     'fake-peer': peer.run,
     'linux-fb': linux_fb.run,
+    'linux-fb16': linux_fb16.run,
     'linux-virtio-gpu': linux_virtio_gpu.run,
     'sdl-input': sdl_input.run,
 }
@@ -118,7 +119,8 @@ def main():
     ap.add_argument('--qemu-prefix', help='an extracted QEMU (dpkg -x) instead of the PATH one')
     ap.add_argument('--fetch-qemu', help='fetch-qemu10: fetch QEMU 10.0 into --vm-cache, use it')
     ap.add_argument('--expect-map', action='store_true',
-                    help='linux-virtio-gpu: require the Listener.Unix.Map path (QEMU >= 9.2)')
+                    help='linux-virtio-gpu, linux-fb16: require the Listener.Unix.Map path '
+                         '(QEMU >= 9.2)')
     ap.add_argument('--keep', action='store_true', help='keep the temporary directory')
     args = ap.parse_args()
     tap.set_name(args.test)

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """Guest 2: Debian's kernel (the VM test bed's cache) with a busybox initramfs running
 fbguest, which draws on /dev/fb0 and reports on the serial console. Two cards: std VGA
-(vesafb, 1024x768x32: QEMU shows the guest's VRAM) or virtio-gpu-pci (the virtio_gpu driver's
-fbdev on a 2D resource: a surface QEMU allocates itself)."""
+(vesafb, 1024x768x32: QEMU shows the guest's VRAM; at x16 QEMU converts the VRAM into a
+surface of its own) or virtio-gpu-pci (the virtio_gpu driver's fbdev on a 2D resource: a
+surface QEMU allocates itself)."""
 
 import os
 
@@ -60,20 +61,24 @@ def serial(env):
         return ''
 
 
-def qemu_args(env, kernel, initrd, mode, vesa=True):
-    """vesa: vesafb at 1024x768x32 (VESA mode 0x344). Only with a VGA BIOS: without one the
-    kernel's real-mode setup rejects the mode and waits 30 s for a key."""
-    vga = 'vga=0x344 ' if vesa else ''
+VESA_32BPP = 0x344  # 1024x768x32
+VESA_16BPP = 0x317  # 1024x768x16 (RGB565)
+
+
+def qemu_args(env, kernel, initrd, mode, vesa=True, vesa_mode=VESA_32BPP):
+    """vesa: vesafb in vesa_mode (1024x768). Only with a VGA BIOS: without one the kernel's
+    real-mode setup rejects the mode and waits 30 s for a key."""
+    vga = f'vga={vesa_mode:#x} ' if vesa else ''
     return ['-m', '256', '-kernel', kernel, '-initrd', initrd,
             '-append', f'console=ttyS0 {vga}vt.global_cursor_default=0 loglevel=3 '
                        f'panic=-1 fbmode={mode}',
             '-serial', f'file:{env.tmp}/serial.log']
 
 
-def start(env, mode='interactive', virtio_gpu=False):
+def start(env, mode='interactive', virtio_gpu=False, vesa_mode=VESA_32BPP):
     if virtio_gpu:
         kernel, initrd = build(env, VIRTIO_GPU_MODULES)
         return env.start_qemu(vga='none', extra=[*VIRTIO_GPU, *qemu_args(env, kernel, initrd,
                                                                          mode, vesa=False)])
     kernel, initrd = build(env)
-    return env.start_qemu(extra=qemu_args(env, kernel, initrd, mode))
+    return env.start_qemu(extra=qemu_args(env, kernel, initrd, mode, vesa_mode=vesa_mode))
