@@ -54,6 +54,16 @@ def cdf_axes(ax, title):
     ax.grid(True, which="major", alpha=0.3)
 
 
+def timeline_axes(ax, xlabel, title, ncol):
+    """A per-frame timeline's log scale, labels, grid and legend (after its lines)."""
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(f"ms (log; < {FLOOR_MS:g} drawn at {FLOOR_MS:g})")
+    ax.set_title(title, fontsize="medium")
+    ax.grid(True, which="major", alpha=0.3)
+    legend_below(ax, ncol=ncol)
+
+
 def cdf_legends(ax, ncol):
     """The curves' legend under the axes, the percentile markers' inside (bottom right is
     empty in a CDF)."""

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """The plot of several runs over each other: produced → presented as CDF and as timeline."""
-from .figure import (FLOOR_MS, cdf, cdf_axes, cdf_legends, floored, legend_below, new_figure,
+from .figure import (cdf, cdf_axes, cdf_legends, floored, new_figure, timeline_axes,
                      period_line, save)
 from .stats import TOTAL, display_period, stage_ms
 
@@ -33,10 +33,5 @@ def plot_compare(runs, out, size, title=None, period_ms=None):
             periods.setdefault(round(period, 3), (period, source, []))[2].append(label)
     for period, source, labels in periods.values():
         period_line(right, period, f"{source}: {', '.join(labels)}")
-    right.set_yscale("log")
-    right.set_xlabel("frame (seq from the run's first)")
-    right.set_ylabel(f"ms (log; < {FLOOR_MS:g} drawn at {FLOOR_MS:g})")
-    right.set_title("per-frame produced → presented", fontsize="medium")
-    right.grid(True, which="major", alpha=0.3)
-    legend_below(right, ncol=2)
+    timeline_axes(right, "frame (seq from the run's first)", "per-frame produced → presented", 2)
     save(fig, out)

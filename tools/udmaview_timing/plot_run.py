@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """The plot of one run: timeline per stage, CDF per stage, bytes copied and imports per frame."""
-from .figure import (FLOOR_MS, cdf, cdf_axes, cdf_legends, floored, legend_below, new_figure,
+from .figure import (cdf, cdf_axes, cdf_legends, floored, new_figure, timeline_axes,
                      period_line, save)
 from .stats import STAGES, TOTAL, display_period, stage_ms
 from .text import describe
@@ -46,12 +46,7 @@ def timeline(ax, report, stats, period_ms):
                 transform=ax.get_xaxis_transform(), label=f"dropped ({len(dropped)})")
     else:
         ax.plot([], [], " ", label="no frame dropped")
-    ax.set_yscale("log")
-    ax.set_xlabel("frame (seq)")
-    ax.set_ylabel(f"ms (log; < {FLOOR_MS:g} drawn at {FLOOR_MS:g})")
-    ax.set_title("per-frame time of each stage", fontsize="medium")
-    ax.grid(True, which="major", alpha=0.3)
-    legend_below(ax, ncol=6)
+    timeline_axes(ax, "frame (seq)", "per-frame time of each stage", 6)
 
 
 def copies(ax, report, stats):
