@@ -10,7 +10,7 @@
 #include <string_view>
 #include <sys/mman.h>
 
-#include "outputs/egl/gles_renderer.h"
+#include "render/gles_renderer.h"
 #include "udmaview/memfd.h"
 #include "udmaview/png.h"
 

@@ -2,7 +2,7 @@
 #include <GLES3/gl3.h>
 #include <gtest/gtest.h>
 
-#include "outputs/egl/gl_format.h"
+#include "render/gl_format.h"
 
 using namespace udmaview;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <gtest/gtest.h>
 
-#include "outputs/egl/viewport.h"
+#include "render/viewport.h"
 
 using namespace udmaview;
 

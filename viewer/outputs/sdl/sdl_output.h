@@ -6,9 +6,9 @@
 #include <set>
 #include <string>
 
-#include "outputs/egl/egl_swap.h"
-#include "outputs/egl/gles_renderer.h"
-#include "outputs/egl/viewport.h"
+#include "outputs/sdl/egl_swap.h"
+#include "render/gles_renderer.h"
+#include "render/viewport.h"
 #include "udmaview/output.h"
 
 namespace udmaview {

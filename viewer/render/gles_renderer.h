@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
-#include "outputs/egl/gl_format.h"
-#include "outputs/egl/gl_objects.h"
-#include "outputs/egl/viewport.h"
+#include "render/gl_format.h"
+#include "render/gl_objects.h"
+#include "render/viewport.h"
 #include "udmaview/frame.h"
 #include "udmaview/mapping.h"
 #include "udmaview/output.h"
@@ -27,7 +27,7 @@ struct RendererOptions {
     bool verbose = false;
 };
 
-// The GL half of the egl/sdl outputs (and later GBM-on-KMS): keeps one texture per BufferId,
+// The GL half of the sdl output and of the KMS gl path: keeps one texture per BufferId,
 // made by importing the buffer's dma-buf (EGL_EXT_image_dma_buf_import → EGLImage →
 // glEGLImageTargetTexture2DOES, zero copy) or, when that is missing or refused, by uploading
 // only the damaged rectangles of a CPU mapping (glTexSubImage2D, counted as copied bytes),

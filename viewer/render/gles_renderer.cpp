@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "outputs/egl/gles_renderer.h"
-#include "outputs/egl/extension_list.h"
+#include "render/gles_renderer.h"
+#include "render/extension_list.h"
 
 #include <blit_shaders.h>
 #include <cerrno>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "outputs/egl/extension_list.h"
+#include "render/extension_list.h"
 
 namespace udmaview {
 

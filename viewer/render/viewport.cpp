@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "outputs/egl/viewport.h"
+#include "render/viewport.h"
 
 #include <algorithm>
 #include <cerrno>

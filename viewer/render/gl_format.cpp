@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "outputs/egl/gl_format.h"
+#include "render/gl_format.h"
 
 #include <GLES3/gl3.h>
 #include <algorithm>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "outputs/egl/egl_swap.h"
+#include "outputs/sdl/egl_swap.h"
 
-#include "outputs/egl/extension_list.h"
+#include "render/extension_list.h"
 
 #include <string_view>
 #include <vector>
