@@ -75,7 +75,8 @@ def main(tmp):
                         (["--size", "0x0"], "--size"), (["--format", "NV12"], "unknown pixel"),
                         (["--pattern", "stars", "--frames", "1"], "unknown demo pattern"),
                         (["--timing", "t.txt"], ".json or .csv"),
-                        (["--output", "vnc"], "--output")]:
+                        (["--output", "vnc"], "--output"),
+                        (["--output", "kms", "--kms-path", "warp"], "--kms-path")]:
         rc, out, err = run(*args)
         lines = err.strip().splitlines()
         check(f"bad usage {args} exits 2 with one clear line",

@@ -96,8 +96,11 @@ Outputs:
   --mode WxH[@R]      kms: display mode (default: a mode of the source's size when the
                       connector has one, else the connector's preferred mode)
   --list              kms: list cards, connectors, modes and planes, then exit
+  --kms-path PATH     kms: how frames reach the screen: auto (default: the plane scans out
+                      the guest's buffer where it can place it as asked, else GL composition,
+                      else CPU copy), plane (else copy), gl or copy
   --scale MODE        kms, sdl: fit (default), integer or none
-  --filter F          sdl: nearest or linear (default)
+  --filter F          kms (gl path), sdl: nearest or linear (default)
   --vsync on|off      sdl: wait for vertical blank when swapping (default on)
   --fullscreen        sdl: start full screen (F11 or Ctrl+Alt+F toggles)
 
@@ -210,6 +213,13 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
              if (!scale)
                  return usage(scale.error().message);
              o.scale = *scale;
+             return {};
+         }},
+        {"--kms-path",
+         [&](const std::string& v) -> Status {
+             if (Status st = one_of("--kms-path", v, {"auto", "plane", "gl", "copy"}); !st)
+                 return st;
+             o.kms_path = v;
              return {};
          }},
         {"--filter",

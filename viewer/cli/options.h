@@ -42,12 +42,13 @@ struct Options {
     bool reconnect = false;
 
     // outputs
-    std::string dump_png;  // headless, sdl
-    std::string device;    // kms: /dev/dri/cardN
-    std::string connector; // kms: name or id
-    std::string mode;      // kms: WxH[@R], parsed by the kms output against the connector
+    std::string dump_png;          // headless, sdl
+    std::string device;            // kms: /dev/dri/cardN
+    std::string connector;         // kms: name or id
+    std::string mode;              // kms: WxH[@R], parsed by the kms output against the connector
+    std::string kms_path = "auto"; // kms: auto, plane, gl or copy
     ScaleMode scale = ScaleMode::Fit;
-    bool linear_filter = true; // sdl: --filter linear
+    bool linear_filter = true; // kms (gl path), sdl: --filter linear
     bool vsync = true;         // sdl
     bool fullscreen = false;   // sdl
     bool list = false;         // kms: list devices and exit

@@ -53,12 +53,20 @@ inline void delete_shader(GLuint id) {
 inline void delete_program(GLuint id) {
     glDeleteProgram(id);
 }
+inline void delete_framebuffer(GLuint id) {
+    glDeleteFramebuffers(1, &id);
+}
+inline void delete_renderbuffer(GLuint id) {
+    glDeleteRenderbuffers(1, &id);
+}
 } // namespace gl_detail
 
 using GlTexture = GlName<gl_detail::delete_texture>;
 using GlBuffer = GlName<gl_detail::delete_buffer>;
 using GlShader = GlName<gl_detail::delete_shader>;
 using GlProgram = GlName<gl_detail::delete_program>;
+using GlFramebuffer = GlName<gl_detail::delete_framebuffer>;
+using GlRenderbuffer = GlName<gl_detail::delete_renderbuffer>;
 
 inline GlTexture make_texture() {
     GLuint id = 0;

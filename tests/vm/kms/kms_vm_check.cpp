@@ -6,7 +6,7 @@
 //
 //   kms_vm_check demo OUT_DIR [--size WxH] [--frames N] [--seed S] [--pattern P]
 //                [--mode WxH] [--expect-path import|dumb-copy] [--no-udmabuf] [--format F]
-//                [--legacy]
+//                [--legacy] [--kms-path plane|auto|gl]
 //       demo source → KmsOutput; at the end the screendump must equal the headless output's
 //       picture of the same options (exact); asserts the path and, for import, 0 bytes
 //       copied and 0 imports per steady-state frame; prints CPU time per frame and latency.
@@ -32,6 +32,7 @@
 #include "cli/options.h"
 #include "cli/source_factory.h"
 #include "console_commands.h"
+#include "gl_checks.h"
 #include "outputs/headless/headless_output.h"
 #include "outputs/kms/kms_output.h"
 #include "udmaview/clock.h"
@@ -138,6 +139,10 @@ int run_demo(const std::string& out, std::vector<std::string> args) {
     ko.mode = arg_after(args, "--mode", "");
     ko.verbose = true;
     ko.atomic = !has_flag(args, "--legacy");
+    const std::string kms_path = arg_after(args, "--kms-path", "plane");
+    ko.path = kms_path == "auto" ? kms::KmsPath::Auto
+              : kms_path == "gl" ? kms::KmsPath::Gl
+                                 : kms::KmsPath::Plane;
     kms::KmsOutput kms_out(std::move(ko));
     ShotOutput shot(kms_out, shot_png);
     TimingRecorder timing("demo", "kms");
@@ -361,6 +366,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.size() >= 2 && args[0] == "demo")
         return run_demo(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
+    if (args.size() >= 2 && args[0] == "gl")
+        return run_gl(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
     if (args.size() >= 2 && args[0] == "damage")
         return run_damage(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
     if (args.size() >= 3 && args[0] == "compare")
@@ -371,7 +378,7 @@ int main(int argc, char** argv) {
         return run_console_state();
     if (args.size() == 3 && args[0] == "hold-master")
         return run_hold_master(args[1], std::stoi(args[2]));
-    std::cerr << "usage: kms_vm_check demo|damage OUT_DIR [options] | compare A B [N] | "
+    std::cerr << "usage: kms_vm_check demo|damage|gl OUT_DIR [options] | compare A B [N] | "
                  "hold-master DEVICE SECONDS\n";
     return 2;
 }

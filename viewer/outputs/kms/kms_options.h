@@ -9,11 +9,21 @@
 
 namespace udmaview::kms {
 
+// How frames reach the screen (--kms-path).
+enum class KmsPath {
+    Auto,  // the plane scans out the dma-buf where it can place it as asked, else GL, else copy
+    Plane, // the plane where it can, else the CPU copy (no GL)
+    Gl,    // always composed by GLES into GBM scanout buffers (an error where that cannot start)
+    Copy,  // always the CPU copy into dumb buffers
+};
+
 struct KmsOptions {
     std::string device;    // "" : first card with a connected connector
     std::string connector; // "" : first connected
     std::string mode;      // "" : a mode of the source's size if offered, else preferred
     ScaleMode scale = ScaleMode::Fit;
+    KmsPath path = KmsPath::Plane;
+    bool linear = true; // gl path: --filter linear (else nearest)
     bool verbose = false;
     bool atomic = true;      // false: legacy SetCrtc/PageFlip even where atomic exists
     bool force_copy = false; // always the dumb-buffer path

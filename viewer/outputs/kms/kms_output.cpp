@@ -66,6 +66,8 @@ Status KmsOutput::start() {
             return m.error();
         mode_request_ = *m;
     }
+    if (Status s = gl_built(); !s)
+        return s;
     if (Status s = open_device(); !s) {
         stop();
         return s;
@@ -93,6 +95,8 @@ void KmsOutput::stop() {
         std::cerr << s.error().message << "\n";
     fbs_.clear();
     copy_.clear();
+    gl_.reset(); // its scanout buffers and their framebuffers, after the CRTC is restored
+    retired_gl_.reset();
     scanout_.reset(); // the flip in flight, retired framebuffers, the mode blob
     last_frame_.reset();
     if (vt_)
@@ -116,6 +120,8 @@ Scanout::FlipDone KmsOutput::flip_done(OutputSink* sink) {
     return [this, sink](const Scanout::Flip& flip, uint64_t presented_ns) {
         if (flip.dumb_index >= 0)
             copy_.shown(flip.dumb_index);
+        else
+            gl_shown(flip.fb_id);
         if (sink && flip.seq)
             sink->on_presented(*flip.seq, presented_ns);
     };
@@ -126,25 +132,29 @@ void KmsOutput::choose_path(const Buffer& buffer) {
     if (options_.force_copy) {
         announce("forced", "kms: UDMAVIEW_KMS_COPY is set; copying damaged regions");
         path_ = Path::Copy;
+    } else if (options_.path == KmsPath::Copy || options_.path == KmsPath::Gl) {
+        path_ = options_.path == KmsPath::Copy ? Path::Copy : Path::Gl;
     } else if (!import_refused_.empty()) {
-        path_ = Path::Copy;
+        path_ = fallback();
     } else if (no_direct_size_ == std::pair{l.width, l.height}) {
-        path_ = Path::Copy;
+        path_ = fallback();
     } else if (!buffer.dmabuf()) {
         announce("no-dmabuf", "kms: buffers from " + buffer.origin() +
-                                  " have no dma-buf (no /dev/udmabuf or --no-udmabuf); copying "
-                                  "damaged regions");
-        path_ = Path::Copy;
+                                  " have no dma-buf (no /dev/udmabuf or --no-udmabuf)" +
+                                  fallback_note());
+        path_ = fallback();
     } else if (!pipe_.plane.supports(l.format->fourcc)) {
-        announce("format", "kms: plane " + std::to_string(pipe_.plane.id) + " of " + driver_ +
-                               " cannot scan out " + std::string(l.format->name) +
-                               "; converting and copying damaged regions");
-        path_ = Path::Copy;
+        announce("format",
+                 "kms: plane " + std::to_string(pipe_.plane.id) + " of " + driver_ +
+                     " cannot scan out " + std::string(l.format->name) +
+                     (fallback() == Path::Gl ? fallback_note()
+                                             : "; converting and copying damaged regions"));
+        path_ = fallback();
     } else if (l.modifier != modifier_linear && !dev_->has_cap(DRM_CAP_ADDFB2_MODIFIERS)) {
         announce("modifier", "kms: " + driver_ +
-                                 " takes no format modifiers and the buffer is not linear; "
-                                 "copying damaged regions");
-        path_ = Path::Copy;
+                                 " takes no format modifiers and the buffer is not linear" +
+                                 fallback_note());
+        path_ = fallback();
     } else {
         path_ = Path::Import;
     }
@@ -161,6 +171,7 @@ Status KmsOutput::configure(const Frame& frame) {
         return s;
     configured_ = {l.width, l.height, l.format, path_};
     needs_modeset_ = true;
+    retire_stale_gl();
     if (options_.verbose)
         std::cerr << "kms: source " << l.to_string() << " on mode " << mode_string(mode_) << "\n";
     return {};
@@ -191,11 +202,18 @@ Status KmsOutput::show(const Frame& frame, Origin origin, SubmitStats& stats, Ou
     if (configured_.path == Path::Import) {
         if (Status s = show_import(frame, origin, stats, sink); !s)
             return s;
-        if (configured_.path == Path::Import)
-            return {};
-        // The import or its placement was refused: configure() switched to the copy path.
+        // The import or its placement was refused: configure() switched to another path.
     }
-    return show_copy(frame, origin, stats, sink);
+    if (configured_.path == Path::Gl)
+        if (Status s = show_gl(frame, origin, stats, sink); !s)
+            return s;
+    // GBM/EGL could not start: configure() switched to the copy path.
+    if (configured_.path == Path::Copy)
+        if (Status s = show_copy(frame, origin, stats, sink); !s)
+            return s;
+    if (!needs_modeset_)
+        retired_gl_.reset(); // the modeset took its buffers off the screen
+    return {};
 }
 
 std::optional<uint64_t> KmsOutput::report_seq(const Frame& frame, Origin origin) {
@@ -220,7 +238,7 @@ std::optional<Placement> KmsOutput::test_placement(uint32_t fb_id, const Layout&
         place(l.width, l.height, mode_.hdisplay, mode_.vdisplay, options_.scale);
     if (fits(wanted))
         return wanted;
-    if (!wanted.scaled())
+    if (!wanted.scaled() || fallback() == Path::Gl) // gl scales where the plane cannot
         return std::nullopt;
     announce("scale", "kms: plane " + std::to_string(pipe_.plane.id) + " of " + driver_ +
                           " cannot scale; showing the picture 1:1");
@@ -234,7 +252,7 @@ Status KmsOutput::show_import(const Frame& frame, Origin origin, SubmitStats& st
     auto refuse = [&](const Error& e) -> Status {
         import_refused_ = e.message;
         announce("import", "kms: " + driver_ + " cannot import dma-bufs (" + errno_name(e.errnum) +
-                               "); copying damaged regions");
+                               ")" + fallback_note());
         return configure(frame);
     };
     bool imported = false;
@@ -254,8 +272,9 @@ Status KmsOutput::show_import(const Frame& frame, Origin origin, SubmitStats& st
                      "kms: plane " + std::to_string(pipe_.plane.id) + " of " + driver_ +
                          " cannot show a " + std::to_string(l.width) + "x" +
                          std::to_string(l.height) + " picture on " + mode_string(mode_) +
-                         " directly; composing it into a full-screen buffer (copying damaged "
-                         "regions)");
+                         (fallback() == Path::Gl ? " as asked" + fallback_note()
+                                                 : " directly; composing it into a full-screen "
+                                                   "buffer (copying damaged regions)"));
             return configure(frame);
         }
         placement_ = *p;
@@ -308,6 +327,7 @@ Status KmsOutput::show_copy(const Frame& frame, Origin origin, SubmitStats& stat
 
 void KmsOutput::retire(BufferId id) {
     copy_.forget(id);
+    gl_retire(id);
     Framebuffer fb = fbs_.take(id);
     if (fb && scanout_)
         scanout_->retire(std::move(fb));

@@ -5,7 +5,9 @@
 // afterwards a frame is only a page flip (new buffer) or damage (same buffer: FB_DAMAGE_CLIPS
 // on the commit, or drmModeDirtyFB where the plane has no such property). Where the driver
 // refuses the import, the format or the placement, two dumb buffers take the frame and only
-// damaged rectangles are copied (counted in SubmitStats::bytes_copied).
+// damaged rectangles are copied (counted in SubmitStats::bytes_copied) – or, on the gl path
+// (--kms-path), GLES composes the buffer, scaled, into GBM scanout buffers
+// (kms_output_gl.cpp).
 #pragma once
 
 #include <memory>
@@ -31,6 +33,11 @@
 
 namespace udmaview::kms {
 
+class GlComposer; // gl_composer.h, where the gl path is built
+struct GlComposerDeleter {
+    void operator()(GlComposer* composer) const;
+};
+
 class KmsOutput : public Output {
 public:
     explicit KmsOutput(KmsOptions options);
@@ -46,7 +53,7 @@ public:
     void retire(BufferId id) override;
 
     // For tests and --verbose.
-    enum class Path { None, Import, Copy };
+    enum class Path { None, Import, Copy, Gl };
     Path path() const { return path_; }
     const std::string& driver() const { return driver_; }
     // The clips signalled for the last frame (FB_DAMAGE_CLIPS or DirtyFB), in framebuffer
@@ -74,10 +81,23 @@ private:
     Status open_console();
     Status configure(const Frame& frame);
     void choose_path(const Buffer& buffer);
+    // Where a frame goes when the plane cannot take it: GL (auto, gl) or the copy.
+    Path fallback() const;
+    // " composing it with GL" or " copying damaged regions": the end of a fallback line.
+    std::string fallback_note() const;
     void announce(const std::string& key, const std::string& message);
     Status show(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
     Status show_import(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
     Status show_copy(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
+    // The gl path (kms_output_gl.cpp); starts GBM and EGL on first use.
+    Status show_gl(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
+    Status start_gl(const Frame& frame);
+    // An Error when --kms-path gl is asked of a build without the gl path.
+    Status gl_built() const;
+    // The composer of another mode or path leaves (it stays until the next modeset).
+    void retire_stale_gl();
+    void gl_shown(uint32_t fb_id);
+    void gl_retire(BufferId id);
     // The placement the plane takes for the source, or nullopt when it takes none.
     std::optional<Placement> test_placement(uint32_t fb_id, const Layout& layout);
     // The seq to report presented: the frame's, none for a redraw.
@@ -117,6 +137,11 @@ private:
 
     FramebufferCache fbs_;
     DumbCopyPath copy_;
+    std::unique_ptr<GlComposer, GlComposerDeleter> gl_;
+    // The composer of the previous mode, on screen until the next modeset.
+    std::unique_ptr<GlComposer, GlComposerDeleter> retired_gl_;
+    std::string gl_refused_;               // why GBM/EGL cannot start ("" : not tried, or running)
+    std::optional<bool> gl_import_usable_; // the import probe's verdict, once per output
 
     std::optional<Frame> last_frame_; // for redraws after a VT switch back
     Region last_clips_;

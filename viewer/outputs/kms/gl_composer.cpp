@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+#include "outputs/kms/gl_composer.h"
+
+#include <cerrno>
+
+namespace udmaview::kms {
+
+namespace {
+
+constexpr uint32_t xrgb8888 = make_fourcc('X', 'R', '2', '4');
+// Mesa keeps up to four buffers per GBM surface: older ages are a full redraw anyway.
+constexpr size_t max_history = 4;
+
+} // namespace
+
+Result<std::unique_ptr<GlComposer>> GlComposer::create(const DrmDevice& dev, uint32_t width,
+                                                       uint32_t height, RendererOptions options) {
+    std::unique_ptr<GlComposer> c(new GlComposer());
+    c->width_ = width;
+    c->height_ = height;
+    Result<std::unique_ptr<GbmDevice>> gbm = GbmDevice::create(dev);
+    if (!gbm)
+        return gbm.error();
+    c->gbm_ = std::move(*gbm);
+    Result<std::unique_ptr<GbmScanoutSurface>> surface =
+        GbmScanoutSurface::create(*c->gbm_, width, height, xrgb8888);
+    if (!surface)
+        return surface.error();
+    c->surface_ = std::move(*surface);
+    Result<std::unique_ptr<EglGbm>> egl =
+        EglGbm::create(c->gbm_->get(), c->surface_->get(), xrgb8888);
+    if (!egl)
+        return egl.error();
+    c->egl_ = std::move(*egl);
+    Result<std::unique_ptr<GlesRenderer>> renderer =
+        GlesRenderer::create(c->egl_->display(), options);
+    if (!renderer)
+        return Error{"kms: " + renderer.error().message, renderer.error().errnum};
+    c->renderer_ = std::move(*renderer);
+    return c;
+}
+
+GlComposer::~GlComposer() {
+    if (egl_)
+        (void)egl_->make_current();
+    renderer_.reset();
+    if (surface_) {
+        surface_->release(queued_.bo);
+        surface_->release(screen_.bo);
+    }
+}
+
+std::string GlComposer::describe() const {
+    return egl_->describe() + ", " + renderer_->gl_renderer() + ", " + renderer_->gl_version() +
+           (egl_->has_buffer_age() ? ", buffer age" : ", no buffer age");
+}
+
+Rect GlComposer::viewport() const {
+    return renderer_->viewport(width_, height_);
+}
+
+Region GlComposer::redraw_region(const Region& damage, bool whole) {
+    const Rect screen{0, 0, int32_t(width_), int32_t(height_)};
+    const int age = whole ? 0 : egl_->buffer_age();
+    Region redraw = damage;
+    if (age <= 0 || size_t(age) > history_.size() + 1) {
+        redraw = Region(screen);
+    } else {
+        for (int i = 0; i + 1 < age; ++i)
+            redraw.add(history_[size_t(i)]);
+    }
+    history_.push_front(whole ? Region(screen) : damage);
+    if (history_.size() > max_history)
+        history_.pop_back();
+    return redraw;
+}
+
+Result<GlComposer::Composed> GlComposer::compose(const Frame& frame, bool whole,
+                                                 SubmitStats& stats) {
+    if (Status s = egl_->make_current(); !s)
+        return s.error();
+    if (whole)
+        renderer_->invalidate_view();
+    if (Status s = renderer_->update(frame, stats); !s)
+        return Error{"kms: " + s.error().message, s.error().errnum};
+    stats.path = importing() ? "gl-import" : "gl-upload";
+    Composed out;
+    out.damage = renderer_->window_damage(width_, height_);
+    renderer_->clear_damage();
+    const Rect screen{0, 0, int32_t(width_), int32_t(height_)};
+    out.whole = whole || out.damage.bounds() == screen;
+    if (out.damage.empty())
+        return out;
+    // Only the rectangle the back buffer lacks is drawn: the rest of it is that picture
+    // already (buffer age), and llvmpipe's cost is per pixel drawn.
+    const Rect r = redraw_region(out.damage, out.whole).bounds();
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(r.x, int32_t(height_) - r.bottom(), r.w, r.h);
+    renderer_->draw(width_, height_);
+    glDisable(GL_SCISSOR_TEST);
+    if (Status s = egl_->swap(); !s)
+        return s.error();
+    Result<GbmScanoutSurface::Front> front = surface_->lock_front();
+    if (!front)
+        return front.error();
+    surface_->release(queued_.bo); // a flip that never went out
+    queued_ = {front->bo, front->fb_id};
+    out.fb_id = front->fb_id;
+    out.pitch = front->pitch;
+    return out;
+}
+
+void GlComposer::shown(uint32_t fb_id) {
+    if (!queued_.bo || queued_.fb_id != fb_id)
+        return;
+    if (screen_.bo != queued_.bo)
+        surface_->release(screen_.bo);
+    screen_ = queued_;
+    queued_ = {};
+}
+
+void GlComposer::dropped(uint32_t fb_id) {
+    if (queued_.bo && queued_.fb_id == fb_id) {
+        surface_->release(queued_.bo);
+        queued_ = {};
+        history_.clear(); // the next back buffer's age counts a swap nobody saw
+    }
+}
+
+void GlComposer::retire(BufferId id) {
+    if (egl_->make_current())
+        renderer_->retire(id);
+}
+
+} // namespace udmaview::kms

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// The KMS output's gl path: the source's buffer composed by GLES (viewer/render) into
+// mode-sized GBM scanout buffers – scaled and filtered as asked, imported as an EGLImage
+// where that is proven to work, else only its damaged rectangles uploaded. Only what the
+// back buffer lacks is redrawn (EGL_EXT_buffer_age); the caller flips to the result and
+// signals this frame's screen damage to KMS.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+
+#include "outputs/kms/egl_gbm.h"
+#include "outputs/kms/gbm_surface.h"
+#include "render/gles_renderer.h"
+#include "udmaview/output.h"
+
+namespace udmaview::kms {
+
+class GlComposer {
+public:
+    // GBM and EGL on dev (which must outlive this) with scanout buffers of width × height.
+    static Result<std::unique_ptr<GlComposer>> create(const DrmDevice& dev, uint32_t width,
+                                                      uint32_t height, RendererOptions options);
+    ~GlComposer();
+    GlComposer(const GlComposer&) = delete;
+    GlComposer& operator=(const GlComposer&) = delete;
+
+    struct Composed {
+        uint32_t fb_id = 0; // 0: nothing changed on screen, nothing to flip
+        uint32_t pitch = 0; // of fb_id's buffer
+        Region damage;      // screen pixels that differ from the previous frame
+        bool whole = false; // the whole screen was drawn (first frame, new view)
+    };
+    // Brings the frame's texture up to date (counting imports and uploaded bytes in stats),
+    // redraws what the back buffer lacks, swaps and locks the new front buffer. whole: the
+    // screen shows none of ours (modeset): everything is damage.
+    Result<Composed> compose(const Frame& frame, bool whole, SubmitStats& stats);
+    // The modeset or flip to fb_id is done: the buffer shown before goes back to EGL.
+    void shown(uint32_t fb_id);
+    // The flip to fb_id was not queued: its buffer goes back to EGL.
+    void dropped(uint32_t fb_id);
+    void retire(BufferId id);
+    // The screen the scanout buffers cover.
+    Rect size() const { return {0, 0, int32_t(width_), int32_t(height_)}; }
+    // Where the picture lands on the screen (may reach outside it when cropped).
+    Rect viewport() const;
+    bool importing() const { return renderer_->current_path() == "dma-buf import"; }
+    std::string describe() const;
+
+private:
+    struct Locked {
+        gbm_bo* bo = nullptr;
+        uint32_t fb_id = 0;
+    };
+    GlComposer() = default;
+    Region redraw_region(const Region& damage, bool whole);
+
+    // Declaration order is teardown order reversed: the renderer (GL objects) goes while
+    // the context is current, then EGL, the surface with its buffers and framebuffers, GBM.
+    std::unique_ptr<GbmDevice> gbm_;
+    std::unique_ptr<GbmScanoutSurface> surface_;
+    std::unique_ptr<EglGbm> egl_;
+    std::unique_ptr<GlesRenderer> renderer_;
+    uint32_t width_ = 0, height_ = 0;
+    Locked screen_, queued_;
+    // Screen damage of the last frames, newest first: what a back buffer age N swaps old
+    // lacks is the union of the newest N - 1 of these and this frame's damage.
+    std::deque<Region> history_;
+};
+
+} // namespace udmaview::kms

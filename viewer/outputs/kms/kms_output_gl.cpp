@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+// KmsOutput's gl path: GLES composes the source's buffer into GBM scanout buffers of the
+// mode's size (scaled and filtered as asked), and the output flips between them with this
+// frame's screen damage as the clips. The dma-buf import is used only where a child process
+// proved it (gl_import_probe.h); otherwise only damaged rectangles are uploaded.
+#include <cerrno>
+#include <iostream>
+
+#include "outputs/kms/kms_output.h"
+#include "udmaview/clock.h"
+#include "udmaview_config.h"
+
+#if UDMAVIEW_HAVE_KMS_GL
+#include "outputs/kms/gl_composer.h"
+#include "outputs/kms/gl_import_probe.h"
+#endif
+
+namespace udmaview::kms {
+
+#if UDMAVIEW_HAVE_KMS_GL
+
+namespace {
+
+// Long enough for LLVM to compile the probe's shaders on an emulated CPU.
+constexpr int import_probe_timeout_ms = 20000;
+
+} // namespace
+
+void GlComposerDeleter::operator()(GlComposer* composer) const {
+    delete composer;
+}
+
+Status KmsOutput::gl_built() const {
+    return {};
+}
+
+KmsOutput::Path KmsOutput::fallback() const {
+    return options_.path == KmsPath::Auto && gl_refused_.empty() ? Path::Gl : Path::Copy;
+}
+
+void KmsOutput::retire_stale_gl() {
+    if (!gl_)
+        return;
+    const Rect screen{0, 0, int32_t(mode_.hdisplay), int32_t(mode_.vdisplay)};
+    if (path_ != Path::Gl || gl_->size() != screen)
+        retired_gl_ = std::move(gl_);
+}
+
+void KmsOutput::gl_shown(uint32_t fb_id) {
+    if (gl_)
+        gl_->shown(fb_id);
+}
+
+void KmsOutput::gl_retire(BufferId id) {
+    if (gl_)
+        gl_->retire(id);
+}
+
+Status KmsOutput::start_gl(const Frame& frame) {
+    const Buffer& buffer = *frame.buffer;
+    // The probe forks: it runs before this process has an EGL display of its own.
+    if (!gl_import_usable_ && buffer.dmabuf()) {
+        const uint64_t t0 = now_ns();
+        const GlImportVerdict v =
+            probe_gl_import(dev_->path(), buffer.layout(), import_probe_timeout_ms);
+        gl_import_usable_ = v.usable;
+        if (!v.usable)
+            announce("gl-import", "kms: GLES on " + driver_ + " cannot use imported dma-bufs (" +
+                                      v.reason + "); uploading damaged rectangles instead");
+        if (options_.verbose)
+            std::cerr << "kms: GL import probe: " << (v.usable ? "usable" : v.reason) << " ("
+                      << (now_ns() - t0) / 1000000 << " ms)\n";
+    }
+    const RendererOptions ro{.scale = options_.scale,
+                             .linear = options_.linear,
+                             .allow_import = gl_import_usable_.value_or(false),
+                             .verbose = options_.verbose};
+    Result<std::unique_ptr<GlComposer>> gl =
+        GlComposer::create(*dev_, mode_.hdisplay, mode_.vdisplay, ro);
+    if (!gl)
+        return gl.error();
+    gl_.reset(gl->release());
+    if (options_.verbose)
+        std::cerr << "kms: gl path: " << gl_->describe() << "\n";
+    return {};
+}
+
+Status KmsOutput::show_gl(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink) {
+    if (!gl_) {
+        if (Status s = start_gl(frame); !s) {
+            if (options_.path == KmsPath::Gl)
+                return Error{s.error().message, s.error().errnum};
+            gl_refused_ = s.error().message;
+            announce("gl", s.error().message + " (GBM/EGL cannot start); copying damaged regions");
+            return configure(frame);
+        }
+    }
+    const Layout& l = frame.buffer->layout();
+    Result<GlComposer::Composed> c = gl_->compose(frame, needs_modeset_, stats);
+    if (!c)
+        return c.error();
+    placement_ = place(l.width, l.height, mode_.hdisplay, mode_.vdisplay, options_.scale);
+    const Rect screen{0, 0, int32_t(mode_.hdisplay), int32_t(mode_.vdisplay)};
+    const Placement full{screen, screen};
+    stats.submitted_ns = now_ns();
+    if (needs_modeset_) {
+        if (Status s = scanout_->modeset(c->fb_id, full); !s) {
+            gl_->dropped(c->fb_id);
+            return s;
+        }
+        gl_->shown(c->fb_id);
+        needs_modeset_ = false;
+        last_clips_ = Region();
+        presented(frame, origin, sink);
+        return {};
+    }
+    if (!c->fb_id) { // nothing on screen changed
+        last_clips_ = Region();
+        presented(frame, origin, sink);
+        return {};
+    }
+    const Region clips =
+        c->whole ? Region()
+                 : damage_clips(c->damage, mode_.hdisplay, mode_.vdisplay, c->pitch, quirks_);
+    last_clips_ = pipe_.plane.has_damage_clips ? clips : Region();
+    Status s = scanout_->flip(c->fb_id, full, clips, Scanout::Flip{report_seq(frame, origin)});
+    if (!s)
+        gl_->dropped(c->fb_id);
+    return s;
+}
+
+#else // built without GBM: the gl path does not exist
+
+void GlComposerDeleter::operator()(GlComposer*) const {}
+
+Status KmsOutput::gl_built() const {
+    if (options_.path == KmsPath::Gl)
+        return Error{"kms: --kms-path gl: this udmaview was built without GBM/EGL (install "
+                     "libgbm-dev libegl-dev libgles-dev and rebuild)",
+                     ENOTSUP};
+    return {};
+}
+
+KmsOutput::Path KmsOutput::fallback() const {
+    return Path::Copy;
+}
+
+void KmsOutput::retire_stale_gl() {}
+void KmsOutput::gl_shown(uint32_t) {}
+void KmsOutput::gl_retire(BufferId) {}
+
+Status KmsOutput::start_gl(const Frame&) {
+    return gl_built();
+}
+
+Status KmsOutput::show_gl(const Frame& frame, Origin, SubmitStats&, OutputSink&) {
+    return start_gl(frame);
+}
+
+#endif
+
+std::string KmsOutput::fallback_note() const {
+    return fallback() == Path::Gl ? "; composing it with GL" : "; copying damaged regions";
+}
+
+} // namespace udmaview::kms
