@@ -23,21 +23,15 @@ timeout -k 5 150 "$check" demo "$dir" --size 1024x768 --frames 45 --seed 5 \
 expect "--kms-path gl: import probed, upload path, pixels 1:1" test $? -eq 0
 dir=$out/auto-plane
 mkdir -p "$dir"
-timeout -k 5 120 "$check" demo "$dir" --size 1024x768 --frames 30 --seed 5 \
+timeout -k 5 120 "$check" demo "$dir" --size 1024x768 --frames 45 --seed 5 \
 	--expected "$out/gl-1to1/expected.png" --kms-path auto --expect-path import
 expect "--kms-path auto, source == mode: the plane" test $? -eq 0
 
-gl_case() { # gl_case NAME WHAT ARGS...
-	local name=$1 what=$2
-	shift 2
-	mkdir -p "$out/$name"
-	timeout -k 5 150 "$check" gl "$out/$name" --mode 1024x768 "$@"
-	expect "$what" test $? -eq 0
-}
-gl_case fit-nearest "auto, 640x480 fit nearest on 1024x768: gl, exact reference, damage only" \
-	--size 640x480 --kms-path auto --scale fit --filter nearest --expect-path gl-upload
-gl_case fit-linear "gl, 640x480 fit linear: reference within 2" \
-	--size 640x480 --scale fit --filter linear --tolerance 2 --expect-path gl-upload
-gl_case integer "gl, 400x300 integer (2x) nearest: exact" \
-	--size 400x300 --scale integer --filter nearest --expect-path gl-upload
+mkdir -p "$out/gl"
+timeout -k 5 200 "$check" gl "$out/gl" --mode 1024x768 \
+	fit-nearest:auto:fit:nearest:640x480:0:gl-upload \
+	fit-linear:gl:fit:linear:640x480:2:gl-upload \
+	integer:gl:integer:nearest:400x300:0:gl-upload
+expect "auto, 640x480 fit nearest on 1024x768: gl, exact; linear within 2; integer (2x) exact; damage only" \
+	test $? -eq 0
 finish

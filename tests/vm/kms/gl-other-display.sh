@@ -19,8 +19,8 @@ timeout -k 5 150 "$check" demo "$dir" --size 800x600 --frames 45 --seed 9 \
 	--expected "$dir/expected.png" --kms-path auto --expect-path gl-upload
 expect "$UDMAVIEW_VM_DISPLAY: auto takes gl-upload, screendump equals the demo frame" test $? -eq 0
 mkdir -p "$out/fit"
-timeout -k 5 150 "$check" gl "$out/fit" --mode 1024x768 --size 640x480 --kms-path auto \
-	--scale fit --filter nearest --expect-path gl-upload
+timeout -k 5 150 "$check" gl "$out/fit" --mode 1024x768 \
+	fit-nearest:auto:fit:nearest:640x480:0:gl-upload
 expect "$UDMAVIEW_VM_DISPLAY: 640x480 fit on 1024x768, exact; damage uploads area x 4" \
 	test $? -eq 0
 finish

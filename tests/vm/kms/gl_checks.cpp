@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "check_support.h"
 #include "outputs/kms/kms_output.h"
@@ -91,28 +92,45 @@ Mismatch compare(const RgbaImage& want, const RgbaImage& got, int tolerance, con
     return m;
 }
 
-} // namespace
+// One case: NAME:PATH:SCALE:FILTER:WxH:TOLERANCE:EXPECTED_PATH.
+struct GlCase {
+    std::string name, path, filter, expect_path;
+    ScaleMode scale = ScaleMode::Fit;
+    uint32_t w = 0, h = 0;
+    int tolerance = 0;
+};
 
-int run_gl(const std::string& out, std::vector<std::string> args) {
-    Result<Size> size = parse_size(arg_after(args, "--size", "640x480"));
-    if (!size)
-        return 2;
-    const std::string path = arg_after(args, "--kms-path", "gl");
-    const std::string filter = arg_after(args, "--filter", "linear");
-    const std::string expect_path = arg_after(args, "--expect-path", "");
-    const int tolerance = std::stoi(arg_after(args, "--tolerance", "0"));
-    Result<ScaleMode> scale = parse_scale_mode(arg_after(args, "--scale", "fit"));
-    if (!scale)
-        return 2;
-    const uint32_t w = size->width, h = size->height;
+std::optional<GlCase> parse_case(const std::string& spec) {
+    std::vector<std::string> f;
+    size_t start = 0;
+    for (size_t colon; (colon = spec.find(':', start)) != std::string::npos; start = colon + 1)
+        f.push_back(spec.substr(start, colon - start));
+    f.push_back(spec.substr(start));
+    if (f.size() != 7)
+        return std::nullopt;
+    Result<ScaleMode> scale = parse_scale_mode(f[2]);
+    Result<Size> size = parse_size(f[4]);
+    if (!scale || !size)
+        return std::nullopt;
+    return GlCase{f[0], f[1], f[3], f[6], *scale, size->width, size->height, std::stoi(f[5])};
+}
+
+void run_case(const std::string& out, const std::string& mode, const GlCase& c) {
+    std::cout << "# case " << c.name << "\n";
+    const std::string& path = c.path;
+    const std::string& filter = c.filter;
+    const std::string& expect_path = c.expect_path;
+    const int tolerance = c.tolerance;
+    const ScaleMode* scale = &c.scale;
+    const uint32_t w = c.w, h = c.h;
     Result<Picture> pic = make_picture(w, h, true);
     if (!pic) {
-        std::cerr << pic.error().message << "\n";
-        return 1;
+        check(false, c.name + ": picture: " + pic.error().message);
+        return;
     }
     kms::KmsOptions ko;
     ko.verbose = true;
-    ko.mode = arg_after(args, "--mode", "");
+    ko.mode = mode;
     ko.scale = *scale;
     ko.linear = filter == "linear";
     ko.path = path == "auto"    ? kms::KmsPath::Auto
@@ -122,8 +140,8 @@ int run_gl(const std::string& out, std::vector<std::string> args) {
     kms::KmsOutput kms_out(ko);
     QuietSink sink;
     if (Status s = kms_out.start(); !s) {
-        std::cerr << s.error().message << "\n";
-        return 1;
+        check(false, c.name + ": start: " + s.error().message);
+        return;
     }
     fill(*pic, pic->layout.bounds(), pattern_pixel);
     Frame f1{1, pic->buffer, Region(pic->layout.bounds()), now_ns()};
@@ -133,12 +151,12 @@ int run_gl(const std::string& out, std::vector<std::string> args) {
     if (!expect_path.empty())
         check(st1.path == expect_path,
               "frame 1 takes the " + expect_path + " path (got " + st1.path + ")");
-    const std::string s1 = out + "/gl-1.png", s2 = out + "/gl-2.png";
+    const std::string s1 = out + "/" + c.name + "-1.png", s2 = out + "/" + c.name + "-2.png";
     check(screendump(s1), "screendump 1");
     Result<RgbaImage> g1 = read_png(s1);
     if (!g1) {
         check(false, "screendump 1 readable");
-        return 1;
+        return;
     }
     const Rect screen{0, 0, int32_t(g1->width), int32_t(g1->height)};
     const Rect vp = uncropped_dst(place(w, h, g1->width, g1->height, *scale), w, h);
@@ -205,6 +223,22 @@ int run_gl(const std::string& out, std::vector<std::string> args) {
                                   std::to_string(m2.pixels) + " pixels off)");
     }
     kms_out.stop();
+}
+
+} // namespace
+
+int run_gl(const std::string& out, std::vector<std::string> args) {
+    const std::string mode = arg_after(args, "--mode", "");
+    for (const std::string& spec : args) {
+        if (spec.find(':') == std::string::npos)
+            continue;
+        std::optional<GlCase> c = parse_case(spec);
+        if (!c) {
+            std::cerr << "kms_vm_check gl: bad case '" << spec << "'\n";
+            return 2;
+        }
+        run_case(out, mode, *c);
+    }
     return failed_checks() ? 1 : 0;
 }
 

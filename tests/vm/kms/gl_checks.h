@@ -9,8 +9,10 @@
 
 namespace udmaview::vmcheck {
 
-//   kms_vm_check gl OUT_DIR --size WxH [--mode WxH] [--kms-path P] [--scale S]
-//                [--filter nearest|linear] [--expect-path P] [--tolerance N]
+//   kms_vm_check gl OUT_DIR [--mode WxH] CASE...
+//       CASE is NAME:KMS_PATH:SCALE:FILTER:WxH:TOLERANCE:EXPECTED_PATH, e.g.
+//       fit-linear:gl:fit:linear:640x480:2:gl-upload; all cases run in one process (one
+//       import probe), each on its own KmsOutput.
 int run_gl(const std::string& out, std::vector<std::string> args);
 
 } // namespace udmaview::vmcheck

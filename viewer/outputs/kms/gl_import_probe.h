@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Proves, once, that dma-buf import into GLES works on this card, in a child process: on
 // Mesa's llvmpipe (kms_swrast) eglCreateImage of a udmabuf succeeds and the first draw that
-// samples it crashes the process. The child imports a udmabuf of the source's layout,
-// draws it once imported and once uploaded, reads both back and compares; a crash, a hang, a
-// refusal or a difference there costs the viewer nothing but the zero-copy import.
+// samples it crashes the process. The child imports a small XRGB8888 udmabuf, draws it,
+// reads it back and compares with the buffer; a crash, a hang, a refusal or a difference
+// there costs the viewer nothing but the zero-copy import.
 #pragma once
 
 #include <string>
-
-#include "udmaview/frame.h"
 
 namespace udmaview::kms {
 
@@ -19,7 +17,8 @@ struct GlImportVerdict {
 
 // card_path: the DRM card the viewer drives (the child opens it anew, so its GEM objects
 // never enter the viewer's file). Blocks up to timeout_ms; the child is killed after that.
-// Call before this process initialises EGL: the child must not inherit a live EGL display.
-GlImportVerdict probe_gl_import(const std::string& card_path, const Layout& layout, int timeout_ms);
+// The verdict is kept per card for the process. Call before this process initialises EGL:
+// the child must not inherit a live EGL display.
+GlImportVerdict probe_gl_import(const std::string& card_path, int timeout_ms);
 
 } // namespace udmaview::kms

@@ -61,8 +61,7 @@ Status KmsOutput::start_gl(const Frame& frame) {
     // The probe forks: it runs before this process has an EGL display of its own.
     if (!gl_import_usable_ && buffer.dmabuf()) {
         const uint64_t t0 = now_ns();
-        const GlImportVerdict v =
-            probe_gl_import(dev_->path(), buffer.layout(), import_probe_timeout_ms);
+        const GlImportVerdict v = probe_gl_import(dev_->path(), import_probe_timeout_ms);
         gl_import_usable_ = v.usable;
         if (!v.usable)
             announce("gl-import", "kms: GLES on " + driver_ + " cannot use imported dma-bufs (" +
