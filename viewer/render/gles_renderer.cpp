@@ -360,6 +360,13 @@ Region GlesRenderer::window_damage(uint32_t win_w, uint32_t win_h) const {
     return source_to_window(damage, viewport(win_w, win_h), l->width, l->height, win_w, win_h);
 }
 
+void GlesRenderer::enable_import() {
+    if (options_.allow_import)
+        return;
+    options_.allow_import = true;
+    std::erase_if(entries_, [](const auto& e) { return !e.second.image; });
+}
+
 void GlesRenderer::retire(BufferId id) {
     if (id == current_)
         return; // still on screen; the presenter retires it once another buffer is shown

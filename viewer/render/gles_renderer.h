@@ -71,6 +71,9 @@ public:
     // "dma-buf import" or "upload": how the current buffer reaches the GPU.
     std::string current_path() const;
     void retire(BufferId id);
+    // Turns the import path on later (once it is proven to work): textures made by upload
+    // are dropped, so each buffer is imported on its next update.
+    void enable_import();
     size_t cached_textures() const { return entries_.size(); }
 
     // Reads the bound framebuffer (win_w × win_h) back as RGBA, top row first.

@@ -6,7 +6,7 @@
 //
 //   kms_vm_check demo OUT_DIR [--size WxH] [--frames N] [--seed S] [--pattern P]
 //                [--mode WxH] [--expect-path import|dumb-copy] [--no-udmabuf] [--format F]
-//                [--legacy] [--kms-path plane|auto|gl]
+//                [--legacy] [--kms-path plane|auto|gl|copy]
 //       demo source → KmsOutput; at the end the screendump must equal the headless output's
 //       picture of the same options (exact); asserts the path and, for import, 0 bytes
 //       copied and 0 imports per steady-state frame; prints CPU time per frame and latency.
@@ -140,9 +140,10 @@ int run_demo(const std::string& out, std::vector<std::string> args) {
     ko.verbose = true;
     ko.atomic = !has_flag(args, "--legacy");
     const std::string kms_path = arg_after(args, "--kms-path", "plane");
-    ko.path = kms_path == "auto" ? kms::KmsPath::Auto
-              : kms_path == "gl" ? kms::KmsPath::Gl
-                                 : kms::KmsPath::Plane;
+    ko.path = kms_path == "auto"   ? kms::KmsPath::Auto
+              : kms_path == "gl"   ? kms::KmsPath::Gl
+              : kms_path == "copy" ? kms::KmsPath::Copy
+                                   : kms::KmsPath::Plane;
     kms::KmsOutput kms_out(std::move(ko));
     ShotOutput shot(kms_out, shot_png);
     TimingRecorder timing("demo", "kms");

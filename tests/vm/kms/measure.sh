@@ -9,13 +9,17 @@ check=$1 udmaview=$2
 # shellcheck source=tests/vm/kms/lib.sh
 . "$(dirname "$0")/lib.sh"
 frames=${KMS_MEASURE_FRAMES:-600}
-for size in ${KMS_MEASURE_SIZES:-800x600 1024x768}; do
-	for pattern in ${KMS_MEASURE_PATTERNS:-all rects console}; do
-		dir=$out/$size-$pattern
-		mkdir -p "$dir"
-		echo "## $UDMAVIEW_VM_DISPLAY $size pattern $pattern, $frames frames at 60 fps"
-		timeout -k 5 300 "$check" demo "$dir" --size "$size" --frames "$frames" --pattern "$pattern" \
-			--seed 1 | grep -E '^# (driver|frames|cpu|produced|bytes)|^not ok'
+# KMS_MEASURE_PATHS: plane (else copy), gl, copy, auto (kms_vm_check demo --kms-path).
+for path in ${KMS_MEASURE_PATHS:-plane}; do
+	for size in ${KMS_MEASURE_SIZES:-800x600 1024x768}; do
+		for pattern in ${KMS_MEASURE_PATTERNS:-all rects console}; do
+			dir=$out/$path-$size-$pattern
+			mkdir -p "$dir"
+			echo "## $UDMAVIEW_VM_DISPLAY --kms-path $path $size pattern $pattern, $frames frames at 60 fps"
+			timeout -k 5 300 "$check" demo "$dir" --size "$size" --frames "$frames" \
+				--pattern "$pattern" --seed 1 --kms-path "$path" |
+				grep -E '^# (driver|frames|cpu|produced|bytes)|^not ok'
+		done
 	done
 done
 exit 0

@@ -127,6 +127,11 @@ void GlComposer::dropped(uint32_t fb_id) {
     }
 }
 
+void GlComposer::enable_import() {
+    if (egl_->make_current())
+        renderer_->enable_import();
+}
+
 void GlComposer::retire(BufferId id) {
     if (egl_->make_current())
         renderer_->retire(id);

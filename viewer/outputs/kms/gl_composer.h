@@ -41,6 +41,8 @@ public:
     // The flip to fb_id was not queued: its buffer goes back to EGL.
     void dropped(uint32_t fb_id);
     void retire(BufferId id);
+    // The import was proven to work: buffers are imported from their next frame on.
+    void enable_import();
     // The screen the scanout buffers cover.
     Rect size() const { return {0, 0, int32_t(width_), int32_t(height_)}; }
     // Where the picture lands on the screen (may reach outside it when cropped).

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -129,11 +130,46 @@ std::string describe_status(int status) {
     }
 }
 
-GlImportVerdict run_probe(const std::string& card_path, int timeout_ms) {
-    const pid_t pid = ::fork();
-    if (pid < 0)
-        return {false, std::string("fork failed: ") + std::strerror(errno)};
-    if (pid == 0) {
+// One probe child per card, for the whole process: the driver does not change meanwhile.
+struct Probe {
+    pid_t pid = -1;
+    uint64_t deadline_ns = 0;
+    int timeout_ms = 0;
+    std::optional<GlImportVerdict> verdict;
+};
+
+class Probes {
+public:
+    ~Probes() { // at exit: no child outlives the viewer
+        for (auto& [path, p] : probes_)
+            finish(p, "");
+    }
+    std::mutex lock;
+    std::map<std::string, Probe> probes_;
+
+    static void finish(Probe& p, const std::string& why) {
+        if (p.verdict || p.pid <= 0)
+            return;
+        ::kill(p.pid, SIGKILL);
+        ::waitpid(p.pid, nullptr, 0);
+        p.verdict = GlImportVerdict{false, why};
+    }
+};
+
+Probes& probes() {
+    static Probes all;
+    return all;
+}
+
+Probe start_child(const std::string& card_path, int timeout_ms) {
+    Probe p;
+    p.timeout_ms = timeout_ms;
+    p.pid = ::fork();
+    if (p.pid < 0) {
+        p.verdict = GlImportVerdict{false, std::string("fork failed: ") + std::strerror(errno)};
+        return p;
+    }
+    if (p.pid == 0) {
         // A crash here is expected on some drivers: no core file, no noise on the console.
         const rlimit no_core{0, 0};
         ::setrlimit(RLIMIT_CORE, &no_core);
@@ -145,41 +181,43 @@ GlImportVerdict run_probe(const std::string& card_path, int timeout_ms) {
         // _exit: the parent's objects (VT, CRTC restore) must not be torn down from here.
         ::_exit(run_child(card_path));
     }
-    const uint64_t deadline = now_ns() + uint64_t(timeout_ms) * 1000000u;
+    p.deadline_ns = now_ns() + uint64_t(timeout_ms) * 1000000u;
+    return p;
+}
+
+void poll_child(Probe& p) {
+    if (p.verdict)
+        return;
     int status = 0;
-    for (;;) {
-        const pid_t done = ::waitpid(pid, &status, WNOHANG);
-        if (done == pid)
-            break;
-        if (done < 0 && errno != EINTR) {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
-            return {false, std::string("waitpid failed: ") + std::strerror(errno)};
-        }
-        if (now_ns() >= deadline) {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
-            return {false, "the probe process did not finish within " + std::to_string(timeout_ms) +
-                               " ms"};
-        }
-        ::usleep(10000);
+    const pid_t done = ::waitpid(p.pid, &status, WNOHANG);
+    if (done == p.pid) {
+        const std::string why = describe_status(status);
+        p.verdict = GlImportVerdict{why.empty(), why};
+    } else if (done < 0 && errno != EINTR) {
+        Probes::finish(p, std::string("waitpid failed: ") + std::strerror(errno));
+    } else if (now_ns() >= p.deadline_ns) {
+        Probes::finish(p, "the probe process did not finish within " +
+                              std::to_string(p.timeout_ms) + " ms");
     }
-    const std::string why = describe_status(status);
-    return {why.empty(), why};
 }
 
 } // namespace
 
-GlImportVerdict probe_gl_import(const std::string& card_path, int timeout_ms) {
-    // The driver does not change while the process runs: one probe per card.
-    static std::mutex lock;
-    static std::map<std::string, GlImportVerdict> verdicts;
-    const std::lock_guard<std::mutex> hold(lock);
-    if (auto it = verdicts.find(card_path); it != verdicts.end())
-        return it->second;
-    GlImportVerdict v = run_probe(card_path, timeout_ms);
-    verdicts.emplace(card_path, v);
-    return v;
+void start_gl_import_probe(const std::string& card_path, int timeout_ms) {
+    Probes& all = probes();
+    const std::lock_guard<std::mutex> hold(all.lock);
+    if (!all.probes_.contains(card_path))
+        all.probes_.emplace(card_path, start_child(card_path, timeout_ms));
+}
+
+std::optional<GlImportVerdict> gl_import_verdict(const std::string& card_path) {
+    Probes& all = probes();
+    const std::lock_guard<std::mutex> hold(all.lock);
+    auto it = all.probes_.find(card_path);
+    if (it == all.probes_.end())
+        return std::nullopt;
+    poll_child(it->second);
+    return it->second.verdict;
 }
 
 } // namespace udmaview::kms

@@ -97,6 +97,8 @@ private:
     // The composer of another mode or path leaves (it stays until the next modeset).
     void retire_stale_gl();
     void gl_shown(uint32_t fb_id);
+    // Takes the import probe's verdict once it is there (one line when the import is off).
+    void poll_gl_import();
     void gl_retire(BufferId id);
     // The placement the plane takes for the source, or nullopt when it takes none.
     std::optional<Placement> test_placement(uint32_t fb_id, const Layout& layout);

@@ -21,8 +21,9 @@ namespace udmaview::kms {
 
 namespace {
 
-// Long enough for LLVM to compile the probe's shaders on an emulated CPU.
-constexpr int import_probe_timeout_ms = 20000;
+// The probe runs in the background (frames are uploaded meanwhile): generous, as LLVM
+// compiles the probe's shaders slowly on an emulated CPU.
+constexpr int import_probe_timeout_ms = 60000;
 
 } // namespace
 
@@ -56,20 +57,29 @@ void KmsOutput::gl_retire(BufferId id) {
         gl_->retire(id);
 }
 
-Status KmsOutput::start_gl(const Frame& frame) {
-    const Buffer& buffer = *frame.buffer;
-    // The probe forks: it runs before this process has an EGL display of its own.
-    if (!gl_import_usable_ && buffer.dmabuf()) {
-        const uint64_t t0 = now_ns();
-        const GlImportVerdict v = probe_gl_import(dev_->path(), import_probe_timeout_ms);
-        gl_import_usable_ = v.usable;
-        if (!v.usable)
-            announce("gl-import", "kms: GLES on " + driver_ + " cannot use imported dma-bufs (" +
-                                      v.reason + "); uploading damaged rectangles instead");
+void KmsOutput::poll_gl_import() {
+    if (gl_import_usable_)
+        return;
+    const std::optional<GlImportVerdict> v = gl_import_verdict(dev_->path());
+    if (!v)
+        return;
+    gl_import_usable_ = v->usable;
+    if (v->usable) {
+        gl_->enable_import();
         if (options_.verbose)
-            std::cerr << "kms: GL import probe: " << (v.usable ? "usable" : v.reason) << " ("
-                      << (now_ns() - t0) / 1000000 << " ms)\n";
+            std::cerr << "kms: the GL import of dma-bufs works on " << driver_
+                      << "; importing from the next frame on\n";
+    } else {
+        announce("gl-import", "kms: GLES on " + driver_ + " cannot use imported dma-bufs (" +
+                                  v->reason + "); uploading damaged rectangles instead");
     }
+}
+
+Status KmsOutput::start_gl(const Frame& frame) {
+    // The probe forks: it starts before this process has an EGL display of its own, and
+    // frames are uploaded until its verdict.
+    if (frame.buffer->dmabuf())
+        start_gl_import_probe(dev_->path(), import_probe_timeout_ms);
     const RendererOptions ro{.scale = options_.scale,
                              .linear = options_.linear,
                              .allow_import = gl_import_usable_.value_or(false),
@@ -95,6 +105,7 @@ Status KmsOutput::show_gl(const Frame& frame, Origin origin, SubmitStats& stats,
         }
     }
     const Layout& l = frame.buffer->layout();
+    poll_gl_import();
     Result<GlComposer::Composed> c = gl_->compose(frame, needs_modeset_, stats);
     if (!c)
         return c.error();
@@ -145,6 +156,7 @@ KmsOutput::Path KmsOutput::fallback() const {
 }
 
 void KmsOutput::retire_stale_gl() {}
+void KmsOutput::poll_gl_import() {}
 void KmsOutput::gl_shown(uint32_t) {}
 void KmsOutput::gl_retire(BufferId) {}
 
