@@ -94,4 +94,8 @@ TEST(EglViewport, SourceToWindowCoversDamageAndClips) {
     EXPECT_EQ(w, Region(Rect{19, 39, 62, 82}));
     const Region edge = source_to_window(Region(Rect{0, 0, 320, 240}), vp, 320, 240, 640, 480);
     EXPECT_EQ(edge, Region(Rect{0, 0, 640, 480}));
+    // At 4x, linear sampling reaches two screen pixels beyond the scaled rect.
+    const Rect vp4 = compute_viewport(160, 120, 640, 480, ScaleMode::Fit);
+    const Region w4 = source_to_window(Region(Rect{10, 10, 5, 5}), vp4, 160, 120, 640, 480);
+    EXPECT_EQ(w4, Region(Rect{38, 38, 24, 24}));
 }

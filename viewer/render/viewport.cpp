@@ -32,15 +32,22 @@ Region source_to_window(const Region& damage, const Rect& viewport, uint32_t src
     if (viewport.empty() || src_w == 0 || src_h == 0)
         return {};
     const Rect window{0, 0, int32_t(win_w), int32_t(win_h)};
+    // Linear filtering blends a source pixel into the screen pixels up to half a (scaled)
+    // pixel plus half a screen pixel beyond its cell: at magnification k that is
+    // ceil(k / 2 + 0.5) - 1 screen pixels, and at least one.
+    auto margin = [](int64_t dst, int64_t src) {
+        return std::max<int64_t>(1, (dst + src + 2 * src - 1) / (2 * src) - 1);
+    };
+    const int64_t mx = margin(viewport.w, src_w), my = margin(viewport.h, src_h);
     Region out;
     for (const Rect& r : damage.rects()) {
-        // Outward rounding, plus one pixel of margin for linear filtering across the edge.
-        const int64_t x0 = viewport.x + int64_t(r.x) * viewport.w / int64_t(src_w) - 1;
-        const int64_t y0 = viewport.y + int64_t(r.y) * viewport.h / int64_t(src_h) - 1;
+        // Outward rounding, plus the margin for linear filtering across the edge.
+        const int64_t x0 = viewport.x + int64_t(r.x) * viewport.w / int64_t(src_w) - mx;
+        const int64_t y0 = viewport.y + int64_t(r.y) * viewport.h / int64_t(src_h) - my;
         const int64_t x1 =
-            viewport.x + (int64_t(r.right()) * viewport.w + src_w - 1) / int64_t(src_w) + 1;
+            viewport.x + (int64_t(r.right()) * viewport.w + src_w - 1) / int64_t(src_w) + mx;
         const int64_t y1 =
-            viewport.y + (int64_t(r.bottom()) * viewport.h + src_h - 1) / int64_t(src_h) + 1;
+            viewport.y + (int64_t(r.bottom()) * viewport.h + src_h - 1) / int64_t(src_h) + my;
         const auto clampi = [](int64_t v) {
             return int32_t(std::clamp<int64_t>(v, INT32_MIN / 2, INT32_MAX / 2));
         };
