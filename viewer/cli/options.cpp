@@ -96,6 +96,7 @@ Outputs:
   --mode WxH[@R]      kms: display mode (default: a mode of the source's size when the
                       connector has one, else the connector's preferred mode)
   --list              kms: list cards, connectors, modes and planes, then exit
+  --take-over         kms: use a VT that a program which died left in graphics mode (reset it)
   --scale MODE        kms, sdl: fit (default), integer or none
   --filter F          sdl: nearest or linear (default)
   --vsync on|off      sdl: wait for vertical blank when swapping (default on)
@@ -232,7 +233,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         {"--help", &o.help},           {"-h", &o.help},
         {"--version", &o.version},     {"--no-udmabuf", &o.no_udmabuf},
         {"--reconnect", &o.reconnect}, {"--fullscreen", &o.fullscreen},
-        {"--list", &o.list},
+        {"--list", &o.list},           {"--take-over", &o.take_over},
     };
 
     for (size_t i = 0; i < args.size(); ++i) {
