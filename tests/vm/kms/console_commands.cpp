@@ -101,8 +101,7 @@ int run_kill_wait_console(int pid, int vt, int timeout_ms) {
         int kd = -1, kb = -1;
         vt_mode vm{};
         if (::ioctl(tty.get(), KDGETMODE, &kd) == 0 && ::ioctl(tty.get(), KDGKBMODE, &kb) == 0 &&
-            ::ioctl(tty.get(), VT_GETMODE, &vm) == 0 && kd == KD_TEXT && kb != K_OFF &&
-            vm.mode == VT_AUTO) {
+            ::ioctl(tty.get(), VT_GETMODE, &vm) == 0 && kd == KD_TEXT && kb != K_OFF) {
             std::cout << ms << "\n";
             return 0;
         }

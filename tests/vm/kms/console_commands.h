@@ -14,8 +14,8 @@ int run_console_state();
 int run_activate(int n);
 int run_hold_master(const std::string& device, int seconds);
 // Sends SIGKILL to pid, then polls VT n every 5 ms until it is in text mode with the keyboard
-// on (not K_OFF) and automatic switching; prints the milliseconds that took. 1 after
-// timeout_ms.
+// on (not K_OFF); prints the milliseconds that took. 1 after timeout_ms. (The VT mode is not
+// required: seatd keeps VT_PROCESS while it runs; the callers compare it where it matters.)
 int run_kill_wait_console(int pid, int vt, int timeout_ms);
 
 } // namespace udmaview::vmcheck

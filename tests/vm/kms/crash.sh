@@ -19,10 +19,6 @@ shot "$out/before.png"
 "$check" console-state >"$out/console-before.txt"
 cat "$out/console-before.txt"
 
-children() { # children PID: the processes whose parent is PID
-	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3
-}
-
 # start NAME [ARGS...]: runs the demo in the background until it presented a frame; pid: the
 # timeout(1) around it (forwards SIGTERM), viewer: udmaview itself.
 start() {

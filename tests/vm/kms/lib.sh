@@ -41,10 +41,14 @@ crtc_state() { # the CRTC and connector lines of --list
 	timeout -k 2 20 "$udmaview" --list | grep -E '^  (crtc|connector)'
 }
 
+children() { # children PID: the processes whose parent is PID
+	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3
+}
+
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # kill_and_time NAME PID: SIGKILL to PID; the console of tty1 must be usable again (text mode,
-# keyboard on, VT_AUTO; polled every 5 ms by the checker) within 2 s, and the screendump must
+# keyboard on; polled every 5 ms by the checker) within 2 s, and the screendump must
 # show the text console as before.png (polled; a QMP screendump takes 1-4 s under TCG on a
 # loaded host, so that time is reported, not bounded).
 within_2s() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -le 2000 ]; }

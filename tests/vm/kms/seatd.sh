@@ -27,16 +27,17 @@ shot "$out/before.png"
 "$check" console-state >"$out/console-before.txt"
 cat "$out/console-before.txt"
 
-children() { cat /proc/"$1"/task/*/children 2>/dev/null; }
 send_keys() { # send_keys QCODE...: pressed together through QMP
 	local keys='' k
 	for k in "$@"; do keys+="${keys:+,}{\"type\": \"qcode\", \"data\": \"$k\"}"; done
 	timeout -k 2 30 "$UDMAVIEW_VMCTL" qmp \
 		"{\"execute\": \"send-key\", \"arguments\": {\"keys\": [$keys]}}" >/dev/null
 }
-console_usable() { # the active VT in text mode, keyboard on, automatic switching
+# tty1 in text mode with the keyboard on; seatd keeps VT_PROCESS switching while it runs (it
+# acknowledges switches itself), so the VT mode is not checked.
+console_usable() {
 	"$check" console-state >"$out/console-$1.txt"
-	grep -Eq '^/dev/tty1 kd text kb [0-3] vt auto' "$out/console-$1.txt"
+	grep -Eq '^/dev/tty1 kd text kb [0-3] ' "$out/console-$1.txt"
 }
 
 # No seat manager yet: a normal user is told what to set up.
@@ -54,7 +55,7 @@ for ((i = 0; i < 50; i++)); do [ -S /run/seatd.sock ] && break; sleep 0.1; done
 expect "seatd listens on /run/seatd.sock" test -S /run/seatd.sock
 
 start() { # start NAME: the demo as the user until it presented a frame; pid, viewer set
-	timeout -k 5 90 "${user[@]}" "$udmaview" --source demo --size 800x600 --output kms \
+	timeout -k 20 90 "${user[@]}" "$udmaview" --source demo --size 800x600 --output kms \
 		--verbose --timing "$run/timing-$1.json" >"$out/run-$1.log" 2>&1 &
 	pid=$!
 	bg_pids+=("$pid")
@@ -96,9 +97,11 @@ if start switch; then
 		bash -c "python3 '$(dirname "$UDMAVIEW_VMCTL")/pngcheck' size '$out/back.png' | grep -q 800"
 	expect "switch: back is not the text console" \
 		bash -c "! '$check' compare '$out/before.png' '$out/back.png' 10000"
+	t0=$(now_ms)
 	kill -TERM "$pid"
 	wait "$pid"
 	rc=$?
+	echo "# SIGTERM -> exit: $(($(now_ms) - t0)) ms"
 	tail -n 8 "$out/run-switch.log"
 	expect "switch: exit status 0 after SIGTERM (got $rc)" test "$rc" -eq 0
 	cp "$run"/timing-*.json "$out/" 2>/dev/null
