@@ -7,8 +7,9 @@
 # console back (state and screendump, time measured); a second start works; Ctrl+Alt+F2 (QMP
 # send-key, read from evdev, libseat_switch_session) shows tty2's text console and
 # Ctrl+Alt+F1 (to the kernel's keyboard while away) brings the picture back; SIGTERM ends
-# with exit status 0 and the console back. Without seatd, the user gets one line naming
-# seatd and the group to join, and exit status 1.
+# with exit status 0 and the console back; seatd stopping while udmaview runs ends it with
+# exit status 1 and a usable console. Without seatd, the user gets one line naming seatd and
+# the group to join, and exit status 1.
 # usage: seatd.sh KMS_VM_CHECK UDMAVIEW
 set -uo pipefail
 check=$1 udmaview=$2
@@ -49,8 +50,9 @@ expect "no seatd: exit status 1 (got $rc)" test "$rc" -eq 1
 expect "no seatd: names seatd and group video" grep -q "seatd -g video.*group video" \
 	"$out/run-no-seatd.log"
 
-timeout -k 2 200 seatd -g video -l info >"$out/seatd.log" 2>&1 &
-bg_pids+=($!)
+timeout -k 2 400 seatd -g video -l info >"$out/seatd.log" 2>&1 &
+seatd_pid=$!
+bg_pids+=("$seatd_pid")
 for ((i = 0; i < 50; i++)); do [ -S /run/seatd.sock ] && break; sleep 0.1; done
 expect "seatd listens on /run/seatd.sock" test -S /run/seatd.sock
 
@@ -117,6 +119,19 @@ sys.exit(not ("import" in paths and paths <= {"import", "vt-inactive", ""}
 	shot "$out/after-term.png"
 	expect "switch: screendump shows the text console again" \
 		"$check" compare "$out/before.png" "$out/after-term.png" "$cursor_pixels"
+fi
+
+# 3. The seat manager goes away while udmaview runs: it stops with exit status 1, and the
+# console is usable.
+if start revoked; then
+	kill -TERM "$seatd_pid"
+	wait "$pid"
+	rc=$?
+	tail -n 3 "$out/run-revoked.log"
+	expect "revoked: exit status 1 (got $rc)" test "$rc" -eq 1
+	sleep 0.5
+	expect "revoked: console usable" console_usable revoked
+	cat "$out/console-revoked.txt"
 fi
 tail -n 20 "$out/seatd.log"
 finish
