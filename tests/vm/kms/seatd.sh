@@ -7,7 +7,8 @@
 # console back (state and screendump, time measured); a second start works; Ctrl+Alt+F2 (QMP
 # send-key, read from evdev, libseat_switch_session) shows tty2's text console and
 # Ctrl+Alt+F1 (to the kernel's keyboard while away) brings the picture back; SIGTERM ends
-# with exit status 0 and the console back; seatd stopping while udmaview runs ends it with
+# with exit status 0 and the console back (VT state; the screendump after a clean exit is
+# kms-restore's); seatd stopping while udmaview runs ends it with
 # exit status 1 and a usable console. Without seatd, the user gets one line naming seatd and
 # the group to join, and exit status 1.
 # usage: seatd.sh KMS_VM_CHECK UDMAVIEW
@@ -57,7 +58,7 @@ for ((i = 0; i < 50; i++)); do [ -S /run/seatd.sock ] && break; sleep 0.1; done
 expect "seatd listens on /run/seatd.sock" test -S /run/seatd.sock
 
 start() { # start NAME: the demo as the user until it presented a frame; pid, viewer set
-	timeout -k 20 90 "${user[@]}" "$udmaview" --source demo --size 800x600 --output kms \
+	timeout -k 20 150 "${user[@]}" "$udmaview" --source demo --size 800x600 --output kms \
 		--verbose --timing "$run/timing-$1.json" >"$out/run-$1.log" 2>&1 &
 	pid=$!
 	bg_pids+=("$pid")
@@ -116,9 +117,6 @@ sys.exit(not ("import" in paths and paths <= {"import", "vt-inactive", ""}
               and t["summary"]["bytes_copied_total"] == 0))' "$out/timing-switch.json"
 	sleep 0.5
 	expect "switch: console usable after SIGTERM" console_usable term
-	shot "$out/after-term.png"
-	expect "switch: screendump shows the text console again" \
-		"$check" compare "$out/before.png" "$out/after-term.png" "$cursor_pixels"
 fi
 
 # 3. The seat manager goes away while udmaview runs: it stops with exit status 1, and the
