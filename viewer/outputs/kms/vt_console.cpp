@@ -67,8 +67,10 @@ Result<std::unique_ptr<VtConsole>> VtConsole::take(std::string& note, const std:
         std::cerr << "kms: " << vt->name_ << " was left in graphics mode; taking it over\n";
         vt->old_kd_mode_ = KD_TEXT;
         if (vt->old_kb_mode_ == K_OFF || vt->old_kb_mode_ == K_RAW ||
-            vt->old_kb_mode_ == K_MEDIUMRAW)
+            vt->old_kb_mode_ == K_MEDIUMRAW) {
             vt->old_kb_mode_ = K_UNICODE;
+            vt->kb_changed_ = true; // restored at the end even when no keyboard turns it off
+        }
         vt->old_vt_mode_ = vt_mode{};
         vt->old_vt_mode_.mode = VT_AUTO;
     }
@@ -128,9 +130,7 @@ void VtConsole::activate(int n) {
 }
 
 void VtConsole::keyboard_off() {
-    if (kb_changed_ || !tty_)
-        return;
-    if (old_kb_mode_ >= 0 && ::ioctl(tty_.get(), KDSKBMODE, K_OFF) == 0)
+    if (tty_ && old_kb_mode_ >= 0 && ::ioctl(tty_.get(), KDSKBMODE, K_OFF) == 0)
         kb_changed_ = true;
 }
 
