@@ -40,6 +40,15 @@ TEST(Options, ParsesTheReadmeCommand) {
     EXPECT_EQ(o->timing_file, "timing.json");
 }
 
+TEST(Options, TakeOverIsOffUnlessAsked) {
+    Result<Options> plain = parse({"--output", "kms"});
+    ASSERT_TRUE(plain) << plain.error().message;
+    EXPECT_FALSE(plain->take_over);
+    Result<Options> o = parse({"--output", "kms", "--take-over"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_TRUE(o->take_over);
+}
+
 TEST(Options, ValuesWithEqualsAndAllKinds) {
     Result<Options> o = parse({"--size=640x480", "--format", "RG16", "--fps=30.5", "--seed", "9",
                                "--source=qemu-p2p:/tmp/qmp.sock", "--output=sdl", "--scale",
@@ -140,10 +149,10 @@ TEST(Options, TestHooksFollowOneRule) {
 TEST(Options, HelpMentionsEveryOption) {
     const std::string help = help_text();
     for (const char* opt :
-         {"--source",     "--output",     "--frames",    "--duration", "--timing",
-          "--size",       "--format",     "--fps",       "--pattern",  "--seed",
-          "--no-udmabuf", "--console",    "--reconnect", "--dump-png", "--device",
-          "--connector",  "--mode",       "--list",      "--scale",    "--filter",
-          "--vsync",      "--fullscreen", "--verbose",   "--help",     "--version"})
+         {"--source",    "--output",   "--frames",  "--duration",   "--timing",     "--size",
+          "--format",    "--fps",      "--pattern", "--seed",       "--no-udmabuf", "--console",
+          "--reconnect", "--dump-png", "--device",  "--connector",  "--mode",       "--list",
+          "--scale",     "--filter",   "--vsync",   "--fullscreen", "--verbose",    "--help",
+          "--version",   "--take-over"})
         EXPECT_NE(help.find(opt), std::string::npos) << opt;
 }

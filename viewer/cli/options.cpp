@@ -99,6 +99,7 @@ Outputs:
   --kms-path PATH     kms: how frames reach the screen: auto (default: the plane scans out
                       the guest's buffer where it can place it as asked, else GL composition,
                       else CPU copy), plane (else copy), gl or copy
+  --take-over         kms: use a VT that a program which died left in graphics mode (reset it)
   --scale MODE        kms, sdl: fit (default), integer or none
   --filter F          kms (gl path), sdl: nearest or linear (default)
   --vsync on|off      sdl: wait for vertical blank when swapping (default on)
@@ -242,7 +243,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         {"--help", &o.help},           {"-h", &o.help},
         {"--version", &o.version},     {"--no-udmabuf", &o.no_udmabuf},
         {"--reconnect", &o.reconnect}, {"--fullscreen", &o.fullscreen},
-        {"--list", &o.list},
+        {"--list", &o.list},           {"--take-over", &o.take_over},
     };
 
     for (size_t i = 0; i < args.size(); ++i) {

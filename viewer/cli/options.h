@@ -52,6 +52,7 @@ struct Options {
     bool vsync = true;         // sdl
     bool fullscreen = false;   // sdl
     bool list = false;         // kms: list devices and exit
+    bool take_over = false;    // kms: reset a VT a dead program left in graphics mode
 
     bool verbose = false;
     bool help = false;

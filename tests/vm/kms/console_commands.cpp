@@ -2,6 +2,8 @@
 #include "console_commands.h"
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <iostream>
@@ -78,6 +80,38 @@ int run_hold_master(const std::string& device, int seconds) {
     std::cout << "holding DRM master of " << device << std::endl;
     ::sleep(unsigned(seconds));
     return 0;
+}
+
+int run_kill_wait_console(int pid, int vt, int timeout_ms) {
+    const std::string name = "/dev/tty" + std::to_string(vt);
+    UniqueFd tty(::open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!tty) {
+        std::cerr << "kill-wait-console: " << name << ": " << std::strerror(errno) << "\n";
+        return 2;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    if (::kill(pid, SIGKILL) != 0) {
+        std::cerr << "kill-wait-console: kill " << pid << ": " << std::strerror(errno) << "\n";
+        return 2;
+    }
+    for (;;) {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - t0)
+                            .count();
+        int kd = -1, kb = -1;
+        vt_mode vm{};
+        if (::ioctl(tty.get(), KDGETMODE, &kd) == 0 && ::ioctl(tty.get(), KDGKBMODE, &kb) == 0 &&
+            ::ioctl(tty.get(), VT_GETMODE, &vm) == 0 && kd == KD_TEXT && kb != K_OFF) {
+            std::cout << ms << "\n";
+            return 0;
+        }
+        if (ms > timeout_ms) {
+            std::cout << "not restored after " << ms << " ms: kd " << kd << " kb " << kb << " vt "
+                      << int(vm.mode) << "\n";
+            return 1;
+        }
+        ::usleep(5000);
+    }
 }
 
 } // namespace udmaview::vmcheck

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // kms_vm_check's small commands: compare two PNGs, report or switch the console's VT state,
-// hold DRM master (for the bad-cases test).
+// hold DRM master (for the bad-cases test), time a console's recovery from SIGKILL.
 #pragma once
 
 #include <cstdint>
@@ -13,5 +13,9 @@ int run_compare(const std::string& a, const std::string& b, uint64_t max_diff);
 int run_console_state();
 int run_activate(int n);
 int run_hold_master(const std::string& device, int seconds);
+// Sends SIGKILL to pid, then polls VT n every 5 ms until it is in text mode with the keyboard
+// on (not K_OFF); prints the milliseconds that took. 1 after timeout_ms. (The VT mode is not
+// required: seatd keeps VT_PROCESS while it runs; the callers compare it where it matters.)
+int run_kill_wait_console(int pid, int vt, int timeout_ms);
 
 } // namespace udmaview::vmcheck

@@ -21,6 +21,8 @@
 //       prints the active VT's KD mode, keyboard mode and VT mode
 //   kms_vm_check activate N
 //       switches to VT N and waits for it
+//   kms_vm_check kill-wait-console PID VT TIMEOUT_MS
+//       SIGKILL to PID, then prints the ms until VT N is a usable text console again
 //   kms_vm_check hold-master DEVICE SECONDS
 #include <iostream>
 #include <set>
@@ -379,6 +381,8 @@ int main(int argc, char** argv) {
         return run_console_state();
     if (args.size() == 3 && args[0] == "hold-master")
         return run_hold_master(args[1], std::stoi(args[2]));
+    if (args.size() == 4 && args[0] == "kill-wait-console")
+        return run_kill_wait_console(std::stoi(args[1]), std::stoi(args[2]), std::stoi(args[3]));
     std::cerr << "usage: kms_vm_check demo|damage|gl OUT_DIR [options] | compare A B [N] | "
                  "hold-master DEVICE SECONDS\n";
     return 2;

@@ -6,7 +6,8 @@
 namespace udmaview::kms {
 
 Result<OpenedCard> open_card(const std::string& device, const std::string& connector,
-                             bool allow_atomic, const std::optional<ModeRequest>& mode) {
+                             bool allow_atomic, const std::optional<ModeRequest>& mode,
+                             const DeviceOpener& opener) {
     const std::vector<std::string> paths = card_paths(device);
     if (paths.empty())
         return Error{"kms: no DRM device in /dev/dri: load the display driver (or pass "
@@ -14,7 +15,7 @@ Result<OpenedCard> open_card(const std::string& device, const std::string& conne
                      ENODEV};
     std::string reasons;
     for (const std::string& path : paths) {
-        Result<std::unique_ptr<DrmDevice>> dev = DrmDevice::open(path);
+        Result<std::unique_ptr<DrmDevice>> dev = DrmDevice::open(path, opener);
         Result<CardResources> res = Error{};
         Result<Pipeline> pipe = Error{};
         if (dev) {

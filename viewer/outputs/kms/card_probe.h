@@ -23,6 +23,7 @@ struct OpenedCard {
 // device "": every card in turn (the errors of those that do not fit are listed when none
 // does); else only that one. mode: checked against the chosen connector's modes.
 Result<OpenedCard> open_card(const std::string& device, const std::string& connector,
-                             bool allow_atomic, const std::optional<ModeRequest>& mode);
+                             bool allow_atomic, const std::optional<ModeRequest>& mode,
+                             const DeviceOpener& opener = {});
 
 } // namespace udmaview::kms

@@ -10,13 +10,22 @@
 
 namespace udmaview::kms {
 
-DrmDevice::DrmDevice(UniqueFd fd, std::string path, std::string driver)
+DrmDevice::DrmDevice(DeviceNode fd, std::string path, std::string driver)
     : fd_(std::move(fd))
     , path_(std::move(path))
     , driver_(std::move(driver)) {}
 
-Result<std::unique_ptr<DrmDevice>> DrmDevice::open(const std::string& path) {
-    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+Result<std::unique_ptr<DrmDevice>> DrmDevice::open(const std::string& path,
+                                                   const DeviceOpener& opener) {
+    DeviceNode fd;
+    if (opener) {
+        Result<DeviceNode> node = opener(path);
+        if (!node)
+            return node.error();
+        fd = std::move(*node);
+    } else {
+        fd = DeviceNode(UniqueFd(::open(path.c_str(), O_RDWR | O_CLOEXEC)), {});
+    }
     if (!fd) {
         const int err = errno;
         std::string hint;

@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "outputs/kms/device_node.h"
 #include "udmaview/error.h"
 #include "udmaview/mapping.h"
 #include "udmaview/unique_fd.h"
@@ -18,8 +19,10 @@ namespace udmaview::kms {
 // An open /dev/dri/card* with the client caps the output needs.
 class DrmDevice {
 public:
-    // Opens path (O_RDWR | O_CLOEXEC) and reads the driver name; errors say what to do.
-    static Result<std::unique_ptr<DrmDevice>> open(const std::string& path);
+    // Opens path (O_RDWR | O_CLOEXEC, or through opener: a seat) and reads the driver name;
+    // errors say what to do.
+    static Result<std::unique_ptr<DrmDevice>> open(const std::string& path,
+                                                   const DeviceOpener& opener = {});
     DrmDevice(const DrmDevice&) = delete;
     DrmDevice& operator=(const DrmDevice&) = delete;
 
@@ -39,8 +42,8 @@ public:
     void drop_master();
 
 private:
-    DrmDevice(UniqueFd fd, std::string path, std::string driver);
-    UniqueFd fd_;
+    DrmDevice(DeviceNode fd, std::string path, std::string driver);
+    DeviceNode fd_;
     std::string path_;
     std::string driver_;
     bool atomic_ = false;

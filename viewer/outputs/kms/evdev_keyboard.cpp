@@ -63,7 +63,7 @@ KeyAction KeyChords::feed(const KeyEvent& key, int& vt) {
     return KeyAction::SwitchVt;
 }
 
-EvdevKeyboards EvdevKeyboards::open_all(const std::string& dir) {
+EvdevKeyboards EvdevKeyboards::open_all(const DeviceOpener& opener, const std::string& dir) {
     EvdevKeyboards out;
     std::vector<std::string> paths;
     std::error_code ec;
@@ -72,7 +72,16 @@ EvdevKeyboards EvdevKeyboards::open_all(const std::string& dir) {
             paths.push_back(entry.path().string());
     std::sort(paths.begin(), paths.end());
     for (const std::string& path : paths) {
-        UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+        DeviceNode fd;
+        if (opener) {
+            Result<DeviceNode> node = opener(path);
+            if (!node)
+                continue;
+            fd = std::move(*node);
+            ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) | O_NONBLOCK);
+        } else {
+            fd = DeviceNode(UniqueFd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)), {});
+        }
         if (!fd)
             continue;
         std::array<uint8_t, key_bytes> keys{};

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "outputs/kms/device_node.h"
 #include "udmaview/input.h"
 #include "udmaview/unique_fd.h"
 
@@ -31,9 +32,11 @@ private:
 
 class EvdevKeyboards {
 public:
-    // Opens every /dev/input/event* that has letter keys (non-blocking, not grabbed).
-    static EvdevKeyboards open_all(const std::string& dir = "/dev/input");
-    const std::vector<UniqueFd>& fds() const { return fds_; }
+    // Opens every /dev/input/event* that has letter keys (non-blocking, not grabbed), directly
+    // or through opener (a seat).
+    static EvdevKeyboards open_all(const DeviceOpener& opener = {},
+                                   const std::string& dir = "/dev/input");
+    const std::vector<DeviceNode>& fds() const { return fds_; }
     const std::vector<std::string>& names() const { return names_; }
     bool empty() const { return fds_.empty(); }
     // Reads what is queued on fd; calls on_key for key presses and releases (not repeats).
@@ -41,7 +44,7 @@ public:
     static bool read(int fd, const std::function<void(const KeyEvent&)>& on_key);
 
 private:
-    std::vector<UniqueFd> fds_;
+    std::vector<DeviceNode> fds_;
     std::vector<std::string> names_;
 };
 

@@ -29,6 +29,7 @@ struct KmsOptions {
     bool force_copy = false; // always the dumb-buffer path
     bool console = true;     // take the VT (KD_GRAPHICS, VT_PROCESS)
     bool keyboard = true;    // read evdev keyboards
+    bool take_over = false;  // reset a VT a dead program left in graphics mode, and use it
 };
 
 } // namespace udmaview::kms

@@ -35,7 +35,7 @@ void KmsOutput::announce(const std::string& key, const std::string& message) {
 
 Status KmsOutput::open_device() {
     Result<OpenedCard> card =
-        open_card(options_.device, options_.connector, options_.atomic, mode_request_);
+        open_card(options_.device, options_.connector, options_.atomic, mode_request_, opener());
     if (!card)
         return card.error();
     if (Status s = card->dev->acquire_master(); !s)
@@ -68,6 +68,8 @@ Status KmsOutput::start() {
     }
     if (Status s = gl_built(); !s)
         return s;
+    if (Status s = open_seat(); !s)
+        return s;
     if (Status s = open_device(); !s) {
         stop();
         return s;
@@ -85,6 +87,9 @@ void KmsOutput::stop() {
         if (vt_)
             vt_->restore();
         vt_.reset();
+#if UDMAVIEW_HAVE_LIBSEAT
+        seat_.reset();
+#endif
         return;
     }
     wait_idle(nullptr, 500);
@@ -106,6 +111,9 @@ void KmsOutput::stop() {
     epoll_.reset();
     saved_crtc_ = SavedCrtc(); // restored or disarmed above
     dev_.reset();              // closing the fd drops DRM master
+#if UDMAVIEW_HAVE_LIBSEAT
+    seat_.reset(); // the seat manager gives the VT back to the console
+#endif
     started_ = false;
     configured_ = {};
     needs_modeset_ = true;

@@ -30,6 +30,10 @@
 #include "outputs/kms/vt_console.h"
 #include "udmaview/output.h"
 #include "udmaview/placement.h"
+#include "udmaview_config.h"
+#if UDMAVIEW_HAVE_LIBSEAT
+#include "outputs/kms/seat.h"
+#endif
 
 namespace udmaview::kms {
 
@@ -76,9 +80,17 @@ private:
     // back) shows the last frame again, which was reported already.
     enum class Origin { NewFrame, Redraw };
 
+    // The seat from seatd or logind when one serves us (kms_output_seat.cpp).
+    Status open_seat();
+    DeviceOpener opener();
+    // The seat manager's messages (enable, disable, the end of the session).
+    void dispatch_seat(OutputSink& sink);
+    bool is_seat_fd(int fd) const;
     Status open_device();
     // The VT, keyboards and epoll fd (kms_output_console.cpp).
     Status open_console();
+    void watch_keyboards();
+    void close_keyboards();
     Status configure(const Frame& frame);
     void choose_path(const Buffer& buffer);
     // Where a frame goes when the plane cannot take it: GL (auto, gl) or the copy.
@@ -107,12 +119,17 @@ private:
     void presented(const Frame& frame, Origin origin, OutputSink& sink) const;
     Scanout::FlipDone flip_done(OutputSink* sink);
     CopyTarget copy_target() const { return {*dev_, pipe_.plane, mode_, quirks_}; }
-    void vt_release(OutputSink& sink);
-    void vt_acquire(OutputSink& sink);
+    // Switched away (VT or seat): stop drawing, drop master; back: master, modeset, redraw.
+    void release_display(OutputSink& sink, const std::string& where);
+    void acquire_display(OutputSink& sink, const std::string& where);
     void redraw(OutputSink& sink);
 
     KmsOptions options_;
     std::optional<ModeRequest> mode_request_;
+#if UDMAVIEW_HAVE_LIBSEAT
+    std::unique_ptr<Seat> seat_; // outlives the devices it handed out
+    bool seat_lost_ = false;     // the manager ended the session: nothing more to read
+#endif
     std::unique_ptr<DrmDevice> dev_; // everything below that refers to it goes first
     std::string driver_;
     DriverQuirks quirks_;

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <iostream>
 #include <linux/kd.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
@@ -23,7 +24,8 @@ bool is_vt(int fd) {
 
 } // namespace
 
-Result<std::unique_ptr<VtConsole>> VtConsole::take(std::string& note) {
+Result<std::unique_ptr<VtConsole>> VtConsole::take(std::string& note, const std::string& card,
+                                                   bool take_over) {
     std::unique_ptr<VtConsole> vt(new VtConsole);
     vt_stat state{};
     if (::isatty(STDIN_FILENO) && is_vt(STDIN_FILENO) &&
@@ -48,11 +50,37 @@ Result<std::unique_ptr<VtConsole>> VtConsole::take(std::string& note) {
     if (::ioctl(fd, KDGETMODE, &vt->old_kd_mode_) != 0 ||
         ::ioctl(fd, VT_GETMODE, &vt->old_vt_mode_) != 0)
         return Error::from_errno(errno, "kms: reading the mode of " + vt->name_ + " failed");
-    if (vt->old_kd_mode_ == KD_GRAPHICS)
-        return Error{"kms: " + vt->name_ +
-                         " is already in graphics mode (another graphical program owns it): "
-                         "switch to a free VT",
-                     EBUSY};
+    if (::ioctl(fd, KDGKBMODE, &vt->old_kb_mode_) != 0)
+        vt->old_kb_mode_ = -1;
+    if (vt->old_kd_mode_ == KD_GRAPHICS) {
+        if (!take_over)
+            return Error{"kms: " + vt->name_ +
+                             " is in graphics mode, but no program holds DRM "
+                             "master of " +
+                             card +
+                             ": a graphical program probably died and "
+                             "left it so; run again with --take-over to reset the console and "
+                             "use it, or switch to a free VT",
+                         EBUSY};
+        // What the dead program should have restored: text mode, a keyboard that types,
+        // automatic switching.
+        std::cerr << "kms: " << vt->name_ << " was left in graphics mode; taking it over\n";
+        vt->old_kd_mode_ = KD_TEXT;
+        if (vt->old_kb_mode_ == K_OFF || vt->old_kb_mode_ == K_RAW ||
+            vt->old_kb_mode_ == K_MEDIUMRAW) {
+            vt->old_kb_mode_ = K_UNICODE;
+            vt->kb_changed_ = true; // restored at the end even when no keyboard turns it off
+        }
+        vt->old_vt_mode_ = vt_mode{};
+        vt->old_vt_mode_.mode = VT_AUTO;
+    }
+    // Before anything changes, so that the guardian exists whenever there is something to
+    // restore.
+    Result<VtGuardian> guardian =
+        VtGuardian::start(fd, VtState{vt->old_kd_mode_, vt->old_kb_mode_, vt->old_vt_mode_});
+    if (!guardian)
+        return guardian.error();
+    vt->guardian_ = std::move(*guardian);
 
     // Switch requests arrive as signals; read them from a signalfd in the output's loop.
     sigset_t set;
@@ -102,10 +130,7 @@ void VtConsole::activate(int n) {
 }
 
 void VtConsole::keyboard_off() {
-    if (kb_changed_ || !tty_)
-        return;
-    if (::ioctl(tty_.get(), KDGKBMODE, &old_kb_mode_) == 0 &&
-        ::ioctl(tty_.get(), KDSKBMODE, K_OFF) == 0)
+    if (tty_ && old_kb_mode_ >= 0 && ::ioctl(tty_.get(), KDSKBMODE, K_OFF) == 0)
         kb_changed_ = true;
 }
 
@@ -130,6 +155,7 @@ void VtConsole::restore() {
         }
     signal_fd_.reset();
     ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+    guardian_.dismiss(); // restored here: the guardian must not touch the VT later
 }
 
 } // namespace udmaview::kms
