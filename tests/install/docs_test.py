@@ -7,7 +7,9 @@ formats without groff warnings.
 The option names are read from the help here with a plain pattern, not with the generators'
 reader (data/help_text.py), so an option that reader drops is caught.
 
-usage: docs_test.py UDMAVIEW MAN_PAGE BASH_COMPLETION
+udmaview-timing's page is its argparse help: it must format cleanly and have each command.
+
+usage: docs_test.py UDMAVIEW MAN_PAGE BASH_COMPLETION UDMAVIEW_TIMING TIMING_MAN_PAGE
 """
 import re
 import shutil
@@ -20,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'lib'))
 
 from udmaview_test import procs, tap  # noqa: E402
 
-UDMAVIEW, MAN_PAGE, COMPLETION = sys.argv[1:4]
+UDMAVIEW, MAN_PAGE, COMPLETION, TIMING, TIMING_MAN_PAGE = sys.argv[1:6]
 
 
 def help_options(help_text: str):
@@ -37,19 +39,20 @@ def help_options(help_text: str):
     return options
 
 
-def render_man(tmp: Path):
+def render_man(tmp: Path, page: str):
     """The page as man shows it, on one long line width (no hyphenation at line ends)."""
-    rc, out, err = procs.run('groff', ['groff', '-man', '-Tutf8', '-P-cbou', '-rLL=250n',
-                                       '-ww', MAN_PAGE], 60, out_dir=tmp)
+    name = Path(page).name
+    rc, out, err = procs.run(f'groff-{name}', ['groff', '-man', '-Tutf8', '-P-cbou',
+                                               '-rLL=250n', '-ww', page], 60, out_dir=tmp)
     if rc != 0:
         tap.log(err)
-    tap.check(rc == 0, 'groff formats the man page')
-    tap.expect(err.strip() == '', 'groff -ww: no warnings', err)
+    tap.check(rc == 0, f'groff formats {name}')
+    tap.expect(err.strip() == '', f'groff -ww: no warnings for {name}', err)
     return out
 
 
 def check_man(tmp: Path, options):
-    text = render_man(tmp)
+    text = render_man(tmp, MAN_PAGE)
     flat = ' '.join(text.split())
     entries = set()
     for line in text.splitlines():
@@ -66,6 +69,17 @@ def check_man(tmp: Path, options):
     for section in ('NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'EXIT STATUS', 'FILES'):
         tap.expect(re.search(rf'^{section}$', text, re.M), f'man page has {section}')
     tap.expect(not re.search(r'@[A-Z_]+@', text), 'no template placeholder is left')
+
+
+def check_timing_man(tmp: Path):
+    rc, top, _ = procs.run('timing-help', [TIMING, '--help'], 60, out_dir=tmp)
+    tap.check(rc == 0, 'udmaview-timing --help exits 0')
+    commands = re.findall(r'^ {4}(\w+) {2,}\S', top, re.M)
+    text = render_man(tmp, TIMING_MAN_PAGE)
+    for command in commands:
+        tap.expect(re.search(rf'^\s+usage: udmaview-timing {command} ', text, re.M),
+                   f'udmaview-timing.1 has the help of "{command}"')
+    tap.expect(len(commands) >= 3, f'udmaview-timing lists its commands ({commands})')
 
 
 def complete(tmp: Path, words, name):
@@ -111,6 +125,7 @@ def main():
                   f'--help lists the options ({len(options)})')
         check_man(Path(tmp), options)
         check_completion(Path(tmp), options)
+        check_timing_man(Path(tmp))
 
 
 if __name__ == '__main__':

@@ -22,7 +22,8 @@ from udmaview_test import procs, tap  # noqa: E402
 MESON, BUILD_DIR, UDMAVIEW = sys.argv[1:4]
 
 # What a user runs or the system reads, by the name it is installed under.
-EXPECTED = ['bin/udmaview', 'bin/udmaview-timing', 'man1/udmaview.1', 'completions/udmaview',
+EXPECTED = ['bin/udmaview', 'bin/udmaview-timing', 'man1/udmaview.1', 'man1/udmaview-timing.1',
+            'completions/udmaview',
             'rules.d/60-udmabuf.rules', 'system/udmaview@.service',
             'examples/qemu-udmaview.conf', 'udmaview_timing/cli.py']
 

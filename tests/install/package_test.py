@@ -78,7 +78,7 @@ def check_unpacked(tmp: Path, debs):
             tap.log(err)
         tap.check(rc == 0, f'dpkg -x {deb.name}')
     for path in ['usr/bin/udmaview', 'usr/bin/udmaview-timing',
-                 'usr/share/man/man1/udmaview.1.gz',
+                 'usr/share/man/man1/udmaview.1.gz', 'usr/share/man/man1/udmaview-timing.1.gz',
                  'usr/share/bash-completion/completions/udmaview',
                  'usr/lib/udev/rules.d/60-udmabuf.rules',
                  'usr/lib/systemd/system/udmaview@.service',
