@@ -57,9 +57,6 @@ class Help:
     def options(self):
         return [o for s in self.sections for o in s.options]
 
-    def option(self, name: str) -> Option:
-        return next((o for o in self.options() if name in o.names), None)
-
 
 def blocks(lines):
     block = []
@@ -129,11 +126,6 @@ def from_binary(path: str) -> Help:
     out = subprocess.run([path, '--help'], check=True, capture_output=True, text=True,
                          timeout=30).stdout
     return parse(out)
-
-
-def option_names(text: str):
-    """Every option name the help text's option lines define (including aliases such as -h)."""
-    return [n for o in parse(text).options() for n in o.names]
 
 
 if __name__ == '__main__':
