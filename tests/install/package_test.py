@@ -47,7 +47,7 @@ def build(tmp: Path, src: Path):
     if rc != 0:
         raise tap.Skipped(f'build dependencies missing: {err.strip()}')
     rc, out, err = procs.run('dpkg-buildpackage', ['env', '-C', src, 'dpkg-buildpackage',
-                                                   '-us', '-uc', '-b'], 600, out_dir=tmp,
+                                                   '-us', '-uc', '-b'], 1500, out_dir=tmp,
                              env=env)
     if rc != 0:
         tap.log((out + err)[-6000:])
