@@ -186,4 +186,14 @@ def read_text(path) -> str:
         return ''
 
 
+def run(name, argv, timeout: float, *, out_dir, env=None):
+    """Runs argv as an owned process to its end: (exit status, stdout, stderr). Output goes
+    through files in out_dir (no pipe to fill up); Failed when it runs longer than timeout
+    seconds, after it was killed."""
+    out, err = Path(out_dir) / f'{name}.out', Path(out_dir) / f'{name}.err'
+    with Process(name, argv, stdout=out, stderr=err, env=env) as proc:
+        status = proc.wait(timeout)
+    return status, read_text(out), read_text(err)
+
+
 atexit.register(kill_all)
