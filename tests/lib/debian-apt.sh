@@ -89,10 +89,10 @@ debian_apt_update() {
 debian_apt_init() {
 	DEBIAN_APT_TOOL=$2
 	DEBIAN_APT_DIR=$1/debian-apt
-	export APT_CONFIG=$DEBIAN_APT_DIR/apt.conf
 	exec 8>"$1/.debian-apt.lock"
 	flock 8
 	debian_apt_setup "$DEBIAN_APT_DIR"
+	export APT_CONFIG=$DEBIAN_APT_DIR/apt.conf
 	[ -f "$DEBIAN_APT_DIR/.stamp-lists" ] || debian_apt_update
 	flock -u 8
 }
