@@ -30,7 +30,7 @@ for platform in GBM Surfaceless; do
 		grep -q 'EGL_EXT_image_dma_buf_import' <<<"$block"
 done
 for lib in 'libEGL_mesa\.so\.0' 'libgallium-25\.0\.[^ ]*\.so'; do
-	expect "the loader ran the prefix's $lib" \
+	expect "the loader ran the prefix's ${lib//\\/}" \
 		grep -Eq "calling init: $prefix/usr/lib/x86_64-linux-gnu/$lib" "$loader"
 done
 [ "$failures" -eq 0 ]
