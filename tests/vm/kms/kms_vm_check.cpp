@@ -272,7 +272,7 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
     std::cout << "# kernel " << k.major << "." << k.minor << "." << k.patch << ", pitch " << w * 4
               << ": full-row clips " << (widen ? "yes" : "no") << "\n";
     if (widen)
-        check(clips.bounds().x == 0 && clips.bounds().width == int32_t(w),
+        check(clips.bounds().x == 0 && clips.bounds().w == int32_t(w),
               "clips widened to full rows (pitch quirk of this kernel)");
     else
         check(clips == Region(declared), "clips are exactly the declared rect");
