@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "udmaview/cursor.h"
 #include "udmaview/error.h"
@@ -60,6 +62,10 @@ public:
     // The source's pointer (image + hot-spot position in source pixels); outputs that can
     // draw it (cursor plane, GL quad, PNG dump) do. Default: ignored.
     virtual void set_cursor(const CursorState&) {}
+    // Which paths the output chose and how often it took them, in a fixed order, for the
+    // timing report (JSON summary "output_counters"). The names are part of the report
+    // format: keep them stable. Empty when the output has none.
+    virtual std::vector<std::pair<std::string, uint64_t>> counters() const { return {}; }
 };
 
 } // namespace udmaview

@@ -133,3 +133,24 @@ TEST(Timing, SourceCountersInJsonSummaryAndStderrOnlyWhenSet) {
     EXPECT_NE(with_text.str().find("\n  qemu: scanout=2 update=30 rejected=0\n"), std::string::npos)
         << with_text.str();
 }
+
+TEST(Timing, OutputCountersInJsonSummaryOnlyNotOnStderr) {
+    TimingRecorder plain = sample();
+    std::ostringstream json;
+    plain.write_json(json);
+    EXPECT_EQ(json.str().find("output_counters"), std::string::npos);
+
+    TimingRecorder t("demo", "sdl");
+    t.add(FrameRecord{});
+    t.set_output_counters({{"egl_swap_with_damage", 1}, {"swaps_full", 0}});
+    std::ostringstream with_json, with_text;
+    t.write_json(with_json);
+    TimingRecorder::print_summary(t.summary(), with_text);
+    const std::string j = with_json.str();
+    const size_t counters =
+        j.find("\"output_counters\": {\"egl_swap_with_damage\": 1, \"swaps_full\": 0}");
+    ASSERT_NE(counters, std::string::npos) << j;
+    EXPECT_LT(j.find("\"summary\""), counters);
+    EXPECT_LT(counters, j.find("\"frames\": ["));
+    EXPECT_EQ(with_text.str().find("egl_swap_with_damage"), std::string::npos) << with_text.str();
+}

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 """End-to-end tests of `udmaview --output sdl` on a private Xvfb with Mesa (llvmpipe).
 
-usage: sdl_e2e.py UDMAVIEW CASE [OUTDIR]
-CASE: formats | damage | input | close | errors
+usage: sdl_e2e.py UDMAVIEW CASE [OUTDIR [CACHE_DIR]]
+CASE: formats | damage | input | close | errors | mesa25
+mesa25 runs udmaview on Mesa 25.0, fetched once into CACHE_DIR by tests/e2e/mesa/fetch-mesa25.
 
 Every case starts its own Xvfb (Xvfb picks a free display number itself with -displayfd),
 owns it, and kills it by PID on every path (finally + atexit). Screenshots are taken of the
@@ -29,13 +30,13 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lib"))
 
-from sdl_tests import close, common, damage, errors, formats, input_events  # noqa: E402
+from sdl_tests import close, common, damage, errors, formats, input_events, mesa25  # noqa: E402
 from udmaview_test import procs, tap  # noqa: E402
 from udmaview_test.tap import Skipped, log  # noqa: E402
 
 
 CASES = {"formats": formats.run, "damage": damage.run, "input": input_events.run,
-         "close": close.run, "errors": errors.run}
+         "close": close.run, "errors": errors.run, "mesa25": mesa25.run}
 
 
 def run_case(case):
@@ -54,6 +55,7 @@ def main():
     common.OUTDIR = os.path.join(sys.argv[3] if len(sys.argv) > 3 else tempfile.mkdtemp(),
                                  "sdl-e2e-" + sys.argv[2])
     os.makedirs(common.OUTDIR, exist_ok=True)
+    common.CACHE_DIR = sys.argv[4] if len(sys.argv) > 4 else os.path.join(common.OUTDIR, "cache")
     tap.set_name("sdl " + sys.argv[2])
     procs.install_signal_handlers()
     return tap.main(run_case, sys.argv[2])

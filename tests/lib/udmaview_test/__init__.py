@@ -9,6 +9,7 @@
     cpio     the cpio 'newc' writer (initramfs)
     kernel   the VM test bed's cached Debian kernel, its modules, busybox
     qemu     which qemu-system-x86_64 runs: the machine's, or an extracted QEMU 10.0 prefix
+    mesa     Mesa 25.0 from an extracted prefix, selected per process by its environment
     images   decode (Pillow: PNG, QMP's PPM screendumps) and pixel comparison
     timing   udmaview's --timing JSON
 

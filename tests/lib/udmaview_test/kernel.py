@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: MIT
-"""The VM test bed's Debian kernel (<build>/vm-cache/kernel-<kver>/), its modules, busybox."""
+"""The VM test bed's Debian kernels (<build>/vm-cache/kernel-<kver>/), their modules, busybox.
+
+Two kernel lanes: 6.1 (Debian 12; udmabuf comes from our kmod) and 6.12 (Debian 13; udmabuf
+is built in, CONFIG_UDMABUF=y)."""
 
 import dataclasses
 import os
@@ -10,6 +13,8 @@ from pathlib import Path
 from .tap import Failed
 
 FETCH_KERNEL = Path(__file__).resolve().parents[2] / 'vm' / 'fetch-kernel'
+LANES = ('6.1', '6.12')
+DEFAULT_LANE = '6.1'
 
 
 class KernelUnavailable(Failed):
@@ -48,23 +53,31 @@ class Kernel:
     def selftest_src(self) -> Path:
         return self.dir / 'selftest-src'
 
+    @property
+    def builtin_udmabuf(self) -> bool:
+        """The kernel provides /dev/udmabuf itself (CONFIG_UDMABUF=y): our kmod must not
+        load there."""
+        config = self.root / 'boot' / f'config-{self.kver}'
+        return 'CONFIG_UDMABUF=y\n' in config.read_text()
+
     def module(self, relpath: str) -> Path:
         """A .ko below lib/modules/<kver>/kernel/."""
         return self.root / 'lib' / 'modules' / self.kver / 'kernel' / relpath
 
 
-def fetch(cache: Path, script: Path = FETCH_KERNEL, timeout: float = 900) -> Kernel:
-    """The cached kernel, downloaded and extracted once by tests/vm/fetch-kernel (which
-    flocks the cache itself; its messages go to our stderr)."""
+def fetch(cache: Path, script: Path = FETCH_KERNEL, timeout: float = 900,
+          lane: str = DEFAULT_LANE) -> Kernel:
+    """The cached kernel of lane, downloaded and extracted once by tests/vm/fetch-kernel
+    (which flocks the cache itself; its messages go to our stderr)."""
     try:
-        proc = subprocess.run([str(script), str(cache)], stdout=subprocess.PIPE, text=True,
-                              check=False, timeout=timeout)
+        proc = subprocess.run([str(script), str(cache), lane], stdout=subprocess.PIPE,
+                              text=True, check=False, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise KernelUnavailable(f'{script} {cache} took over {timeout:g} s') from None
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
-        raise KernelUnavailable(f'{script} {cache} failed (exit {proc.returncode}; no Debian '
-                                'archive reachable?): see its messages above')
+        raise KernelUnavailable(f'{script} {cache} {lane} failed (exit {proc.returncode}; no '
+                                'Debian archive reachable?): see its messages above')
     return Kernel.at(Path(lines[-1]))
 
 

@@ -271,6 +271,19 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
     check(Region(declared).subtracted(clips).empty(), "the clips cover the declared rect");
     check(clips.area() < int64_t(w) * h / 4, "the clips are far smaller than the frame");
     check(!clips.intersected(undeclared).area(), "the clips miss the undeclared rect");
+    // The pitch quirk is keyed on the kernel: where it applies the clips span full rows, where
+    // it does not they are exactly the declared rect, and the screendump below proves the
+    // driver drew them in place.
+    const bool widen = kms_out.quirks().full_row_clips_above_pitch &&
+                       w * 4 > kms_out.quirks().full_row_clips_above_pitch;
+    const kms::KernelVersion k = kms::running_kernel();
+    std::cout << "# kernel " << k.major << "." << k.minor << "." << k.patch << ", pitch " << w * 4
+              << ": full-row clips " << (widen ? "yes" : "no") << "\n";
+    if (widen)
+        check(clips.bounds().x == 0 && clips.bounds().w == int32_t(w),
+              "clips widened to full rows (pitch quirk of this kernel)");
+    else
+        check(clips == Region(declared), "clips are exactly the declared rect");
     check(screendump(s2), "screendump 2");
     Result<RgbaImage> g2 = read_png(s2);
     if (g1 && g2) {

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Host-side artefacts of a VM run: the Debian kernel, our udmabuf.ko, the kernel selftest.
+"""Host-side artefacts of a VM run: a Debian kernel, our udmabuf.ko, the kernel selftest.
 
 Everything lands in the cache dir (normally <build>/vm-cache) and is rebuilt only when its
 inputs change. Concurrent runners serialise on <cache>/.build.lock.
@@ -108,20 +108,38 @@ def build_selftest(cache: Path, kernel: Kernel) -> Path:
     return out
 
 
+XZ_MAGIC = b'\xfd7zXZ\x00'
+ZSTD_MAGIC = b'\x28\xb5\x2f\xfd'
+
+
+def unzstd(payload: bytes, what: Path) -> bytes:
+    """The first zstd frame of payload (the bzImage appends its size after it, which zstd
+    reports as trailing garbage once the frame is complete)."""
+    proc = subprocess.run(['zstd', '-dc', '-q'], input=payload, capture_output=True,
+                          check=False)
+    if not proc.stdout:
+        raise BuildError(f'zstd -d of the payload of {what} failed: '
+                         f'{proc.stderr.decode(errors="replace").strip()} (install zstd)')
+    return proc.stdout
+
+
 def extract_vmlinux(kernel: Kernel) -> Path:
-    """The uncompressed ELF vmlinux from the bzImage's xz payload, for PVH boot (no
-    decompression under TCG)."""
+    """The uncompressed ELF vmlinux from the bzImage's payload (xz in 6.1, zstd in 6.12), for
+    PVH boot (no decompression under TCG)."""
     out = kernel.vmlinux
     if out.exists():
         return out
     image = kernel.vmlinuz.read_bytes()
-    start = image.find(b'\xfd7zXZ\x00')
-    if start < 0:
-        raise BuildError(f'no xz payload in {kernel.vmlinuz}')
     log(f'extracting vmlinux from {kernel.vmlinuz.name} for PVH boot')
-    elf = lzma.LZMADecompressor(format=lzma.FORMAT_XZ).decompress(image[start:])
+    xz_at, zstd_at = image.find(XZ_MAGIC), image.find(ZSTD_MAGIC)
+    if xz_at >= 0:
+        elf = lzma.LZMADecompressor(format=lzma.FORMAT_XZ).decompress(image[xz_at:])
+    elif zstd_at >= 0:
+        elf = unzstd(image[zstd_at:], kernel.vmlinuz)
+    else:
+        raise BuildError(f'no xz or zstd payload in {kernel.vmlinuz}')
     if not elf.startswith(b'\x7fELF'):
-        raise BuildError(f'the xz payload of {kernel.vmlinuz} is not an ELF file')
+        raise BuildError(f'the payload of {kernel.vmlinuz} is not an ELF file')
     tmp = out.with_suffix('.tmp')
     tmp.write_bytes(elf)
     tmp.rename(out)
@@ -136,10 +154,13 @@ class Artifacts:
     vmlinux: Path
 
 
-def prepare(cache: Path, kmod_src: Path, with_kmod: bool) -> Artifacts:
-    """Fetch the kernel and build what the guest needs; cached and serialised."""
-    kernel = kernels.fetch(cache, HERE / 'fetch-kernel')
+def prepare(cache: Path, kmod_src: Path, with_kmod: bool, lane: str) -> Artifacts:
+    """Fetch the kernel of lane and build what the guest needs; cached and serialised."""
+    kernel = kernels.fetch(cache, HERE / 'fetch-kernel', lane=lane)
     with locked(cache):
+        # Where the kernel has its own udmabuf our module has nothing to do (and targets the
+        # 6.1 API: it does not build against 6.12's headers).
+        with_kmod = with_kmod and not kernel.builtin_udmabuf
         kmod = build_kmod(cache, kernel, kmod_src) if with_kmod else None
         selftest = build_selftest(cache, kernel)
         vmlinux = extract_vmlinux(kernel)

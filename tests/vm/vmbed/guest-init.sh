@@ -3,7 +3,8 @@
 #
 # /init of the test-bed initramfs (busybox). /vm.conf, written by tests/vm/run, sets:
 #   MODULES      kernel modules to insmod, in order
-#   KMOD         our udmabuf.ko ('' with --no-kmod)
+#   KMOD         our udmabuf.ko ('' with --no-kmod, or when the kernel has its own)
+#   UDMABUF_BUILTIN  1 when the kernel provides /dev/udmabuf itself (CONFIG_UDMABUF=y)
 #   OUT_DIR      host path of the writable output share (mounted at the same path)
 #   TEST_SCRIPT  script in OUT_DIR that cds and runs the test command inside the chroot
 # Console protocol read by the host runner (one marker per line):
@@ -115,9 +116,11 @@ check_dmesg() {
 }
 
 post_run_checks() {
-	if [ -n "$KMOD" ]; then
+	if [ -n "$KMOD" ] || [ "${UDMABUF_BUILTIN:-0}" = 1 ]; then
 		check_bufinfo
 		check bufinfo-no-udmabuf $?
+	fi
+	if [ -n "$KMOD" ]; then
 		rmmod udmabuf
 		check rmmod-udmabuf $?
 	fi

@@ -44,7 +44,7 @@ Status KmsOutput::open_device() {
     pipe_ = card->pipe;
     saved_crtc_ = SavedCrtc(*dev_, pipe_.crtc, std::move(card->lit_connectors));
     driver_ = dev_->driver();
-    quirks_ = quirks_for(driver_);
+    quirks_ = quirks_for(driver_, running_kernel());
     scanout_ = std::make_unique<Scanout>(*dev_, pipe_, quirks_);
     if (Status s = scanout_->committer().ready(); !s)
         return s.error();

@@ -63,6 +63,8 @@ public:
     // The clips signalled for the last frame (FB_DAMAGE_CLIPS or DirtyFB), in framebuffer
     // pixels; empty for a full update (modeset, flip without clips).
     const Region& last_clips() const { return last_clips_; }
+    // The driver quirks in effect (driver and running kernel), known after start().
+    const DriverQuirks& quirks() const { return quirks_; }
     uint64_t total_imports() const { return total_imports_; }
     size_t cached_framebuffers() const { return fbs_.size(); }
     const Placement& placement() const { return placement_; }

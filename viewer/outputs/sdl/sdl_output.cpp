@@ -219,12 +219,30 @@ void SdlOutput::present() {
         renderer_->invalidate_view();
     renderer_->draw(w, h);
     bool swapped = false;
-    if (damage_swap_->available())
-        swapped = damage_swap_->swap(surface_, renderer_->window_damage(w, h), int32_t(h));
-    if (!swapped)
+    if (damage_swap_->available()) {
+        const Region damage = renderer_->window_damage(w, h);
+        swapped = damage_swap_->swap(surface_, damage, int32_t(h));
+        if (swapped) {
+            ++swaps_with_damage_;
+            swap_damage_pixels_ += uint64_t(damage.area());
+        }
+    }
+    if (!swapped) {
         SDL_GL_SwapWindow(window_.get());
+        ++swaps_full_;
+    }
     renderer_->clear_damage();
     redraw_ = false;
+}
+
+std::vector<std::pair<std::string, uint64_t>> SdlOutput::counters() const {
+    const bool swap_damage = damage_swap_ && damage_swap_->available();
+    const bool import = renderer_ && renderer_->can_import();
+    return {{"egl_swap_with_damage", swap_damage ? 1 : 0},
+            {"egl_dma_buf_import", import ? 1 : 0},
+            {"swaps_with_damage", swaps_with_damage_},
+            {"swaps_full", swaps_full_},
+            {"swap_damage_pixels", swap_damage_pixels_}};
 }
 
 void SdlOutput::update_title(bool force) {

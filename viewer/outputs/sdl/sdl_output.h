@@ -42,6 +42,9 @@ public:
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
     void retire(BufferId id) override;
     Status finish(const Frame* last) override;
+    // egl_swap_with_damage, egl_dma_buf_import (1: the EGL display offers it), swaps_with_damage,
+    // swaps_full, swap_damage_pixels (window pixels named in damaged swaps).
+    std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
 private:
     struct SdlVideo {
@@ -94,6 +97,7 @@ private:
     uint64_t fps_frames_ = 0;
     double fps_ = 0;
     std::string last_title_;
+    uint64_t swaps_with_damage_ = 0, swaps_full_ = 0, swap_damage_pixels_ = 0;
 };
 
 } // namespace udmaview

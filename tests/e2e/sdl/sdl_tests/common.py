@@ -13,6 +13,7 @@ from udmaview_test.tap import Failed, check
 
 UDMAVIEW = ""  # set by sdl_e2e.py
 OUTDIR = ""
+CACHE_DIR = ""  # downloads shared by the test runs (the build's vm-cache)
 TOOLS = ("Xvfb", "xdotool", "xwininfo", "import")
 FORMATS = {  # name: (bytes per pixel, tolerance per channel)
     "XRGB8888": (4, 0),
@@ -107,14 +108,15 @@ def expected_png(demo_args, path):
         raise Failed("headless reference failed: " + r.stderr)
 
 
-def show_and_shoot(x, demo_args, name):
-    """Runs the sdl output to the end of demo_args' frames, holds the last frame, takes an
-    external screenshot and the output's own glReadPixels dump; returns (shot, dump, stderr)."""
+def show_and_shoot(x, demo_args, name, extra=()):
+    """Runs the sdl output to the end of demo_args' frames (extra: more udmaview arguments),
+    holds the last frame, takes an external screenshot and the output's own glReadPixels dump;
+    returns (shot, dump, stderr)."""
     shot = os.path.join(OUTDIR, name + "-screen.png")
     dump = os.path.join(OUTDIR, name + "-readpixels.png")
     env = dict(x.env, UDMAVIEW_SDL_HOLD_MS="30000")
     v = Viewer(["--source", "demo", "--output", "sdl", "--vsync", "off", "--dump-png", dump,
-                "--verbose"] + demo_args, env, name)
+                "--verbose"] + demo_args + list(extra), env, name)
     try:
         v.wait_for(r"^sdl: holding the last frame")
         geometry = find_window(x.env)

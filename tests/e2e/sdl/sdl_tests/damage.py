@@ -78,19 +78,23 @@ def run():
             check(results["damage-rects-XRGB8888"] < 0.3 * w * h * 4,
                   "rects demo copies well under a third of the frame per frame")
 
-        # A damage-only update changes only the window area the picture changed in: the
-        # window at frame 40 and 41 equals the headless frames exactly, so the pixels that
-        # changed on screen are exactly the ones the demo changed.
-        shots = []
-        for n in (40, 41):
-            demo = ["--size", "320x240", "--pattern", "rects", "--frames", str(n), "--fps", "60"]
-            shot, _, _ = show_and_shoot(x, demo, f"damage-step-{n}")
-            ref = os.path.join(common.OUTDIR, f"damage-step-{n}-expected.png")
-            expected_png(demo, ref)
-            bad, worst = compare(shot, ref, 0)
-            check(bad == 0, f"frame {n} on screen equals the headless frame (max diff {worst})")
-            shots.append((shot, ref))
-        on_screen = changed_pixels(shots[0][0], shots[1][0])
-        in_demo = changed_pixels(shots[0][1], shots[1][1])
-        check(on_screen == in_demo and 0 < on_screen < 320 * 240 // 4,
-              f"frame 40 -> 41 changed {on_screen} window pixels, the demo changed {in_demo}")
+        check_damage_step(x)
+
+
+def check_damage_step(x):
+    """A damage-only update changes only the window area the picture changed in: the window
+    at frame 40 and 41 equals the headless frames exactly, so the pixels that changed on
+    screen are exactly the ones the demo changed."""
+    shots = []
+    for n in (40, 41):
+        demo = ["--size", "320x240", "--pattern", "rects", "--frames", str(n), "--fps", "60"]
+        shot, _, _ = show_and_shoot(x, demo, f"damage-step-{n}")
+        ref = os.path.join(common.OUTDIR, f"damage-step-{n}-expected.png")
+        expected_png(demo, ref)
+        bad, worst = compare(shot, ref, 0)
+        check(bad == 0, f"frame {n} on screen equals the headless frame (max diff {worst})")
+        shots.append((shot, ref))
+    on_screen = changed_pixels(shots[0][0], shots[1][0])
+    in_demo = changed_pixels(shots[0][1], shots[1][1])
+    check(on_screen == in_demo and 0 < on_screen < 320 * 240 // 4,
+          f"frame 40 -> 41 changed {on_screen} window pixels, the demo changed {in_demo}")
