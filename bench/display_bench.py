@@ -99,7 +99,16 @@ def run_one(args, qemu, workload, display):
                 if not p.running():
                     raise Failed(f'{p.name} exited with {p.returncode} before the '
                                  f'measurement: {env.err(p.name)[-1500:]}')
+            recorder = None
+            if args.perf and viewer:
+                Path(args.perf).mkdir(parents=True, exist_ok=True)
+                recorder = procs.start('perf', [
+                    'perf', 'record', '-q', '-F', '999', '-g', '-p', str(viewer.pid), '-o',
+                    f'{args.perf}/udmaview-{workload}-{display}.data'],
+                    stdout=f'{tmp}/perf.out', stderr=f'{tmp}/perf.err')
             used = window(watched, args.seconds)
+            if recorder:
+                recorder.kill(signal.SIGINT, 15)
             result = {'cpu': {n: used.get(n, 0.0) for n in PROCESSES}, 'p99': None,
                       'counters': {}}
             result['cpu']['total'] = sum(result['cpu'].values())
@@ -182,6 +191,9 @@ def main():
     ap.add_argument('--seconds', type=float, default=10, help='measured window per run')
     ap.add_argument('--workloads', default='small,full,scroll')
     ap.add_argument('--displays', default=','.join(DISPLAYS))
+    ap.add_argument('--perf', metavar='DIR',
+                    help='perf record udmaview during each window into DIR (a profile, '
+                    'not counted: the CPU of perf itself is not in the table)')
     ap.add_argument('--qemu', default='system,10.0',
                     help='system (the machine\'s, Debian 12: 7.2) and/or 10.0')
     args = ap.parse_args()
