@@ -140,7 +140,7 @@ def report(label, workload, runs, args):
     print(f'\n== {label}, {workload} ({WORKLOADS[workload][1]}): {args.reps} round(s) × '
           f'{args.seconds:g} s, % of one core, median [min–max]')
     cols = ['qemu', 'udmaview', 'dbus', 'xvfb', 'total', 'cost', 'p99 ms']
-    print(f'  {"display":10s}' + ''.join(f'{c:>22s}' for c in cols))
+    print(f'  {"display":10s}' + ''.join(f' {c:>22s}' for c in cols))
     base = statistics.median([r['cpu']['total'] for r in runs['none']]) \
         if runs.get('none') else None
     cost = {}
@@ -152,7 +152,7 @@ def report(label, workload, runs, args):
                  else '–' for n in ('qemu', 'udmaview', 'dbus', 'xvfb', 'total')]
         cells.append(spread(cost.get(d, [])) if d != 'none' else '(baseline)')
         cells.append(spread([r['p99'] for r in rs if r['p99'] is not None], '{:.2f}'))
-        print(f'  {d:10s}' + ''.join(f'{c:>22s}' for c in cells))
+        print(f'  {d:10s}' + ''.join(f' {c:>22s}' for c in cells))
         counters = [r['counters'] for r in rs if r['counters'].get('update')]
         if counters:
             per_update = [c['bytes_copied'] / c['update'] for c in counters]
