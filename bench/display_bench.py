@@ -154,10 +154,11 @@ def report(label, workload, runs, args):
         cells.append(spread([r['p99'] for r in rs if r['p99'] is not None], '{:.2f}'))
         print(f'  {d:10s}' + ''.join(f' {c:>22s}' for c in cells))
         counters = [r['counters'] for r in rs if r['counters'].get('update')]
-        if counters:
-            per_update = [c['bytes_copied'] / c['update'] for c in counters]
-            print(f'  {"":10s}  D-Bus Update messages copied {spread(per_update, "{:.0f}")} '
-                  'bytes each')
+        if counters:  # over udmaview's whole run; a Scanout carries the whole surface
+            per_msg = [c['bytes_copied'] / (c['update'] + c.get('scanout', 0)) for c in counters]
+            print(f'  {"":10s}  pixel bytes copied per Scanout/Update message '
+                  f'{spread(per_msg, "{:.0f}")}; Scanouts per Update '
+                  f'{spread([c.get("scanout", 0) / c["update"] for c in counters], "{:.2f}")}')
     if 'sdl' in cost:
         for b in ('dbus-p2p', 'dbus-bus'):
             if b in cost:
