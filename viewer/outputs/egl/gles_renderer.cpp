@@ -313,28 +313,16 @@ Rect GlesRenderer::viewport(uint32_t win_w, uint32_t win_h) const {
     return l ? compute_viewport(l->width, l->height, win_w, win_h, options_.scale) : Rect{};
 }
 
-void GlesRenderer::draw(uint32_t win_w, uint32_t win_h, const Rect* only) {
+void GlesRenderer::draw(uint32_t win_w, uint32_t win_h) {
     if (win_w != last_win_w_ || win_h != last_win_h_) {
         view_changed_ = true;
         last_win_w_ = win_w;
         last_win_h_ = win_h;
     }
-    const Rect clip = only && !view_changed_
-                          ? only->intersect({0, 0, int32_t(win_w), int32_t(win_h)})
-                          : Rect{0, 0, int32_t(win_w), int32_t(win_h)};
-    if (clip.empty())
-        return;
     glViewport(0, 0, GLsizei(win_w), GLsizei(win_h));
     glDisable(GL_BLEND);
-    glEnable(GL_SCISSOR_TEST);
-    glScissor(clip.x, int32_t(win_h) - clip.bottom(), clip.w, clip.h);
     glClearColor(0, 0, 0, 1);
     glClear(GL_COLOR_BUFFER_BIT);
-    draw_picture(win_w, win_h);
-    glDisable(GL_SCISSOR_TEST);
-}
-
-void GlesRenderer::draw_picture(uint32_t win_w, uint32_t win_h) {
     auto it = entries_.find(current_);
     if (it == entries_.end())
         return;

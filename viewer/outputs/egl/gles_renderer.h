@@ -54,10 +54,8 @@ public:
     // brought up to date (per-texture staleness, so a buffer switch stays correct).
     Status update(const Frame& frame, SubmitStats& stats);
     // Clears the bound framebuffer of win_w × win_h pixels to black and draws the current
-    // buffer into its viewport. With only (window pixels, y down), and while the view is
-    // unchanged, touches only those pixels: for a framebuffer whose content survives the
-    // swap (EGL_BUFFER_PRESERVED), where a software rasterizer's cost is per pixel drawn.
-    void draw(uint32_t win_w, uint32_t win_h, const Rect* only = nullptr);
+    // buffer into its viewport.
+    void draw(uint32_t win_w, uint32_t win_h);
     // What changed on screen by the last update(), in window pixels (y down); the whole
     // window after the view changed (new size, new buffer size, first frame).
     Region window_damage(uint32_t win_w, uint32_t win_h) const;
@@ -79,8 +77,6 @@ public:
     RgbaImage read_pixels(uint32_t win_w, uint32_t win_h) const;
 
 private:
-    // The textured quad of the current buffer, in its viewport (scissor as set by draw()).
-    void draw_picture(uint32_t win_w, uint32_t win_h);
     struct Entry {
         std::shared_ptr<const Buffer> buffer; // kept until retired: the mapping points into it
         GlTexture texture;

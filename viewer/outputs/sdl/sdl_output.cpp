@@ -137,10 +137,6 @@ Status SdlOutput::open_window() {
 
     const EGLDisplay display = eglGetCurrentDisplay();
     surface_ = eglGetCurrentSurface(EGL_DRAW);
-    // A preserved back buffer lets present() redraw only what changed: with a software
-    // rasterizer (llvmpipe on Xvfb) a full-window redraw per small update is most of our CPU.
-    preserved_ = display != EGL_NO_DISPLAY && surface_ != EGL_NO_SURFACE &&
-                 eglSurfaceAttrib(display, surface_, EGL_SWAP_BEHAVIOR, EGL_BUFFER_PRESERVED);
     RendererOptions ro;
     ro.scale = options_.scale;
     ro.linear = options_.linear;
@@ -158,7 +154,6 @@ Status SdlOutput::open_window() {
                   << (renderer_->has_import_modifiers() ? " (+modifiers)" : "")
                   << "; swap with damage: "
                   << (damage_swap_->available() ? damage_swap_->extension() : "no")
-                  << "; redraw damage only: " << (preserved_ ? "yes" : "no")
                   << "; GL_MAX_TEXTURE_SIZE " << renderer_->max_texture_size() << "\n";
     redraw_ = true;
     present();
@@ -222,15 +217,10 @@ void SdlOutput::present() {
     drawable_size(w, h);
     if (redraw_)
         renderer_->invalidate_view();
-    Region damage = renderer_->window_damage(w, h);
-    // One pixel more on each side: scaled pictures sample their neighbours.
-    const Rect b = damage.bounds();
-    const Rect only{b.x - 1, b.y - 1, b.w + 2, b.h + 2};
-    renderer_->draw(w, h, preserved_ ? &only : nullptr);
-    damage = renderer_->window_damage(w, h); // the whole window if draw() saw a new size
+    renderer_->draw(w, h);
     bool swapped = false;
     if (damage_swap_->available())
-        swapped = damage_swap_->swap(surface_, damage, int32_t(h));
+        swapped = damage_swap_->swap(surface_, renderer_->window_damage(w, h), int32_t(h));
     if (!swapped)
         SDL_GL_SwapWindow(window_.get());
     renderer_->clear_damage();

@@ -78,7 +78,6 @@ private:
     std::unique_ptr<GlesRenderer> renderer_;
     std::unique_ptr<EglDamageSwap> damage_swap_;
     EGLSurface surface_ = EGL_NO_SURFACE;
-    bool preserved_ = false; // the back buffer keeps its pixels over a swap: redraw the damage
 
     bool fullscreen_ = false;
     bool grabbed_ = false;
