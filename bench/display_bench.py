@@ -119,6 +119,7 @@ def run_one(args, qemu, workload, display):
                 summary = timing.load(timing_path)['summary']
                 result['p99'] = summary.get('produced_to_presented', {}).get('p99_ms')
                 result['counters'] = summary.get('source_counters', {})
+                result['fps'] = summary.get('fps', 0.0)
             return result
     finally:
         env.stop()
@@ -158,7 +159,8 @@ def report(label, workload, runs, args):
             per_msg = [c['bytes_copied'] / (c['update'] + c.get('scanout', 0)) for c in counters]
             print(f'  {"":10s}  pixel bytes copied per Scanout/Update message '
                   f'{spread(per_msg, "{:.0f}")}; Scanouts per Update '
-                  f'{spread([c.get("scanout", 0) / c["update"] for c in counters], "{:.2f}")}')
+                  f'{spread([c.get("scanout", 0) / c["update"] for c in counters], "{:.2f}")}; '
+                  f'udmaview presented {spread([r.get("fps", 0.0) for r in rs])} fps')
     if 'sdl' in cost:
         for b in ('dbus-p2p', 'dbus-bus'):
             if b in cost:
