@@ -58,9 +58,9 @@ TEST(Headless, MapsOncePerBufferAndPresentsAtOnce) {
     EXPECT_EQ(out.cached_mappings(), 1u);
 }
 
-TEST(Headless, ReadsTheDamagedPixels) {
+TEST(Headless, ReadsTheDamagedPixelsWhenAskedTo) {
     TestBuffer a = make(32, 16, "XR24");
-    HeadlessOutput out({});
+    HeadlessOutput out({.dump_png = {}, .checksum = true});
     Sink sink;
     SubmitStats s;
     ASSERT_TRUE(out.submit({1, a.buffer, Region(Rect{0, 0, 8, 8}), 1}, s, sink));
@@ -68,6 +68,17 @@ TEST(Headless, ReadsTheDamagedPixels) {
     a.map.data()[3 * a.buffer->layout().stride + 5 * 4] = 0x77; // inside the damage
     ASSERT_TRUE(out.submit({2, a.buffer, Region(Rect{0, 0, 8, 8}), 2}, s, sink));
     EXPECT_NE(out.checksum(), before);
+}
+
+TEST(Headless, ReadsNoPixelsUnlessAsked) {
+    TestBuffer a = make(32, 16, "XR24");
+    a.map.data()[5 * 4] = 0x77;
+    HeadlessOutput out({});
+    Sink sink;
+    SubmitStats s;
+    ASSERT_TRUE(out.submit({1, a.buffer, Region(Rect{0, 0, 8, 8}), 1}, s, sink));
+    EXPECT_EQ(out.checksum(), 0u);
+    EXPECT_EQ(sink.presented, (std::vector<uint64_t>{1}));
 }
 
 TEST(Headless, RejectsBufferSmallerThanItsLayout) {

@@ -55,6 +55,21 @@ TEST(TileDamage, ReportsRectangleOfChangedTiles) {
     EXPECT_EQ(d, Region(Rect{32, 8, 96, 24}));
 }
 
+// A line that moves inside a tile leaves the tile's multiset of rows unchanged: a hash that
+// only sums or XORs rotated rows would miss it.
+TEST(TileDamage, FindsARowMovedInsideATile) {
+    std::vector<uint8_t> fb(STRIDE * H, 0);
+    TileDamage td = *TileDamage::create(W, H, BPP, STRIDE, 64, 16);
+    for (uint32_t x = 0; x < W * BPP; ++x)
+        fb[3 * STRIDE + x] = 0xff;
+    (void)td.update(fb.data());
+    for (uint32_t x = 0; x < W * BPP; ++x) {
+        fb[3 * STRIDE + x] = 0;
+        fb[11 * STRIDE + x] = 0xff;
+    }
+    EXPECT_EQ(td.update(fb.data()), Region(Rect{0, 0, W, 16}));
+}
+
 TEST(TileDamage, OddSizesAnd3BytePixels) {
     const uint32_t w = 33, h = 17, stride = w * 3;
     std::vector<uint8_t> fb(stride * h, 0);

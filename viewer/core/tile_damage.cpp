@@ -2,7 +2,6 @@
 #include "udmaview/tile_damage.h"
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -11,40 +10,73 @@ namespace udmaview {
 
 namespace {
 
-constexpr uint64_t prime = 0x9E3779B97F4A7C15ull; // odd: (acc ^ w) * prime is a bijection
+constexpr uint32_t mul32 = 0x9E3779B1u;           // odd: (s ^ v) * mul32 is a bijection
+constexpr uint64_t prime = 0x9E3779B97F4A7C15ull; // odd, for the scalar fold
 
-using Lanes = std::array<uint64_t, 4>;
+// Sixteen 32-bit lanes: one AVX-512 register; GCC lowers the same code to two AVX2 or four
+// SSE2 registers for the other clones.
+// Kept in plain uint32_t storage and moved with memcpy (unaligned loads): containers do not
+// honour a vector type's 32-byte alignment.
+using Vec = uint32_t __attribute__((vector_size(64)));
+constexpr size_t vec_bytes = sizeof(Vec);
+constexpr size_t vec_lanes = vec_bytes / sizeof(uint32_t);
 
-inline uint64_t load64(const uint8_t* p) {
-    uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
+// Vectors never cross a function boundary by value: that ABI differs between the clones.
+inline void mix(uint32_t* state, const void* data) {
+    Vec s, v;
+    std::memcpy(&s, state, vec_bytes);
+    std::memcpy(&v, data, vec_bytes);
+    const Vec a = (s ^ v) * mul32;
+    s = a ^ (a >> 15);
+    std::memcpy(state, &s, vec_bytes);
 }
 
-// Feeds one row segment of a tile into its four lanes. Every step is a bijection of the lane
-// state, so a change in any single word always changes the tile's hash.
-inline void feed(Lanes& l, const uint8_t* p, size_t n) {
-    size_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        l[0] = (l[0] ^ load64(p + i)) * prime;
-        l[1] = (l[1] ^ load64(p + i + 8)) * prime;
-        l[2] = (l[2] ^ load64(p + i + 16)) * prime;
-        l[3] = (l[3] ^ load64(p + i + 24)) * prime;
-    }
-    for (; i + 8 <= n; i += 8)
-        l[0] = (l[0] ^ load64(p + i)) * prime;
-    if (i < n) {
-        uint64_t tail = 0;
-        std::memcpy(&tail, p + i, n - i);
-        l[1] = (l[1] ^ tail ^ (uint64_t(n - i) << 56)) * prime;
+// f = xorshift(f * mul32) ^ data: a bijection of f for fixed data and of data for fixed f, and
+// unlike mix() it does not cancel when f equals data (two tile columns that changed alike).
+inline void fold(uint32_t* f, const void* data) {
+    Vec s, v;
+    std::memcpy(&s, f, vec_bytes);
+    std::memcpy(&v, data, vec_bytes);
+    const Vec a = s * mul32;
+    s = (a ^ (a >> 15)) ^ v;
+    std::memcpy(f, &s, vec_bytes);
+}
+
+// Feeds one pixel row into the state of every tile it crosses. Each 32-byte word of a tile row
+// has its own accumulator (so the multiply latency overlaps), and every step is a bijection of
+// the accumulator for a fixed input: a change in any single word always changes the tile's
+// state. The xorshift after the multiply carries high bits down, so changes in the top bit of
+// a lane in two rows do not cancel.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void
+feed_row(uint32_t* state, size_t vecs_per_tile, const uint8_t* row, size_t row_bytes,
+         size_t tile_bytes) {
+    for (size_t start = 0; start < row_bytes;
+         start += tile_bytes, state += vecs_per_tile * vec_lanes) {
+        const uint8_t* p = row + start;
+        const size_t n = std::min(tile_bytes, row_bytes - start);
+        size_t k = 0;
+        for (; (k + 1) * vec_bytes <= n; ++k)
+            mix(state + k * vec_lanes, p + k * vec_bytes);
+        if (k * vec_bytes < n) { // the tile row's tail, zero-padded (its length never changes)
+            uint32_t tail[vec_lanes] = {};
+            std::memcpy(tail, p + k * vec_bytes, n - k * vec_bytes);
+            mix(state + k * vec_lanes, tail);
+        }
     }
 }
 
-inline uint64_t finish(const Lanes& l) {
-    uint64_t h = l[0];
-    for (int k = 1; k < 4; ++k)
-        h = ((h << 27) | (h >> 37)) ^ (l[k] * prime);
-    return h ^ (h >> 29);
+// Folds each tile's accumulators into 64 bits with bijective steps (a change in one
+// accumulator always changes the result before the final xorshift, which is a bijection too).
+__attribute__((target_clones("avx512f", "avx2", "default"))) void
+finish_row(uint32_t* state, size_t vecs_per_tile, uint32_t tiles, uint64_t* hashes) {
+    for (uint32_t t = 0; t < tiles; ++t, state += vecs_per_tile * vec_lanes) {
+        for (size_t k = 1; k < vecs_per_tile; ++k)
+            fold(state, state + k * vec_lanes);
+        uint64_t h = 0;
+        for (size_t i = 0; i < vec_lanes; i += 2)
+            h = (h ^ (uint64_t(state[i + 1]) << 32 | state[i])) * prime;
+        hashes[t] = h ^ (h >> 29);
+    }
 }
 
 } // namespace
@@ -83,27 +115,25 @@ void TileDamage::reset() {
 }
 
 Region TileDamage::update(const uint8_t* pixels) {
-    std::vector<Lanes> lanes(tiles_x_);
-    std::vector<Rect> changed;
     const size_t row_bytes = size_t(width_) * bpp_;
     const size_t tile_bytes = size_t(tile_w_) * bpp_;
+    const size_t vecs_per_tile = (tile_bytes + vec_bytes - 1) / vec_bytes;
+    std::vector<uint32_t> state(vecs_per_tile * vec_lanes * tiles_x_);
+    std::vector<uint64_t> row_hashes(tiles_x_);
+    std::vector<Rect> changed;
     for (uint32_t ty = 0; ty < tiles_y_; ++ty) {
-        for (uint32_t tx = 0; tx < tiles_x_; ++tx)
-            lanes[tx] = {tx + 1ull, ty + 1ull, 3, 4};
+        std::fill(state.begin(), state.end(), 0u);
         const uint32_t y_end = std::min(height_, (ty + 1) * tile_h_);
-        for (uint32_t y = ty * tile_h_; y < y_end; ++y) {
-            const uint8_t* row = pixels + size_t(y) * stride_;
-            for (uint32_t tx = 0; tx < tiles_x_; ++tx) {
-                const size_t start = tx * tile_bytes;
-                feed(lanes[tx], row + start, std::min(tile_bytes, row_bytes - start));
-            }
-        }
+        for (uint32_t y = ty * tile_h_; y < y_end; ++y)
+            feed_row(state.data(), vecs_per_tile, pixels + size_t(y) * stride_, row_bytes,
+                     tile_bytes);
+        finish_row(state.data(), vecs_per_tile, tiles_x_, row_hashes.data());
         int32_t run_start = -1;
         for (uint32_t tx = 0; tx <= tiles_x_; ++tx) {
             bool dirty = false;
             if (tx < tiles_x_) {
                 uint64_t& stored = hashes_[size_t(ty) * tiles_x_ + tx];
-                const uint64_t h = finish(lanes[tx]);
+                const uint64_t h = row_hashes[tx];
                 dirty = !primed_ || h != stored;
                 stored = h;
             }

@@ -10,7 +10,8 @@
 //   @@RECT n@@                 after the key 'r': a 64x32 rectangle at (100, 96) was filled
 //                              with colour n (deterministic)
 // Modes (argv[1]): "interactive" (above), "small" (a 64x64 rectangle changes 60 times a
-// second), "full" (the whole screen changes 10 times a second) – for measurements.
+// second), "full" / "full30" (the whole screen changes 10 / 30 times a second), "scroll" (the
+// kernel's text console on the framebuffer scrolls 30 lines a second) – for measurements.
 #include <fcntl.h>
 #include <linux/fb.h>
 #include <poll.h>
@@ -65,6 +66,35 @@ static void sleep_until(uint64_t t) {
     clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 }
 
+// The init script unbinds the text console so that it does not draw over the pattern: bind it
+// again and write numbered lines to it, so the kernel scrolls the whole screen for each line.
+static int scroll_console(void) {
+    int bind = open("/sys/class/vtconsole/vtcon1/bind", O_WRONLY);
+    if (bind < 0 || write(bind, "1", 1) != 1) {
+        printf("@@ERROR cannot bind the text console@@\n");
+        return 1;
+    }
+    close(bind);
+    int tty = open("/dev/tty1", O_WRONLY | O_NOCTTY);
+    if (tty < 0) {
+        printf("@@ERROR no /dev/tty1@@\n");
+        return 1;
+    }
+    uint64_t t = now_ns();
+    for (uint32_t n = 1;; ++n) {
+        char line[128];
+        const int len = snprintf(line, sizeof line,
+                                 "line %u: the quick brown fox jumps over the lazy dog %08x\n", n,
+                                 n * 0x3f1d27u);
+        if (write(tty, line, (size_t)len) != len)
+            return 1;
+        if (n % 60 == 0)
+            printf("@@TICK %u@@\n", n);
+        t += 33333333u;
+        sleep_until(t);
+    }
+}
+
 int main(int argc, char** argv) {
     const char* mode = argc > 1 ? argv[1] : "interactive";
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -87,9 +117,13 @@ int main(int argc, char** argv) {
     fill(0, 0, var.xres, var.yres, 0, 1);
     printf("@@PATTERN@@\n");
 
-    if (strcmp(mode, "small") == 0 || strcmp(mode, "full") == 0) {
-        const int full = strcmp(mode, "full") == 0;
-        const uint64_t period = full ? 100000000u : 16666667u;
+    if (strcmp(mode, "scroll") == 0)
+        return scroll_console();
+    if (strcmp(mode, "small") == 0 || strncmp(mode, "full", 4) == 0) {
+        const int full = strncmp(mode, "full", 4) == 0;
+        const uint64_t period = !full                         ? 16666667u
+                                : strcmp(mode, "full30") == 0 ? 33333333u
+                                                              : 100000000u;
         uint64_t t = now_ns();
         for (uint32_t n = 1;; ++n) {
             const uint32_t colour = (n * 0x3f1d27u) & 0xffffff;

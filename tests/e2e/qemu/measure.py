@@ -15,7 +15,6 @@ Not a test (numbers, not verdicts); needs qemu-system-gui for -display sdl and X
 """
 import argparse
 import contextlib
-import os
 import re
 import shutil
 import signal
@@ -30,26 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lib"))
 from qemu_tests import linux_guest  # noqa: E402
 from qemu_tests.env import Env  # noqa: E402
 from udmaview_test import procs, timing  # noqa: E402
+from udmaview_test.cpu import window  # noqa: E402
 from udmaview_test.qemu import Qemu  # noqa: E402
 from udmaview_test.xvfb import Xvfb  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
-
-
-def window(watched, seconds):
-    """% of one core per process, and its CPU seconds under the key "<name> s"."""
-    start = {p.name: cpu_seconds(p.pid) for p in watched}
-    time.sleep(seconds)
-    used = {p.name: cpu_seconds(p.pid) - start[p.name] for p in watched}
-    return {**{n: s / seconds * 100 for n, s in used.items()},
-            **{f"{n} s": s for n, s in used.items()}}
-
 
 def run(args, mode, display):
     tmp = tempfile.mkdtemp(prefix="udmaview-measure-")

@@ -142,12 +142,13 @@ private:
             if (c == ' ')
                 c = '_';
         std::printf("frame seq=%llu buffer=%llu size=%ux%u format=%s origin=%s damage=%s "
-                    "changed=%llu changed_box=%d,%d,%d,%d outside=%llu outside_box=%d,%d,%d,%d\n",
+                    "changed=%llu changed_box=%d,%d,%d,%d outside=%llu outside_box=%d,%d,%d,%d "
+                    "copied=%llu\n",
                     (unsigned long long)frame.seq, (unsigned long long)buffer.id(), l.width,
                     l.height, std::string(l.format->name).c_str(), origin.c_str(), rects.c_str(),
                     (unsigned long long)changed, changed_box.x, changed_box.y, changed_box.w,
                     changed_box.h, (unsigned long long)outside, outside_box.x, outside_box.y,
-                    outside_box.w, outside_box.h);
+                    outside_box.w, outside_box.h, (unsigned long long)frame.source_bytes_copied);
         std::fflush(stdout);
     }
 

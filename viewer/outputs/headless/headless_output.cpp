@@ -26,20 +26,11 @@ Result<const Mapping*> HeadlessOutput::mapping_for(const Buffer& buffer, SubmitS
     return &it->second;
 }
 
-Status HeadlessOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) {
-    if (!frame.buffer)
-        return Error{"headless: frame " + std::to_string(frame.seq) + " has no buffer", EINVAL};
-    Result<const Mapping*> mapping = mapping_for(*frame.buffer, stats);
-    if (!mapping)
-        return mapping.error();
-    stats.imported_ns = now_ns();
-    stats.path = frame.buffer->dmabuf() ? "mmap dma-buf" : "mmap memfd";
-
+uint64_t HeadlessOutput::checksum_damage(const Frame& frame, const uint8_t* mapped) const {
     const Layout& layout = frame.buffer->layout();
-    const uint8_t* base = (*mapping)->data() + layout.offset;
+    const uint8_t* base = mapped + layout.offset;
     const unsigned bpp = layout.format->bytes_per_pixel;
     std::optional<DmaBufSync> sync = frame.buffer->cpu_access(DmaBufSync::Read);
-    stats.submitted_ns = now_ns();
     uint64_t sum = checksum_;
     const Region damage = frame.damage.intersected(layout.bounds());
     for (const Rect& r : damage.rects()) {
@@ -50,8 +41,20 @@ Status HeadlessOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink
                 sum = sum * 31 + *p;
         }
     }
-    checksum_ = sum;
-    sync.reset();
+    return sum;
+}
+
+Status HeadlessOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) {
+    if (!frame.buffer)
+        return Error{"headless: frame " + std::to_string(frame.seq) + " has no buffer", EINVAL};
+    Result<const Mapping*> mapping = mapping_for(*frame.buffer, stats);
+    if (!mapping)
+        return mapping.error();
+    stats.imported_ns = now_ns();
+    stats.path = frame.buffer->dmabuf() ? "mmap dma-buf" : "mmap memfd";
+    stats.submitted_ns = now_ns();
+    if (options_.checksum)
+        checksum_ = checksum_damage(frame, (*mapping)->data());
     sink.on_presented(frame.seq, now_ns());
     return {};
 }

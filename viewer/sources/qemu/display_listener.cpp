@@ -21,6 +21,8 @@ constexpr const char* map_interface = "org.qemu.Display1.Listener.Unix.Map";
 constexpr int size_query_timeout_ms = 500;
 constexpr int32_t max_cursor_size = 512;
 
+// The pixels in place, inside the GVariant GDBus's parser built for the message: the surface's
+// copy_rect() is then the only copy udmaview makes (no g_variant_dup, no GBytes).
 std::span<const uint8_t> bytes_of(GVariant* ay) {
     gsize n = 0;
     const void* data = g_variant_get_fixed_array(ay, &n, 1);

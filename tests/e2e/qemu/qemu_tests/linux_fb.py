@@ -104,3 +104,13 @@ def check_rect_damage(env, before):
                           for dx, dy, dw, dh in rects) for row in range(y, y + bh))
         if not covered:
             raise Failed(f"damage {f['damage']} does not cover the change {f['changed_box']}")
+        # Exactly one copy of exactly the damage: from the D-Bus message into the surface the
+        # outputs use (4 bytes per pixel); a second copy or a wider one shows up here. QEMU's
+        # own shared surface (ScanoutMap) is shown in place: nothing copied at all.
+        area = sum(dw * dh for _, _, dw, dh in rects)
+        want = 0 if f['origin'] == 'qemu_ScanoutMap' else area * 4
+        if int(f['copied']) != want:
+            raise Failed(f"frame {f['seq']}: the source copied {f['copied']} bytes for damage "
+                         f"{f['damage']} of {f['origin']}, expected {want}")
+    log('bytes copied by the frames after the key (exactly their damage × 4, or 0 from '
+        'ScanoutMap): ' + ', '.join(f"{f['copied']} ({f['origin']})" for f in changed))

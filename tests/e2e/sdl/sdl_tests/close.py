@@ -54,7 +54,8 @@ def run():
         v = Viewer(["--source", "demo", "--output", "sdl", "--size", "320x240", "--duration", "60",
                     "--verbose"], x.env, "close")
         try:
-            v.wait_for(r"frame 5 presented")
+            # Frame 5 or later: on a loaded machine the presenter may drop any early frame.
+            v.wait_for(r"frame (?:[5-9]|[1-9]\d+) presented")
             win = find_window(x.env)[0]
             started = time.monotonic()
             send_wm_delete(x.display, win)
