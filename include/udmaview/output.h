@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "udmaview/cursor.h"
 #include "udmaview/error.h"
@@ -60,6 +62,9 @@ public:
     // The source's pointer (image + hot-spot position in source pixels); outputs that can
     // draw it (cursor plane, GL quad, PNG dump) do. Default: ignored.
     virtual void set_cursor(const CursorState&) {}
+    // The output's own counters for the timing report ("output_counters"), e.g. what the
+    // --hud overlay cost; read once when the run ends.
+    virtual std::vector<std::pair<std::string, uint64_t>> counters() const { return {}; }
 };
 
 } // namespace udmaview

@@ -45,6 +45,7 @@ struct TimingSummary {
     double bytes_copied_per_frame = 0, imports_per_frame = 0;
     uint64_t bytes_copied_total = 0, imports_total = 0;
     SourceCounters source_counters;
+    SourceCounters output_counters;
 };
 
 // What the run asked for that the frames do not tell: the picture size and the source's frame
@@ -69,6 +70,9 @@ public:
     // The source's counters at the end of the run; written in the JSON summary as the object
     // "source_counters" and printed by print_summary() (the CSV holds frame records only).
     void set_source_counters(SourceCounters counters) { counters_ = std::move(counters); }
+    // The output's own counters (Output::counters(), e.g. what drawing the --hud overlay
+    // cost), kept apart from the frame stages: the JSON summary's "output_counters".
+    void set_output_counters(SourceCounters counters) { output_counters_ = std::move(counters); }
 
     TimingSummary summary() const;
     void write_json(std::ostream& out) const;
@@ -82,6 +86,7 @@ private:
     TimingRunInfo run_info_;
     std::vector<FrameRecord> records_;
     SourceCounters counters_;
+    SourceCounters output_counters_;
 };
 
 // Percentiles of a sample set (nearest-rank); exposed for tests.

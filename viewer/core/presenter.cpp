@@ -129,6 +129,7 @@ Result<StopReason> Presenter::run(UniqueFd signal_fd) {
     source_.stop();
     timing_.set_source_counters(source_.counters()); // final once the source has stopped
     Status finished = output_.finish(current_ ? &*current_ : nullptr);
+    timing_.set_output_counters(output_.counters());
     output_.stop();
     if (error_)
         return *error_;

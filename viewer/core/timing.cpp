@@ -51,8 +51,8 @@ void write_run_info_json(std::ostream& out, const TimingRunInfo& info) {
         << ", \"source_fps\": " << info.source_fps << ",\n";
 }
 
-void write_counters_json(std::ostream& out, const SourceCounters& counters) {
-    out << "    \"source_counters\": {";
+void write_counters_json(std::ostream& out, const char* name, const SourceCounters& counters) {
+    out << "    \"" << name << "\": {";
     for (size_t i = 0; i < counters.size(); ++i)
         out << (i ? ", " : "") << '"' << json_escape(counters[i].first)
             << "\": " << counters[i].second;
@@ -106,6 +106,7 @@ TimingSummary TimingRecorder::summary() const {
     s.source = source_;
     s.output = output_;
     s.source_counters = counters_;
+    s.output_counters = output_counters_;
     s.frames = records_.size();
     uint64_t first_produced = 0, first_presented = 0, last_presented = 0;
     for (const FrameRecord& r : records_) {
@@ -162,7 +163,11 @@ void TimingRecorder::write_json(std::ostream& out) const {
     write_stage_json(out, "produced_to_presented", s.produced_to_presented);
     if (!s.source_counters.empty()) {
         out << ",\n";
-        write_counters_json(out, s.source_counters);
+        write_counters_json(out, "source_counters", s.source_counters);
+    }
+    if (!s.output_counters.empty()) {
+        out << ",\n";
+        write_counters_json(out, "output_counters", s.output_counters);
     }
     out << "\n  },\n  \"frames\": [\n";
     for (size_t i = 0; i < records_.size(); ++i) {
@@ -224,6 +229,12 @@ void TimingRecorder::print_summary(const TimingSummary& s, std::ostream& out) {
     if (!s.source_counters.empty()) {
         out << "  " << source_kind(s.source) << ":";
         for (const auto& [key, value] : s.source_counters)
+            out << " " << key << "=" << value;
+        out << "\n";
+    }
+    if (!s.output_counters.empty()) {
+        out << "  " << s.output << ":";
+        for (const auto& [key, value] : s.output_counters)
             out << " " << key << "=" << value;
         out << "\n";
     }
