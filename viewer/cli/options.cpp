@@ -103,6 +103,8 @@ Outputs:
   --filter F          kms (gl path), sdl: nearest or linear (default)
   --vsync on|off      sdl: wait for vertical blank when swapping (default on)
   --fullscreen        sdl: start full screen (F11 or Ctrl+Alt+F toggles)
+  --hud               sdl, kms (gl path): overlay fps, latency and copy counters with a
+                      latency graph (Ctrl+Alt+H toggles)
 
   -h, --help          show this text
   --version           show the version
@@ -242,7 +244,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         {"--help", &o.help},           {"-h", &o.help},
         {"--version", &o.version},     {"--no-udmabuf", &o.no_udmabuf},
         {"--reconnect", &o.reconnect}, {"--fullscreen", &o.fullscreen},
-        {"--list", &o.list},
+        {"--list", &o.list},           {"--hud", &o.hud},
     };
 
     for (size_t i = 0; i < args.size(); ++i) {

@@ -3,7 +3,7 @@
 """End-to-end tests of `udmaview --output sdl` on a private Xvfb with Mesa (llvmpipe).
 
 usage: sdl_e2e.py UDMAVIEW CASE [OUTDIR]
-CASE: formats | damage | input | close | errors
+CASE: formats | damage | input | close | errors | hud
 
 Every case starts its own Xvfb (Xvfb picks a free display number itself with -displayfd),
 owns it, and kills it by PID on every path (finally + atexit). Screenshots are taken of the
@@ -29,13 +29,13 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lib"))
 
-from sdl_tests import close, common, damage, errors, formats, input_events  # noqa: E402
+from sdl_tests import close, common, damage, errors, formats, hud, input_events  # noqa: E402
 from udmaview_test import procs, tap  # noqa: E402
 from udmaview_test.tap import Skipped, log  # noqa: E402
 
 
 CASES = {"formats": formats.run, "damage": damage.run, "input": input_events.run,
-         "close": close.run, "errors": errors.run}
+         "close": close.run, "errors": errors.run, "hud": hud.run}
 
 
 def run_case(case):
