@@ -133,3 +133,25 @@ TEST(Timing, SourceCountersInJsonSummaryAndStderrOnlyWhenSet) {
     EXPECT_NE(with_text.str().find("\n  qemu: scanout=2 update=30 rejected=0\n"), std::string::npos)
         << with_text.str();
 }
+
+TEST(Timing, OutputCountersInJsonSummaryApartFromTheSourceOnes) {
+    TimingRecorder plain = sample();
+    std::ostringstream json;
+    plain.write_json(json);
+    EXPECT_EQ(json.str().find("output_counters"), std::string::npos);
+
+    TimingRecorder t("demo", "sdl");
+    t.add(FrameRecord{});
+    t.set_source_counters({{"update", 3}});
+    t.set_output_counters({{"hud_draw_us", 120}, {"hud_draws", 7}});
+    std::ostringstream with_json, with_text;
+    t.write_json(with_json);
+    TimingRecorder::print_summary(t.summary(), with_text);
+    const std::string j = with_json.str();
+    const size_t counters = j.find("\"output_counters\": {\"hud_draw_us\": 120, \"hud_draws\": 7}");
+    ASSERT_NE(counters, std::string::npos) << j;
+    EXPECT_LT(j.find("\"source_counters\": {\"update\": 3}"), counters);
+    EXPECT_LT(counters, j.find("\"frames\": ["));
+    EXPECT_NE(with_text.str().find("\n  sdl: hud_draw_us=120 hud_draws=7\n"), std::string::npos)
+        << with_text.str();
+}
