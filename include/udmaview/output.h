@@ -64,7 +64,7 @@ public:
     virtual void set_cursor(const CursorState&) {}
     // Which paths the output chose and how often it took them, in a fixed order, for the
     // timing report (JSON summary "output_counters"). The names are part of the report
-    // format: keep them stable. Empty when the output has none.
+    // format: keep them stable. Also what the --hud overlay cost. Empty when the output has none.
     virtual std::vector<std::pair<std::string, uint64_t>> counters() const { return {}; }
 };
 

@@ -85,3 +85,14 @@ TEST(KmsKeys, CtrlAltFnSwitchesVt) {
     k.feed({KEY_LEFTALT, false}, vt);
     EXPECT_EQ(k.feed({KEY_F3, true}, vt), KeyAction::Forward); // Ctrl+F3 alone is the guest's
 }
+
+TEST(KmsKeys, CtrlAltHTogglesTheHudAndIsNotForwarded) {
+    KeyChords k;
+    int vt = 0;
+    EXPECT_EQ(k.feed({KEY_H, true}, vt), KeyAction::Forward); // plain h goes to the guest
+    EXPECT_EQ(k.feed({KEY_H, false}, vt), KeyAction::Forward);
+    k.feed({KEY_LEFTCTRL, true}, vt);
+    k.feed({KEY_LEFTALT, true}, vt);
+    EXPECT_EQ(k.feed({KEY_H, true}, vt), KeyAction::ToggleHud);
+    EXPECT_EQ(k.feed({KEY_H, false}, vt), KeyAction::Swallow);
+}

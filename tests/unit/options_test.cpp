@@ -146,6 +146,14 @@ TEST(Options, TestHooksFollowOneRule) {
     EXPECT_NE(bad.error().message.find("UDMAVIEW_SDL_HOLD_MS"), std::string::npos);
 }
 
+TEST(Options, HudIsAFlag) {
+    Result<Options> o = parse({"--output", "sdl", "--hud"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_TRUE(o->hud);
+    EXPECT_FALSE(parse({"--output", "sdl"})->hud);
+    EXPECT_FALSE(parse({"--hud=on"}));
+}
+
 TEST(Options, HelpMentionsEveryOption) {
     const std::string help = help_text();
     for (const char* opt :
@@ -153,6 +161,6 @@ TEST(Options, HelpMentionsEveryOption) {
           "--format",    "--fps",      "--pattern", "--seed",       "--no-udmabuf", "--console",
           "--reconnect", "--dump-png", "--device",  "--connector",  "--mode",       "--list",
           "--scale",     "--filter",   "--vsync",   "--fullscreen", "--verbose",    "--help",
-          "--version",   "--take-over"})
+          "--version",   "--take-over", "--hud"})
         EXPECT_NE(help.find(opt), std::string::npos) << opt;
 }

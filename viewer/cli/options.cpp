@@ -104,6 +104,8 @@ Outputs:
   --filter F          kms (gl path), sdl: nearest or linear (default)
   --vsync on|off      sdl: wait for vertical blank when swapping (default on)
   --fullscreen        sdl: start full screen (F11 or Ctrl+Alt+F toggles)
+  --hud               sdl, kms (gl path): overlay fps, latency and copy counters with a
+                      latency graph (Ctrl+Alt+H toggles)
 
   -h, --help          show this text
   --version           show the version
@@ -244,6 +246,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         {"--version", &o.version},     {"--no-udmabuf", &o.no_udmabuf},
         {"--reconnect", &o.reconnect}, {"--fullscreen", &o.fullscreen},
         {"--list", &o.list},           {"--take-over", &o.take_over},
+        {"--hud", &o.hud},
     };
 
     for (size_t i = 0; i < args.size(); ++i) {

@@ -51,6 +51,7 @@ struct Options {
     bool linear_filter = true; // kms (gl path), sdl: --filter linear
     bool vsync = true;         // sdl
     bool fullscreen = false;   // sdl
+    bool hud = false;          // sdl, kms gl path: the live timing overlay
     bool list = false;         // kms: list devices and exit
     bool take_over = false;    // kms: reset a VT a dead program left in graphics mode
 

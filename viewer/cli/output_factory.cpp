@@ -38,6 +38,7 @@ Result<std::unique_ptr<Output>> make_kms([[maybe_unused]] const Options& o,
              : o.kms_path == "copy" ? kms::KmsPath::Copy
                                     : kms::KmsPath::Auto;
     k.verbose = o.verbose;
+    k.hud = o.hud;
     k.atomic = !hooks.kms_legacy;
     k.force_copy = hooks.kms_copy;
     k.take_over = o.take_over;
@@ -61,6 +62,7 @@ Result<std::unique_ptr<Output>> make_sdl([[maybe_unused]] const Options& o,
     sdl.dump_png = o.dump_png;
     sdl.allow_import = !hooks.egl_no_import;
     sdl.hold_ms = hooks.sdl_hold_ms;
+    sdl.hud = o.hud;
     return std::unique_ptr<Output>(std::make_unique<SdlOutput>(std::move(sdl)));
 #else
     return not_built("--output sdl",

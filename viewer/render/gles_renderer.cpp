@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "render/gles_renderer.h"
 #include "render/extension_list.h"
+#include "render/gl_program.h"
 
-#include <blit_shaders.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -27,25 +27,6 @@ std::string hex(unsigned v) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "0x%04x", v);
     return buf;
-}
-
-Result<GlShader> compile(GLenum stage, const char* source, const char* what) {
-    GlShader shader(glCreateShader(stage));
-    if (!shader)
-        return Error{std::string("egl: glCreateShader failed for the ") + what + " shader", EIO};
-    glShaderSource(shader.get(), 1, &source, nullptr);
-    glCompileShader(shader.get());
-    GLint ok = GL_FALSE;
-    glGetShaderiv(shader.get(), GL_COMPILE_STATUS, &ok);
-    if (ok != GL_TRUE) {
-        char log[1024] = {};
-        glGetShaderInfoLog(shader.get(), sizeof log, nullptr, log);
-        for (char& c : log)
-            if (c == '\n')
-                c = ' ';
-        return Error{std::string("egl: the ") + what + " shader does not compile: " + log, EIO};
-    }
-    return shader;
 }
 
 } // namespace
@@ -79,24 +60,10 @@ Status GlesRenderer::init() {
     have_row_length_ = gles3_ || has_extension(gl_ext, "GL_EXT_unpack_subimage");
     glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_texture_size_);
 
-    Result<GlShader> vs = compile(GL_VERTEX_SHADER, shaders::blit_vert, "vertex");
-    if (!vs)
-        return vs.error();
-    Result<GlShader> fs = compile(GL_FRAGMENT_SHADER, shaders::blit_frag, "fragment");
-    if (!fs)
-        return fs.error();
-    program_ = GlProgram(glCreateProgram());
-    glAttachShader(program_.get(), vs->get());
-    glAttachShader(program_.get(), fs->get());
-    glBindAttribLocation(program_.get(), 0, "a_corner");
-    glLinkProgram(program_.get());
-    GLint linked = GL_FALSE;
-    glGetProgramiv(program_.get(), GL_LINK_STATUS, &linked);
-    if (linked != GL_TRUE) {
-        char log[1024] = {};
-        glGetProgramInfoLog(program_.get(), sizeof log, nullptr, log);
-        return Error{std::string("egl: the blit program does not link: ") + log, EIO};
-    }
+    Result<GlProgram> program = build_blit_program("blit");
+    if (!program)
+        return program.error();
+    program_ = std::move(*program);
     loc_corner_ = glGetAttribLocation(program_.get(), "a_corner");
     loc_y0_top_ = glGetUniformLocation(program_.get(), "u_y0_top");
     loc_texture_ = glGetUniformLocation(program_.get(), "u_texture");

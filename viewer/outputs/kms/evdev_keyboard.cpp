@@ -49,6 +49,10 @@ KeyAction KeyChords::feed(const KeyEvent& key, int& vt) {
         swallowed_.insert(key.code);
         return KeyAction::Quit;
     }
+    if (key.code == KEY_H) {
+        swallowed_.insert(key.code);
+        return KeyAction::ToggleHud;
+    }
     int n = 0;
     if (key.code >= KEY_F1 && key.code <= KEY_F10)
         n = key.code - KEY_F1 + 1;

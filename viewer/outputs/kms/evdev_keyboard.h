@@ -16,10 +16,11 @@
 namespace udmaview::kms {
 
 // What a key event means to the output.
-enum class KeyAction { Forward, Swallow, Quit, SwitchVt };
+enum class KeyAction { Forward, Swallow, Quit, SwitchVt, ToggleHud };
 
 // Tracks Ctrl and Alt; the escape chord is Ctrl+Alt+Q (documented in docs/kms.md), and
-// Ctrl+Alt+F1..F12 switch VTs. Chord keys are not forwarded to the source.
+// Ctrl+Alt+F1..F12 switch VTs, Ctrl+Alt+H toggles the --hud overlay. Chord keys are not
+// forwarded to the source.
 class KeyChords {
 public:
     // vt: set to 1..12 for SwitchVt.

@@ -3,6 +3,8 @@
 
 #include <cerrno>
 
+#include "udmaview/clock.h"
+
 namespace udmaview::kms {
 
 namespace {
@@ -14,7 +16,8 @@ constexpr size_t max_history = 4;
 } // namespace
 
 Result<std::unique_ptr<GlComposer>> GlComposer::create(const DrmDevice& dev, uint32_t width,
-                                                       uint32_t height, RendererOptions options) {
+                                                       uint32_t height, RendererOptions options,
+                                                       bool hud) {
     std::unique_ptr<GlComposer> c(new GlComposer());
     c->width_ = width;
     c->height_ = height;
@@ -37,12 +40,19 @@ Result<std::unique_ptr<GlComposer>> GlComposer::create(const DrmDevice& dev, uin
     if (!renderer)
         return Error{"kms: " + renderer.error().message, renderer.error().errnum};
     c->renderer_ = std::move(*renderer);
+    if (hud) {
+        Result<std::unique_ptr<HudLayer>> layer = HudLayer::create(true);
+        if (!layer)
+            return Error{"kms: --hud: " + layer.error().message, layer.error().errnum};
+        c->hud_ = std::move(*layer);
+    }
     return c;
 }
 
 GlComposer::~GlComposer() {
     if (egl_)
         (void)egl_->make_current();
+    hud_.reset();
     renderer_.reset();
     if (surface_) {
         surface_->release(queued_.bo);
@@ -87,6 +97,9 @@ Result<GlComposer::Composed> GlComposer::compose(const Frame& frame, bool whole,
     Composed out;
     out.damage = renderer_->window_damage(width_, height_);
     renderer_->clear_damage();
+    for (const Rect& r : hud_damage_.rects())
+        out.damage.add(r);
+    hud_damage_ = Region();
     const Rect screen{0, 0, int32_t(width_), int32_t(height_)};
     out.whole = whole || out.damage.bounds() == screen;
     if (out.damage.empty())
@@ -97,6 +110,8 @@ Result<GlComposer::Composed> GlComposer::compose(const Frame& frame, bool whole,
     glEnable(GL_SCISSOR_TEST);
     glScissor(r.x, int32_t(height_) - r.bottom(), r.w, r.h);
     renderer_->draw(width_, height_);
+    if (hud_)
+        hud_->draw(height_);
     glDisable(GL_SCISSOR_TEST);
     if (Status s = egl_->swap(); !s)
         return s.error();
@@ -110,9 +125,17 @@ Result<GlComposer::Composed> GlComposer::compose(const Frame& frame, bool whole,
     return out;
 }
 
-void GlComposer::shown(uint32_t fb_id) {
+void GlComposer::shown(uint32_t fb_id, uint64_t presented_ns) {
     if (!queued_.bo || queued_.fb_id != fb_id)
         return;
+    if (hud_ && hud_pending_.fb_id == fb_id) {
+        const HudPending& p = hud_pending_;
+        hud_->hud().record(p.produced_ns, presented_ns, p.bytes_copied, p.imports, p.path);
+        hud_pending_ = {};
+        // After the flip is reported: the overlay's new image goes out with the next frame.
+        if (egl_->make_current() && hud_->update(now_ns()))
+            hud_damage_.add(hud_->rect(width_, height_));
+    }
     if (screen_.bo != queued_.bo)
         surface_->release(screen_.bo);
     screen_ = queued_;
@@ -125,6 +148,30 @@ void GlComposer::dropped(uint32_t fb_id) {
         queued_ = {};
         history_.clear(); // the next back buffer's age counts a swap nobody saw
     }
+}
+
+void GlComposer::hud_frame(uint64_t produced_ns, const SubmitStats& stats) {
+    if (hud_ && queued_.bo)
+        hud_pending_ = {queued_.fb_id, produced_ns, stats.bytes_copied, stats.imports, stats.path};
+}
+
+Status GlComposer::toggle_hud() {
+    if (Status s = egl_->make_current(); !s)
+        return s;
+    if (!hud_) {
+        Result<std::unique_ptr<HudLayer>> hud = HudLayer::create(false);
+        if (!hud)
+            return Error{"kms: --hud: " + hud.error().message, hud.error().errnum};
+        hud_ = std::move(*hud);
+    }
+    hud_damage_.add(hud_->rect(width_, height_)); // the area it covered, when hiding
+    hud_->toggle();
+    hud_damage_.add(hud_->rect(width_, height_));
+    return {};
+}
+
+std::vector<std::pair<std::string, uint64_t>> GlComposer::hud_counters() const {
+    return hud_ ? hud_->counters() : std::vector<std::pair<std::string, uint64_t>>{};
 }
 
 void GlComposer::enable_import() {

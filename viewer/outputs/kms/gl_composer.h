@@ -13,6 +13,7 @@
 #include "outputs/kms/egl_gbm.h"
 #include "outputs/kms/gbm_surface.h"
 #include "render/gles_renderer.h"
+#include "render/hud_layer.h"
 #include "udmaview/output.h"
 
 namespace udmaview::kms {
@@ -20,8 +21,10 @@ namespace udmaview::kms {
 class GlComposer {
 public:
     // GBM and EGL on dev (which must outlive this) with scanout buffers of width × height.
+    // hud: the --hud overlay is shown from the first frame.
     static Result<std::unique_ptr<GlComposer>> create(const DrmDevice& dev, uint32_t width,
-                                                      uint32_t height, RendererOptions options);
+                                                      uint32_t height, RendererOptions options,
+                                                      bool hud);
     ~GlComposer();
     GlComposer(const GlComposer&) = delete;
     GlComposer& operator=(const GlComposer&) = delete;
@@ -36,8 +39,16 @@ public:
     // redraws what the back buffer lacks, swaps and locks the new front buffer. whole: the
     // screen shows none of ours (modeset): everything is damage.
     Result<Composed> compose(const Frame& frame, bool whole, SubmitStats& stats);
-    // The modeset or flip to fb_id is done: the buffer shown before goes back to EGL.
-    void shown(uint32_t fb_id);
+    // The modeset or flip to fb_id is done at presented_ns: the buffer shown before goes
+    // back to EGL, and the overlay (if any) learns the frame's numbers (hud_frame()).
+    void shown(uint32_t fb_id, uint64_t presented_ns);
+    // The frame composed last is a new source frame made at produced_ns that cost stats:
+    // the overlay shows its numbers once it is on screen.
+    void hud_frame(uint64_t produced_ns, const SubmitStats& stats);
+    // Shows or hides the overlay (made on first use); its rect is damage of the next compose.
+    Status toggle_hud();
+    bool hud_visible() const { return hud_ && hud_->visible(); }
+    std::vector<std::pair<std::string, uint64_t>> hud_counters() const;
     // The flip to fb_id was not queued: its buffer goes back to EGL.
     void dropped(uint32_t fb_id);
     void retire(BufferId id);
@@ -64,6 +75,14 @@ private:
     std::unique_ptr<GbmScanoutSurface> surface_;
     std::unique_ptr<EglGbm> egl_;
     std::unique_ptr<GlesRenderer> renderer_;
+    std::unique_ptr<HudLayer> hud_;
+    Region hud_damage_; // screen pixels the overlay changed since the last compose
+    struct HudPending {
+        uint32_t fb_id = 0;
+        uint64_t produced_ns = 0, bytes_copied = 0;
+        uint32_t imports = 0;
+        std::string path;
+    } hud_pending_;
     uint32_t width_ = 0, height_ = 0;
     Locked screen_, queued_;
     // Screen damage of the last frames, newest first: what a back buffer age N swaps old

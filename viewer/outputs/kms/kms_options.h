@@ -25,6 +25,7 @@ struct KmsOptions {
     KmsPath path = KmsPath::Plane;
     bool linear = true; // gl path: --filter linear (else nearest)
     bool verbose = false;
+    bool hud = false;        // the --hud overlay (gl path only; Ctrl+Alt+H toggles it)
     bool atomic = true;      // false: legacy SetCrtc/PageFlip even where atomic exists
     bool force_copy = false; // always the dumb-buffer path
     bool console = true;     // take the VT (KD_GRAPHICS, VT_PROCESS)

@@ -22,7 +22,8 @@ std::string errno_name(int err) {
 } // namespace
 
 KmsOutput::KmsOutput(KmsOptions options)
-    : options_(std::move(options)) {}
+    : options_(std::move(options))
+    , hud_visible_(options_.hud) {}
 
 KmsOutput::~KmsOutput() {
     stop();
@@ -129,7 +130,7 @@ Scanout::FlipDone KmsOutput::flip_done(OutputSink* sink) {
         if (flip.dumb_index >= 0)
             copy_.shown(flip.dumb_index);
         else
-            gl_shown(flip.fb_id);
+            gl_shown(flip.fb_id, presented_ns);
         if (sink && flip.seq)
             sink->on_presented(*flip.seq, presented_ns);
     };
@@ -179,6 +180,10 @@ Status KmsOutput::configure(const Frame& frame) {
         return s;
     configured_ = {l.width, l.height, l.format, path_};
     needs_modeset_ = true;
+    if (options_.hud && path_ != Path::Gl)
+        announce("hud", "kms: --hud needs the gl path (--kms-path gl); the " +
+                            std::string(path_ == Path::Import ? "plane" : "copy") +
+                            " path shows no overlay");
     retire_stale_gl();
     if (options_.verbose)
         std::cerr << "kms: source " << l.to_string() << " on mode " << mode_string(mode_) << "\n";

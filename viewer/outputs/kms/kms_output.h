@@ -55,6 +55,8 @@ public:
     bool busy() const override { return scanout_ && scanout_->busy(); }
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
     void retire(BufferId id) override;
+    // What the --hud overlay cost (gl path), for the timing report.
+    std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
     // For tests and --verbose.
     enum class Path { None, Import, Copy, Gl };
@@ -110,7 +112,9 @@ private:
     Status gl_built() const;
     // The composer of another mode or path leaves (it stays until the next modeset).
     void retire_stale_gl();
-    void gl_shown(uint32_t fb_id);
+    void gl_shown(uint32_t fb_id, uint64_t presented_ns);
+    // Ctrl+Alt+H: shows or hides the --hud overlay (gl path only), redrawing just its rect.
+    void toggle_hud(OutputSink& sink);
     // Takes the import probe's verdict once it is there (one line when the import is off).
     void poll_gl_import();
     void gl_retire(BufferId id);
@@ -165,6 +169,7 @@ private:
     std::optional<bool> gl_import_usable_; // the import probe's verdict, once per output
 
     std::optional<Frame> last_frame_; // for redraws after a VT switch back
+    bool hud_visible_ = false;        // the overlay's state, kept when the gl path restarts
     Region last_clips_;
     uint64_t total_imports_ = 0;
     std::set<std::string> announced_;

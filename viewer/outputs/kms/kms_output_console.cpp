@@ -109,6 +109,9 @@ void KmsOutput::dispatch(OutputSink& sink) {
                     if (vt_)
                         vt_->activate(vt);
                     break;
+                case KeyAction::ToggleHud:
+                    toggle_hud(sink);
+                    break;
                 case KeyAction::Swallow:
                     break;
                 case KeyAction::Forward:

@@ -47,9 +47,32 @@ void KmsOutput::retire_stale_gl() {
         retired_gl_ = std::move(gl_);
 }
 
-void KmsOutput::gl_shown(uint32_t fb_id) {
+void KmsOutput::gl_shown(uint32_t fb_id, uint64_t presented_ns) {
     if (gl_)
-        gl_->shown(fb_id);
+        gl_->shown(fb_id, presented_ns);
+}
+
+void KmsOutput::toggle_hud(OutputSink& sink) {
+    if (!gl_ || configured_.path != Path::Gl) {
+        std::cerr << "kms: Ctrl+Alt+H: the hud needs the gl path (--kms-path gl)\n";
+        return;
+    }
+    if (Status s = gl_->toggle_hud(); !s) {
+        std::cerr << s.error().message << "\n";
+        return;
+    }
+    hud_visible_ = gl_->hud_visible();
+    if (busy() || !last_frame_ || !last_frame_->buffer)
+        return; // the overlay's change goes out with the next frame
+    Frame frame = *last_frame_;
+    frame.damage = Region(); // only the overlay's rect is redrawn
+    SubmitStats stats;
+    if (Status s = show(frame, Origin::Redraw, stats, sink); !s)
+        sink.on_output_error(s.error());
+}
+
+std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
+    return gl_ ? gl_->hud_counters() : std::vector<std::pair<std::string, uint64_t>>{};
 }
 
 void KmsOutput::gl_retire(BufferId id) {
@@ -85,7 +108,7 @@ Status KmsOutput::start_gl(const Frame& frame) {
                              .allow_import = gl_import_usable_.value_or(false),
                              .verbose = options_.verbose};
     Result<std::unique_ptr<GlComposer>> gl =
-        GlComposer::create(*dev_, mode_.hdisplay, mode_.vdisplay, ro);
+        GlComposer::create(*dev_, mode_.hdisplay, mode_.vdisplay, ro, hud_visible_);
     if (!gl)
         return gl.error();
     gl_.reset(gl->release());
@@ -109,6 +132,8 @@ Status KmsOutput::show_gl(const Frame& frame, Origin origin, SubmitStats& stats,
     Result<GlComposer::Composed> c = gl_->compose(frame, needs_modeset_, stats);
     if (!c)
         return c.error();
+    if (origin == Origin::NewFrame)
+        gl_->hud_frame(frame.produced_ns, stats);
     placement_ = place(l.width, l.height, mode_.hdisplay, mode_.vdisplay, options_.scale);
     const Rect screen{0, 0, int32_t(mode_.hdisplay), int32_t(mode_.vdisplay)};
     const Placement full{screen, screen};
@@ -118,7 +143,7 @@ Status KmsOutput::show_gl(const Frame& frame, Origin origin, SubmitStats& stats,
             gl_->dropped(c->fb_id);
             return s;
         }
-        gl_->shown(c->fb_id);
+        gl_->shown(c->fb_id, now_ns());
         needs_modeset_ = false;
         last_clips_ = Region();
         presented(frame, origin, sink);
@@ -157,7 +182,16 @@ KmsOutput::Path KmsOutput::fallback() const {
 
 void KmsOutput::retire_stale_gl() {}
 void KmsOutput::poll_gl_import() {}
-void KmsOutput::gl_shown(uint32_t) {}
+void KmsOutput::gl_shown(uint32_t, uint64_t) {}
+
+void KmsOutput::toggle_hud(OutputSink&) {
+    std::cerr << "kms: Ctrl+Alt+H: the hud needs the gl path, and this udmaview was built "
+                 "without GBM/EGL\n";
+}
+
+std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
+    return {};
+}
 void KmsOutput::gl_retire(BufferId) {}
 
 Status KmsOutput::start_gl(const Frame&) {

@@ -5,6 +5,7 @@
 
 #include "outputs/sdl/keymap.h"
 #include "outputs/sdl/sdl_output.h"
+#include "udmaview/clock.h"
 
 namespace udmaview {
 
@@ -79,6 +80,11 @@ void SdlOutput::handle_key(const SDL_KeyboardEvent& key, OutputSink* sink) {
         if (ctrl_alt && sc == SDL_SCANCODE_G) {
             swallowed_.insert(sc);
             set_grab(false);
+            return;
+        }
+        if (ctrl_alt && sc == SDL_SCANCODE_H) {
+            swallowed_.insert(sc);
+            toggle_hud();
             return;
         }
     }
@@ -168,7 +174,11 @@ void SdlOutput::dispatch(OutputSink& sink) {
         sink.on_quit();
         return;
     }
-    if (redraw_)
+    // While frames arrive the overlay's new image goes out with the next one (submit());
+    // an extra swap here could wait for vblank and delay that frame.
+    if (hud_ && now_ns() - last_presented_ns_ > Hud::refresh_ns)
+        refresh_hud();
+    if (redraw_ || !hud_damage_.empty())
         present();
     update_title(false);
 }

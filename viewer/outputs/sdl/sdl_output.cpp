@@ -155,6 +155,12 @@ Status SdlOutput::open_window() {
                   << "; swap with damage: "
                   << (damage_swap_->available() ? damage_swap_->extension() : "no")
                   << "; GL_MAX_TEXTURE_SIZE " << renderer_->max_texture_size() << "\n";
+    if (options_.hud) {
+        Result<std::unique_ptr<HudLayer>> hud = HudLayer::create(true);
+        if (!hud)
+            return Error{"sdl: --hud: " + hud.error().message, hud.error().errnum};
+        hud_ = std::move(*hud);
+    }
     redraw_ = true;
     present();
     update_title(true);
@@ -218,9 +224,14 @@ void SdlOutput::present() {
     if (redraw_)
         renderer_->invalidate_view();
     renderer_->draw(w, h);
+    Region damage = renderer_->window_damage(w, h);
+    if (hud_) {
+        hud_->draw(h);
+        for (const Rect& r : hud_damage_.rects())
+            damage.add(r);
+    }
     bool swapped = false;
     if (damage_swap_->available()) {
-        const Region damage = renderer_->window_damage(w, h);
         swapped = damage_swap_->swap(surface_, damage, int32_t(h));
         if (swapped) {
             ++swaps_with_damage_;
@@ -232,17 +243,47 @@ void SdlOutput::present() {
         ++swaps_full_;
     }
     renderer_->clear_damage();
+    hud_damage_ = Region();
     redraw_ = false;
+}
+
+void SdlOutput::toggle_hud() {
+    if (!hud_) {
+        Result<std::unique_ptr<HudLayer>> hud = HudLayer::create(false);
+        if (!hud) {
+            std::cerr << "sdl: Ctrl+Alt+H: cannot show the hud: " << hud.error().message << "\n";
+            return;
+        }
+        hud_ = std::move(*hud);
+    }
+    uint32_t w = 0, h = 0;
+    drawable_size(w, h);
+    hud_damage_.add(hud_->rect(w, h)); // the area it covered, when hiding
+    hud_->toggle();
+    hud_damage_.add(hud_->rect(w, h));
+}
+
+void SdlOutput::refresh_hud() {
+    if (!hud_ || !hud_->update(now_ns()))
+        return;
+    uint32_t w = 0, h = 0;
+    drawable_size(w, h);
+    hud_damage_.add(hud_->rect(w, h));
 }
 
 std::vector<std::pair<std::string, uint64_t>> SdlOutput::counters() const {
     const bool swap_damage = damage_swap_ && damage_swap_->available();
     const bool import = renderer_ && renderer_->can_import();
-    return {{"egl_swap_with_damage", swap_damage ? 1 : 0},
-            {"egl_dma_buf_import", import ? 1 : 0},
-            {"swaps_with_damage", swaps_with_damage_},
-            {"swaps_full", swaps_full_},
-            {"swap_damage_pixels", swap_damage_pixels_}};
+    std::vector<std::pair<std::string, uint64_t>> out{
+        {"egl_swap_with_damage", swap_damage ? 1 : 0},
+        {"egl_dma_buf_import", import ? 1 : 0},
+        {"swaps_with_damage", swaps_with_damage_},
+        {"swaps_full", swaps_full_},
+        {"swap_damage_pixels", swap_damage_pixels_}};
+    if (hud_)
+        for (const auto& c : hud_->counters())
+            out.push_back(c);
+    return out;
 }
 
 void SdlOutput::update_title(bool force) {
@@ -282,6 +323,12 @@ Status SdlOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
     present();
     const uint64_t presented = now_ns();
     sink.on_presented(frame.seq, presented);
+    last_presented_ns_ = presented;
+    if (hud_) { // after the presentation is reported: the overlay's cost stays out of it
+        hud_->hud().record(frame.produced_ns, presented, stats.bytes_copied, stats.imports,
+                           stats.path);
+        refresh_hud();
+    }
 
     ++fps_frames_;
     if (!fps_window_start_ns_)
@@ -314,6 +361,8 @@ Status SdlOutput::finish(const Frame* last) {
             drawable_size(w, h);
             renderer_->invalidate_view();
             renderer_->draw(w, h);
+            if (hud_)
+                hud_->draw(h);
             result = write_png(options_.dump_png, renderer_->read_pixels(w, h));
             SDL_GL_SwapWindow(window_.get());
             renderer_->clear_damage();
@@ -329,7 +378,8 @@ Status SdlOutput::finish(const Frame* last) {
                 while (SDL_PollEvent(&e))
                     handle_event(e, nullptr);
             }
-            if (redraw_)
+            refresh_hud();
+            if (redraw_ || !hud_damage_.empty())
                 present();
         }
     }

@@ -8,6 +8,7 @@
 
 #include "outputs/sdl/egl_swap.h"
 #include "render/gles_renderer.h"
+#include "render/hud_layer.h"
 #include "render/viewport.h"
 #include "udmaview/output.h"
 
@@ -23,6 +24,7 @@ struct SdlOptions {
     bool verbose = false;
     std::string dump_png; // when the run ends, write what the window shows (glReadPixels)
     uint64_t hold_ms = 0; // keep the last frame up this long after the run ends
+    bool hud = false;     // start with the --hud overlay shown (Ctrl+Alt+H toggles it)
 };
 
 // The preview window: SDL2 with a GLES context on EGL, drawn by GlesRenderer; forwards
@@ -73,6 +75,10 @@ private:
     // Draws the current frame and swaps (damage only when the view did not change).
     void present();
     void update_title(bool force);
+    // Ctrl+Alt+H: shows or hides the overlay (made on first use).
+    void toggle_hud();
+    // Re-rasterises the overlay when due; its rect becomes damage of its own.
+    void refresh_hud();
 
     SdlOptions options_;
     std::unique_ptr<SdlVideo> video_;
@@ -80,6 +86,9 @@ private:
     std::unique_ptr<void, ContextDeleter> context_;
     std::unique_ptr<GlesRenderer> renderer_;
     std::unique_ptr<EglDamageSwap> damage_swap_;
+    std::unique_ptr<HudLayer> hud_;
+    Region hud_damage_; // window pixels the overlay changed since the last present
+    uint64_t last_presented_ns_ = 0;
     EGLSurface surface_ = EGL_NO_SURFACE;
 
     bool fullscreen_ = false;

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+#include "render/hud_layer.h"
+
+#include <algorithm>
+
+#include "render/gl_program.h"
+#include "udmaview/clock.h"
+
+namespace udmaview {
+
+namespace {
+
+constexpr int32_t corner_offset = 8; // from the window's top left corner
+
+} // namespace
+
+Result<std::unique_ptr<HudLayer>> HudLayer::create(bool visible) {
+    std::unique_ptr<HudLayer> layer(new HudLayer(visible));
+    if (Status s = layer->init(); !s)
+        return s.error();
+    return layer;
+}
+
+Status HudLayer::init() {
+    Result<GlProgram> program = build_blit_program("hud");
+    if (!program)
+        return program.error();
+    program_ = std::move(*program);
+    loc_corner_ = glGetAttribLocation(program_.get(), "a_corner");
+    loc_y0_top_ = glGetUniformLocation(program_.get(), "u_y0_top");
+    loc_texture_ = glGetUniformLocation(program_.get(), "u_texture");
+    loc_swizzle_ = glGetUniformLocation(program_.get(), "u_swizzle");
+    loc_bias_ = glGetUniformLocation(program_.get(), "u_bias");
+
+    static const GLfloat corners[] = {0, 0, 1, 0, 0, 1, 1, 1};
+    quad_ = make_buffer();
+    glBindBuffer(GL_ARRAY_BUFFER, quad_.get());
+    glBufferData(GL_ARRAY_BUFFER, sizeof corners, corners, GL_STATIC_DRAW);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+
+    texture_ = make_texture();
+    glBindTexture(GL_TEXTURE_2D, texture_.get());
+    // Drawn 1:1, so nearest keeps the glyphs sharp.
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, GLsizei(Hud::width), GLsizei(Hud::height), 0, GL_RGBA,
+                 GL_UNSIGNED_BYTE, nullptr);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    if (GLenum err = glGetError(); err != GL_NO_ERROR)
+        return Error{"egl: cannot make the hud texture (GL error " + std::to_string(err) +
+                         "); run without --hud",
+                     EIO};
+    return {};
+}
+
+Rect HudLayer::rect(uint32_t win_w, uint32_t win_h) const {
+    if (!visible_)
+        return {};
+    const Rect r{corner_offset, corner_offset, int32_t(Hud::width), int32_t(Hud::height)};
+    const Rect window{0, 0, int32_t(win_w), int32_t(win_h)};
+    const int32_t x1 = std::min(r.right(), window.right());
+    const int32_t y1 = std::min(r.bottom(), window.bottom());
+    if (x1 <= r.x || y1 <= r.y)
+        return {};
+    return Rect{r.x, r.y, x1 - r.x, y1 - r.y};
+}
+
+bool HudLayer::update(uint64_t now) {
+    if (!visible_)
+        return false;
+    const uint64_t start = now_ns();
+    if (!hud_.refresh(now) && uploaded_)
+        return false;
+    const HudCanvas& image = hud_.image();
+    glBindTexture(GL_TEXTURE_2D, texture_.get());
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, GLsizei(image.width()), GLsizei(image.height()),
+                    GL_RGBA, GL_UNSIGNED_BYTE, image.pixels().data());
+    glBindTexture(GL_TEXTURE_2D, 0);
+    uploaded_ = true;
+    ++updates_;
+    busy_ns_ += now_ns() - start;
+    return true;
+}
+
+void HudLayer::draw(uint32_t win_h) {
+    if (!visible_)
+        return;
+    if (!uploaded_)
+        update(now_ns());
+    const uint64_t start = now_ns();
+    // GL's window origin is the bottom left; the texture is drawn 1:1 (rect() may crop it,
+    // the viewport does not).
+    glViewport(corner_offset, int32_t(win_h) - corner_offset - int32_t(Hud::height),
+               GLsizei(Hud::width), GLsizei(Hud::height));
+    glEnable(GL_BLEND);
+    // The window keeps its own alpha: only colour is blended.
+    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+    glUseProgram(program_.get());
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, texture_.get());
+    static const GLfloat identity[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    static const GLfloat no_bias[4] = {0, 0, 0, 0};
+    glUniform1i(loc_texture_, 0);
+    glUniform1f(loc_y0_top_, 1.0f); // the image's row 0 is its top row
+    glUniformMatrix4fv(loc_swizzle_, 1, GL_FALSE, identity);
+    glUniform4fv(loc_bias_, 1, no_bias);
+    glBindBuffer(GL_ARRAY_BUFFER, quad_.get());
+    glEnableVertexAttribArray(GLuint(loc_corner_));
+    glVertexAttribPointer(GLuint(loc_corner_), 2, GL_FLOAT, GL_FALSE, 0, nullptr);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    glDisableVertexAttribArray(GLuint(loc_corner_));
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    glDisable(GL_BLEND);
+    ++draws_;
+    busy_ns_ += now_ns() - start;
+}
+
+std::vector<std::pair<std::string, uint64_t>> HudLayer::counters() const {
+    return {{"hud_draw_us", busy_ns_ / 1000},
+            {"hud_draws", draws_},
+            {"hud_updates", updates_},
+            {"hud_toggles", toggles_}};
+}
+
+} // namespace udmaview
