@@ -274,12 +274,11 @@ void SdlOutput::refresh_hud() {
 std::vector<std::pair<std::string, uint64_t>> SdlOutput::counters() const {
     const bool swap_damage = damage_swap_ && damage_swap_->available();
     const bool import = renderer_ && renderer_->can_import();
-    std::vector<std::pair<std::string, uint64_t>> out{
-        {"egl_swap_with_damage", swap_damage ? 1 : 0},
-        {"egl_dma_buf_import", import ? 1 : 0},
-        {"swaps_with_damage", swaps_with_damage_},
-        {"swaps_full", swaps_full_},
-        {"swap_damage_pixels", swap_damage_pixels_}};
+    std::vector<std::pair<std::string, uint64_t>> out{{"egl_swap_with_damage", swap_damage ? 1 : 0},
+                                                      {"egl_dma_buf_import", import ? 1 : 0},
+                                                      {"swaps_with_damage", swaps_with_damage_},
+                                                      {"swaps_full", swaps_full_},
+                                                      {"swap_damage_pixels", swap_damage_pixels_}};
     if (hud_)
         for (const auto& c : hud_->counters())
             out.push_back(c);
