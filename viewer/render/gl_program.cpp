@@ -52,4 +52,39 @@ Result<GlProgram> build_blit_program(const char* what) {
     return program;
 }
 
+Result<BlitProgram> BlitProgram::create(const char* what) {
+    Result<GlProgram> program = build_blit_program(what);
+    if (!program)
+        return program.error();
+    BlitProgram b;
+    b.program_ = std::move(*program);
+    const GLuint id = b.program_.get();
+    b.corner_ = glGetAttribLocation(id, "a_corner");
+    b.y0_top_ = glGetUniformLocation(id, "u_y0_top");
+    b.texture_ = glGetUniformLocation(id, "u_texture");
+    b.swizzle_ = glGetUniformLocation(id, "u_swizzle");
+    b.bias_ = glGetUniformLocation(id, "u_bias");
+
+    static const GLfloat corners[] = {0, 0, 1, 0, 0, 1, 1, 1};
+    b.quad_ = make_buffer();
+    glBindBuffer(GL_ARRAY_BUFFER, b.quad_.get());
+    glBufferData(GL_ARRAY_BUFFER, sizeof corners, corners, GL_STATIC_DRAW);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    return b;
+}
+
+void BlitProgram::draw(bool y0_top, const GLfloat* swizzle, const GLfloat* bias) const {
+    glUseProgram(program_.get());
+    glUniform1i(texture_, 0);
+    glUniform1f(y0_top_, y0_top ? 1.0f : 0.0f);
+    glUniformMatrix4fv(swizzle_, 1, GL_FALSE, swizzle);
+    glUniform4fv(bias_, 1, bias);
+    glBindBuffer(GL_ARRAY_BUFFER, quad_.get());
+    glEnableVertexAttribArray(GLuint(corner_));
+    glVertexAttribPointer(GLuint(corner_), 2, GL_FLOAT, GL_FALSE, 0, nullptr);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    glDisableVertexAttribArray(GLuint(corner_));
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+}
+
 } // namespace udmaview

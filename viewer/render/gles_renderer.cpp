@@ -60,21 +60,10 @@ Status GlesRenderer::init() {
     have_row_length_ = gles3_ || has_extension(gl_ext, "GL_EXT_unpack_subimage");
     glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_texture_size_);
 
-    Result<GlProgram> program = build_blit_program("blit");
-    if (!program)
-        return program.error();
-    program_ = std::move(*program);
-    loc_corner_ = glGetAttribLocation(program_.get(), "a_corner");
-    loc_y0_top_ = glGetUniformLocation(program_.get(), "u_y0_top");
-    loc_texture_ = glGetUniformLocation(program_.get(), "u_texture");
-    loc_swizzle_ = glGetUniformLocation(program_.get(), "u_swizzle");
-    loc_bias_ = glGetUniformLocation(program_.get(), "u_bias");
-
-    static const GLfloat corners[] = {0, 0, 1, 0, 0, 1, 1, 1};
-    quad_ = make_buffer();
-    glBindBuffer(GL_ARRAY_BUFFER, quad_.get());
-    glBufferData(GL_ARRAY_BUFFER, sizeof corners, corners, GL_STATIC_DRAW);
-    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    Result<BlitProgram> blit = BlitProgram::create("blit");
+    if (!blit)
+        return blit.error();
+    blit_ = std::move(*blit);
 
     if (display_ != EGL_NO_DISPLAY) {
         const char* egl_ext = eglQueryString(display_, EGL_EXTENSIONS);
@@ -297,19 +286,9 @@ void GlesRenderer::draw(uint32_t win_w, uint32_t win_h) {
     const Rect vp = viewport(win_w, win_h);
     // GL's window origin is the bottom left.
     glViewport(vp.x, int32_t(win_h) - vp.y - vp.h, vp.w, vp.h);
-    glUseProgram(program_.get());
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, e.texture.get());
-    glUniform1i(loc_texture_, 0);
-    glUniform1f(loc_y0_top_, e.buffer->layout().y0_top ? 1.0f : 0.0f);
-    glUniformMatrix4fv(loc_swizzle_, 1, GL_FALSE, e.format.swizzle.data());
-    glUniform4fv(loc_bias_, 1, e.format.bias.data());
-    glBindBuffer(GL_ARRAY_BUFFER, quad_.get());
-    glEnableVertexAttribArray(GLuint(loc_corner_));
-    glVertexAttribPointer(GLuint(loc_corner_), 2, GL_FLOAT, GL_FALSE, 0, nullptr);
-    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-    glDisableVertexAttribArray(GLuint(loc_corner_));
-    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    blit_.draw(e.buffer->layout().y0_top, e.format.swizzle.data(), e.format.bias.data());
 }
 
 Region GlesRenderer::window_damage(uint32_t win_w, uint32_t win_h) const {

@@ -12,6 +12,7 @@
 
 #include "render/gl_format.h"
 #include "render/gl_objects.h"
+#include "render/gl_program.h"
 #include "render/viewport.h"
 #include "udmaview/frame.h"
 #include "udmaview/mapping.h"
@@ -110,9 +111,7 @@ private:
     int max_texture_size_ = 0;
     std::string gl_renderer_, gl_version_;
 
-    GlProgram program_;
-    GlBuffer quad_;
-    GLint loc_corner_ = -1, loc_y0_top_ = -1, loc_texture_ = -1, loc_swizzle_ = -1, loc_bias_ = -1;
+    BlitProgram blit_;
 
     std::map<BufferId, Entry> entries_;
     BufferId current_ = 0;

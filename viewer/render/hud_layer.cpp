@@ -22,21 +22,10 @@ Result<std::unique_ptr<HudLayer>> HudLayer::create(bool visible) {
 }
 
 Status HudLayer::init() {
-    Result<GlProgram> program = build_blit_program("hud");
-    if (!program)
-        return program.error();
-    program_ = std::move(*program);
-    loc_corner_ = glGetAttribLocation(program_.get(), "a_corner");
-    loc_y0_top_ = glGetUniformLocation(program_.get(), "u_y0_top");
-    loc_texture_ = glGetUniformLocation(program_.get(), "u_texture");
-    loc_swizzle_ = glGetUniformLocation(program_.get(), "u_swizzle");
-    loc_bias_ = glGetUniformLocation(program_.get(), "u_bias");
-
-    static const GLfloat corners[] = {0, 0, 1, 0, 0, 1, 1, 1};
-    quad_ = make_buffer();
-    glBindBuffer(GL_ARRAY_BUFFER, quad_.get());
-    glBufferData(GL_ARRAY_BUFFER, sizeof corners, corners, GL_STATIC_DRAW);
-    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    Result<BlitProgram> blit = BlitProgram::create("hud");
+    if (!blit)
+        return blit.error();
+    blit_ = std::move(*blit);
 
     texture_ = make_texture();
     glBindTexture(GL_TEXTURE_2D, texture_.get());
@@ -98,21 +87,11 @@ void HudLayer::draw(uint32_t win_h) {
     glEnable(GL_BLEND);
     // The window keeps its own alpha: only colour is blended.
     glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
-    glUseProgram(program_.get());
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, texture_.get());
     static const GLfloat identity[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
     static const GLfloat no_bias[4] = {0, 0, 0, 0};
-    glUniform1i(loc_texture_, 0);
-    glUniform1f(loc_y0_top_, 1.0f); // the image's row 0 is its top row
-    glUniformMatrix4fv(loc_swizzle_, 1, GL_FALSE, identity);
-    glUniform4fv(loc_bias_, 1, no_bias);
-    glBindBuffer(GL_ARRAY_BUFFER, quad_.get());
-    glEnableVertexAttribArray(GLuint(loc_corner_));
-    glVertexAttribPointer(GLuint(loc_corner_), 2, GL_FLOAT, GL_FALSE, 0, nullptr);
-    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-    glDisableVertexAttribArray(GLuint(loc_corner_));
-    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    blit_.draw(true, identity, no_bias); // the image's row 0 is its top row
     glDisable(GL_BLEND);
     ++draws_;
     busy_ns_ += now_ns() - start;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "render/gl_objects.h"
+#include "render/gl_program.h"
 #include "render/hud.h"
 #include "udmaview/error.h"
 #include "udmaview/region.h"
@@ -49,10 +50,8 @@ private:
 
     Hud hud_;
     bool visible_;
-    GlProgram program_;
-    GlBuffer quad_;
+    BlitProgram blit_;
     GlTexture texture_;
-    GLint loc_corner_ = -1, loc_y0_top_ = -1, loc_texture_ = -1, loc_swizzle_ = -1, loc_bias_ = -1;
     bool uploaded_ = false;
     uint64_t busy_ns_ = 0, draws_ = 0, updates_ = 0, toggles_ = 0;
 };

@@ -108,8 +108,12 @@ def run():
             raise Failed(f"with --hud the report has no summary.output_counters ({t})")
         log(f"output_counters {counters}")
         check(counters.get("hud_toggles") == 2, "the report counts the two toggles")
-        check(counters.get("hud_updates", 0) >= 1 and counters.get("hud_draws", 0) >= 20,
+        check(counters.get("hud_updates", 0) >= 1
+              and counters.get("hud_draws", 0) >= summary["presented"],
               "the overlay was uploaded and drawn with every frame")
         check(isinstance(counters.get("hud_draw_us"), int),
               "its own draw time is reported apart from the frame stages (hud_draw_us)")
-        check(summary["presented"] == 20, f"all 20 frames presented (got {summary['presented']})")
+        # A loaded machine may replace a frame before it is shown (counted as dropped).
+        check(summary["presented"] + summary["dropped"] == 20 and summary["presented"] >= 10,
+              f"every frame presented or counted as dropped, most presented "
+              f"({summary['presented']} presented, {summary['dropped']} dropped of 20)")
