@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from . import procs
 from .tap import Failed
 
 FETCH_KERNEL = Path(__file__).resolve().parents[2] / 'vm' / 'fetch-kernel'
@@ -69,16 +70,8 @@ def fetch(cache: Path, script: Path = FETCH_KERNEL, timeout: float = 900,
           lane: str = DEFAULT_LANE) -> Kernel:
     """The cached kernel of lane, downloaded and extracted once by tests/vm/fetch-kernel
     (which flocks the cache itself; its messages go to our stderr)."""
-    try:
-        proc = subprocess.run([str(script), str(cache), lane], stdout=subprocess.PIPE,
-                              text=True, check=False, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise KernelUnavailable(f'{script} {cache} took over {timeout:g} s') from None
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode != 0 or not lines:
-        raise KernelUnavailable(f'{script} {cache} {lane} failed (exit {proc.returncode}; no '
-                                'Debian archive reachable?): see its messages above')
-    return Kernel.at(Path(lines[-1]))
+    return Kernel.at(procs.fetched_path([script, cache, lane], timeout, KernelUnavailable,
+                                        'no Debian archive reachable? see its messages above'))
 
 
 def cached(cache: Path) -> Kernel:

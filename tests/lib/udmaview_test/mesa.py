@@ -2,9 +2,9 @@
 """Mesa 25.0 for one process: the prefix tests/e2e/mesa/fetch-mesa25 extracts (Debian's
 bookworm-backports build, never installed) and the environment that selects it."""
 
-import subprocess
 from pathlib import Path
 
+from . import procs
 from .tap import Failed
 
 FETCH_MESA25 = Path(__file__).resolve().parents[2] / 'e2e' / 'mesa' / 'fetch-mesa25'
@@ -18,16 +18,8 @@ class MesaUnavailable(Failed):
 def fetch(cache, script=FETCH_MESA25, timeout: float = 600) -> Path:
     """The cached prefix, fetched once per cache dir (the script flocks; its messages go to
     our stderr)."""
-    try:
-        proc = subprocess.run([str(script), str(cache)], stdout=subprocess.PIPE, text=True,
-                              check=False, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise MesaUnavailable(f'{script} {cache} took over {timeout:g} s') from None
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode != 0 or not lines:
-        raise MesaUnavailable(f'{script} {cache} failed (exit {proc.returncode}): see its '
-                              'messages above (they name the package and suite)')
-    return Path(lines[-1])
+    return procs.fetched_path([script, cache], timeout, MesaUnavailable,
+                              'see its messages above: they name the package and suite')
 
 
 def env(prefix) -> dict:

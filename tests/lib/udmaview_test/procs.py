@@ -197,3 +197,19 @@ def run(name, argv, timeout: float, *, out_dir, env=None):
 
 
 atexit.register(kill_all)
+
+
+def fetched_path(argv, timeout: float, error, hint: str) -> Path:
+    """Runs a fetch script (tests/vm/fetch-kernel, fetch-mesa25, ...) that prints the path of
+    its cached result as its last line; its messages go to our stderr. Raises error (an
+    exception class) naming the command, and hint, when it fails or takes over timeout s."""
+    cmd = ' '.join(str(a) for a in argv)
+    try:
+        proc = subprocess.run([str(a) for a in argv], stdout=subprocess.PIPE, text=True,
+                              check=False, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise error(f'{cmd} took over {timeout:g} s') from None
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        raise error(f'{cmd} failed (exit {proc.returncode}; {hint})')
+    return Path(lines[-1])
