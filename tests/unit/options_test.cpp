@@ -157,10 +157,10 @@ TEST(Options, HudIsAFlag) {
 TEST(Options, HelpMentionsEveryOption) {
     const std::string help = help_text();
     for (const char* opt :
-         {"--source",    "--output",   "--frames",  "--duration",   "--timing",     "--size",
-          "--format",    "--fps",      "--pattern", "--seed",       "--no-udmabuf", "--console",
-          "--reconnect", "--dump-png", "--device",  "--connector",  "--mode",       "--list",
-          "--scale",     "--filter",   "--vsync",   "--fullscreen", "--verbose",    "--help",
+         {"--source",    "--output",    "--frames",  "--duration",   "--timing",     "--size",
+          "--format",    "--fps",       "--pattern", "--seed",       "--no-udmabuf", "--console",
+          "--reconnect", "--dump-png",  "--device",  "--connector",  "--mode",       "--list",
+          "--scale",     "--filter",    "--vsync",   "--fullscreen", "--verbose",    "--help",
           "--version",   "--take-over", "--hud"})
         EXPECT_NE(help.find(opt), std::string::npos) << opt;
 }

@@ -241,11 +241,16 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
          }},
     };
     const std::map<std::string, bool*> flags = {
-        {"--verbose", &o.verbose},     {"-v", &o.verbose},
-        {"--help", &o.help},           {"-h", &o.help},
-        {"--version", &o.version},     {"--no-udmabuf", &o.no_udmabuf},
-        {"--reconnect", &o.reconnect}, {"--fullscreen", &o.fullscreen},
-        {"--list", &o.list},           {"--take-over", &o.take_over},
+        {"--verbose", &o.verbose},
+        {"-v", &o.verbose},
+        {"--help", &o.help},
+        {"-h", &o.help},
+        {"--version", &o.version},
+        {"--no-udmabuf", &o.no_udmabuf},
+        {"--reconnect", &o.reconnect},
+        {"--fullscreen", &o.fullscreen},
+        {"--list", &o.list},
+        {"--take-over", &o.take_over},
         {"--hud", &o.hud},
     };
 

@@ -2,8 +2,7 @@
 // Guest-side checker of the KMS output (runs inside the VM test bed, see tests/vm/README.md).
 // It drives KmsOutput in-process, asks the host for a QMP screendump of the emulated display
 // (vmctl) while a frame is on screen, and compares the real scanout pixels with what the
-// output was given.
-//
+// output was given. The gl command: gl_checks.h.
 //   kms_vm_check demo OUT_DIR [--size WxH] [--frames N] [--seed S] [--pattern P]
 //                [--mode WxH] [--expect-path import|dumb-copy] [--no-udmabuf] [--format F]
 //                [--legacy] [--kms-path plane|auto|gl|copy]
@@ -396,7 +395,6 @@ int main(int argc, char** argv) {
         return run_hold_master(args[1], std::stoi(args[2]));
     if (args.size() == 4 && args[0] == "kill-wait-console")
         return run_kill_wait_console(std::stoi(args[1]), std::stoi(args[2]), std::stoi(args[3]));
-    std::cerr << "usage: kms_vm_check demo|damage|gl OUT_DIR [options] | compare A B [N] | "
-                 "hold-master DEVICE SECONDS\n";
+    std::cerr << "usage: kms_vm_check COMMAND ARGS (commands: the header of kms_vm_check.cpp)\n";
     return 2;
 }
