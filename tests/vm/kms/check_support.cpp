@@ -105,6 +105,14 @@ void fill(Picture& p, const Rect& r, uint32_t (*pixel)(uint32_t, uint32_t)) {
             px[size_t(y) * p.layout.width + size_t(x)] = pixel(uint32_t(x), uint32_t(y));
 }
 
+DamageProbe paint_damage_probe(Picture& p) {
+    const uint32_t w = p.layout.width, h = p.layout.height;
+    const DamageProbe probe{{int32_t(w) / 2 - 21, int32_t(h) / 2 - 13, 43, 27}, {16, 24, 40, 20}};
+    fill(p, probe.declared, [](uint32_t, uint32_t) -> uint32_t { return 0xff00ff; });
+    fill(p, probe.undeclared, [](uint32_t, uint32_t) -> uint32_t { return 0x00ff00; });
+    return probe;
+}
+
 RgbaImage expected_image(const Picture& p) {
     return to_rgba(p.layout, p.pixels.data());
 }

@@ -45,5 +45,11 @@ Result<Picture> make_picture(uint32_t w, uint32_t h, bool with_dmabuf);
 uint32_t pattern_pixel(uint32_t x, uint32_t y); // a pattern where every pixel tells its place
 void fill(Picture& p, const Rect& r, uint32_t (*pixel)(uint32_t, uint32_t));
 RgbaImage expected_image(const Picture& p);
+// The damage checks' change: a small rect in the middle (magenta, to be declared as the
+// frame's damage) and another near the top left (green, left undeclared: it must not show).
+struct DamageProbe {
+    Rect declared, undeclared;
+};
+DamageProbe paint_damage_probe(Picture& p);
 
 } // namespace udmaview::vmcheck

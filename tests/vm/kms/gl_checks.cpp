@@ -171,10 +171,7 @@ void run_case(const std::string& out, const std::string& mode, const GlCase& c) 
                               std::to_string(m1.max_delta) + ")");
 
     // A declared small rect and an undeclared one elsewhere: only the first may show.
-    const Rect declared{int32_t(w) / 2 - 21, int32_t(h) / 2 - 13, 43, 27};
-    const Rect undeclared{16, 24, 40, 20};
-    fill(*pic, declared, [](uint32_t, uint32_t) -> uint32_t { return 0xff00ff; });
-    fill(*pic, undeclared, [](uint32_t, uint32_t) -> uint32_t { return 0x00ff00; });
+    const Rect declared = paint_damage_probe(*pic).declared;
     Frame f2{2, pic->buffer, Region(declared), now_ns()};
     SubmitStats st2;
     check(bool(kms_out.submit(f2, st2, sink)), "frame 2 (damage only) submitted");

@@ -254,10 +254,7 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
     check(g1 && diff(want1, *g1).pixels == 0, "screendump 1 equals the picture");
 
     // A declared small rect and an undeclared one on other rows.
-    const Rect declared{int32_t(w) / 2 - 21, int32_t(h) / 2 - 13, 43, 27};
-    const Rect undeclared{16, 24, 40, 20};
-    fill(*pic, declared, [](uint32_t, uint32_t) -> uint32_t { return 0xff00ff; });
-    fill(*pic, undeclared, [](uint32_t, uint32_t) -> uint32_t { return 0x00ff00; });
+    const auto [declared, undeclared] = paint_damage_probe(*pic);
     Frame f2{2, pic->buffer, Region(declared), now_ns()};
     SubmitStats st2;
     check(bool(kms_out.submit(f2, st2, sink)), "frame 2 (damage only) submitted");
