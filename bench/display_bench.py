@@ -7,7 +7,10 @@ at 1024x768x32) and workload, shown by
   none      QEMU -display none: the baseline (no display at all);
   sdl       (A) QEMU -display sdl, its own window;
   dbus-p2p  (B) QEMU -display dbus,p2p=yes + udmaview --output sdl;
-  dbus-bus  (B) QEMU -display dbus on a private dbus-daemon + udmaview --output sdl.
+  dbus-bus  (B) QEMU -display dbus on a private dbus-daemon + udmaview --output sdl;
+  dbus-p2p-m25 (B) as dbus-p2p, udmaview on Mesa 25.0 (tests/e2e/mesa/fetch-mesa25's
+            prefix, selected by the environment): its X11 EGL swaps with damage, so llvmpipe
+            redraws and Xvfb receives only the damaged rectangles (Mesa 22.3: the whole window).
 Every display but none runs on its own Xvfb of the same size. Runs are interleaved (none, sdl,
 dbus-p2p, dbus-bus, none, sdl, … — --reps rounds); each boots the guest, waits for its
 workload to run, then counts, over --seconds, the CPU time of EVERY process involved (QEMU,
@@ -22,7 +25,7 @@ ms). Numbers, not verdicts: this never fails on speed, only when a run cannot be
 
 Usage (from a build dir; `meson compile -C build` first):
   bench/display_bench.py --build build [--reps 5] [--seconds 10]
-        [--workloads small,full,scroll] [--displays none,sdl,dbus-p2p,dbus-bus]
+        [--workloads small,full,scroll] [--displays none,sdl,dbus-p2p,dbus-bus,dbus-p2p-m25]
         [--qemu system,10.0]
 --qemu 10.0 uses the QEMU 10.0 that tests/e2e/qemu/fetch-qemu10 extracts into the build's
 vm-cache (downloaded once); skipped with a message when it cannot be had.
@@ -44,7 +47,7 @@ sys.path.insert(0, str(ROOT / 'tests' / 'e2e' / 'qemu'))
 
 from qemu_tests import linux_guest  # noqa: E402
 from qemu_tests.env import Env  # noqa: E402
-from udmaview_test import procs, timing  # noqa: E402
+from udmaview_test import mesa, procs, timing  # noqa: E402
 from udmaview_test.cpu import window  # noqa: E402
 from udmaview_test.qemu import Qemu, QemuUnavailable, fetch_qemu10  # noqa: E402
 from udmaview_test.tap import Failed, Skipped  # noqa: E402
@@ -55,7 +58,7 @@ WORKLOADS = {  # name: (fbguest mode, description)
     'full': ('full30', 'full screen at 30 Hz'),
     'scroll': ('scroll', 'text console scrolling 30 lines/s'),
 }
-DISPLAYS = ('none', 'sdl', 'dbus-p2p', 'dbus-bus')
+DISPLAYS = ('none', 'sdl', 'dbus-p2p', 'dbus-bus', 'dbus-p2p-m25')
 PROCESSES = ('qemu', 'udmaview', 'dbus', 'xvfb')
 BOOT_TIMEOUT = 180
 
@@ -69,12 +72,13 @@ def run_one(args, qemu, workload, display):
             if display == 'dbus-bus':
                 env.start_bus()
             kernel, initrd = linux_guest.build(env)
-            disp = {'none': 'none', 'sdl': 'sdl', 'dbus-p2p': 'dbus,p2p=yes',
-                    'dbus-bus': f'dbus,addr={env.bus}'}[display]
+            p2p = display.startswith('dbus-p2p')
+            disp = 'dbus,p2p=yes' if p2p else {'none': 'none', 'sdl': 'sdl',
+                                                'dbus-bus': f'dbus,addr={env.bus}'}[display]
             argv = [*qemu.argv(), '-accel', 'tcg', '-nodefaults', '-vga', 'std',
                     '-display', disp, '-no-reboot',
                     *linux_guest.qemu_args(env, kernel, initrd, WORKLOADS[workload][0])]
-            if display == 'dbus-p2p':
+            if p2p:
                 argv += ['-qmp', f'unix:{tmp}/qmp-viewer,server=on,wait=off']
             q = env.start('qemu', argv, env=qemu.environ(x.env if x else None))
             watched = [q] + [p for p in env.procs if p.name == 'dbus']
@@ -83,13 +87,15 @@ def run_one(args, qemu, workload, display):
             viewer = None
             timing_path = f'{tmp}/timing.json'
             if display.startswith('dbus'):
-                source = f'qemu-p2p:{tmp}/qmp-viewer' if display == 'dbus-p2p' \
-                    else f'qemu:{env.bus}'
+                source = f'qemu-p2p:{tmp}/qmp-viewer' if p2p else f'qemu:{env.bus}'
                 procs.wait_until('the QMP socket', lambda: Path(f'{tmp}/qmp-viewer').exists()
-                                 or display != 'dbus-p2p', 30, proc=q)
+                                 or not p2p, 30, proc=q)
+                viewer_env = dict(x.env)
+                if display.endswith('-m25'):
+                    viewer_env.update(mesa.env(args.mesa25))
                 viewer = env.start('udmaview', [args.udmaview, '--source', source,
                                                 '--output', 'sdl', '--timing', timing_path],
-                                   env=x.env)
+                                   env=viewer_env)
                 watched.append(viewer)
             procs.wait_until(f'the guest\'s first @@TICK ({display}, {workload})',
                              lambda: '@@TICK' in linux_guest.serial(env), BOOT_TIMEOUT, 0.5,
@@ -162,7 +168,7 @@ def report(label, workload, runs, args):
                   f'{spread([c.get("scanout", 0) / c["update"] for c in counters], "{:.2f}")}; '
                   f'udmaview presented {spread([r.get("fps", 0.0) for r in rs])} fps')
     if 'sdl' in cost:
-        for b in ('dbus-p2p', 'dbus-bus'):
+        for b in ('dbus-p2p', 'dbus-bus', 'dbus-p2p-m25'):
             if b in cost:
                 ratios = [cb / ca for cb, ca in zip(cost[b], cost['sdl']) if ca > 0]
                 print(f'  B/A {b}: display cost / SDL UI display cost = '
@@ -216,6 +222,14 @@ def main():
         if not Path(path).exists():
             ap.error(f'{path} is missing: build first (meson compile -C {build})')
     procs.install_signal_handlers()
+    args.mesa25 = None
+    if any(d.endswith('-m25') for d in args.displays):
+        try:
+            args.mesa25 = mesa.fetch(args.vm_cache)
+        except Failed as exc:
+            print(f'display benchmark: Mesa 25.0 cannot be had, the -m25 display is left out: '
+                  f'{exc}')
+            args.displays = [d for d in args.displays if not d.endswith('-m25')]
     print('display benchmark: machine load at start '
           f'{Path("/proc/loadavg").read_text().split()[:3]} (1/5/15 min), '
           f'{len(sys.argv) > 1 and " ".join(sys.argv[1:]) or "defaults"}')
