@@ -5,8 +5,9 @@
 #    (cases/mesa-egl.sh);
 # 2. the import probe's decision on kms_swrast 25: llvmpipe still crashes sampling an imported
 #    udmabuf (measured), so the viewer must refuse the import and upload damage: every frame
-#    of a run that outlasts the probe's verdict takes gl-upload with 0 imports (timing
-#    report). A Mesa that imports fine turns this red, so the change is seen, not silent;
+#    of a run that outlasts the probe's verdict takes gl-upload, bytes are copied, and
+#    "imports" counts one texture per buffer, never one per frame (timing report). A Mesa
+#    that imports fine turns this red, so the change is seen, not silent;
 # 3. gl-cirrus.sh unchanged on that Mesa: pixels equal the references as on Mesa 22.3.
 # usage: gl-mesa25.sh KMS_VM_CHECK UDMAVIEW
 set -uo pipefail
@@ -35,14 +36,17 @@ wait "$pid"
 rc=$?
 grep -v presented "$log" | tail -n 6
 expect "probe: SIGTERM, exit status 0 (got $rc)" test "$rc" -eq 0
-expect "probe: import refused on Mesa 25's llvmpipe: every frame gl-upload, 0 imports" \
+expect "probe: import refused on Mesa 25's llvmpipe: every frame gl-upload, 1 texture per buffer" \
 	python3 -c '
 import json, sys
 t = json.load(open(sys.argv[1]))
 paths = {f["path"] for f in t["frames"]} - {""}
-imports = t["summary"]["imports_total"]
-print("# paths", sorted(paths), "imports", imports, "frames", len(t["frames"]))
-sys.exit(not (paths == {"gl-upload"} and imports == 0))' \
+buffers = {f["buffer_id"] for f in t["frames"] if f["path"]}
+s = t["summary"]
+print("# paths", sorted(paths), "imports", s["imports_total"], "buffers", len(buffers),
+      "bytes copied", s["bytes_copied_total"])
+sys.exit(not (paths == {"gl-upload"} and s["imports_total"] == len(buffers)
+              and s["bytes_copied_total"] > 0))' \
 	"$out/timing-probe.json"
 [ "$failures" -eq 0 ] || finish
 exec "$here/gl-cirrus.sh" "$check" "$udmaview"
