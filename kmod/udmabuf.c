@@ -85,7 +85,12 @@ static int mmap_udmabuf(struct dma_buf *buf, struct vm_area_struct *vma)
 
 	vma->vm_ops = &udmabuf_vm_ops;
 	vma->vm_private_data = ubuf;
+#ifdef UDMABUF_HAVE_VM_FLAGS_SET
+	/* vm_flags is read-only since 6.3: changes go through the vma lock */
+	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+#else
 	vma->vm_flags |= VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
+#endif
 	return 0;
 }
 

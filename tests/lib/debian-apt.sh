@@ -12,8 +12,10 @@
 # lists, cache and an empty dpkg status), so the machine's sources, package lists and installed
 # packages stay untouched. The sources use the Debian registry of the machine's own apt sources,
 # verified with /usr/share/keyrings/debian-archive-keyring.gpg. The lists are fetched once per
-# cache dir (~10 MB); callers serialise on CACHE_DIR/.debian-apt.lock for them. A package that
-# cannot be fetched fails with a message naming the package and its suite.
+# cache dir (~10 MB). A caller holds CACHE_DIR/.debian-apt.lock from debian_apt_init until it
+# exits, so one fetch script at a time reads, refreshes or downloads with the private apt (apt
+# itself does not lock lists against concurrent apt-get download). A package that cannot be
+# fetched fails with a message naming the package and its suite.
 #
 # Environment: UDMAVIEW_DEBIAN_MIRROR=URL overrides the registry found in the apt sources.
 
@@ -85,7 +87,7 @@ debian_apt_update() {
 }
 
 # debian_apt_init CACHE_DIR TOOL_NAME: exports APT_CONFIG for the private apt; lists fetched
-# once per cache dir.
+# once per cache dir. The lock (fd 8) stays held until the calling script exits.
 debian_apt_init() {
 	DEBIAN_APT_TOOL=$2
 	DEBIAN_APT_DIR=$1/debian-apt
@@ -94,7 +96,6 @@ debian_apt_init() {
 	debian_apt_setup "$DEBIAN_APT_DIR"
 	export APT_CONFIG=$DEBIAN_APT_DIR/apt.conf
 	[ -f "$DEBIAN_APT_DIR/.stamp-lists" ] || debian_apt_update
-	flock -u 8
 }
 
 # Which of PKG/SUITE... the lists do not offer; one per line.
@@ -114,9 +115,7 @@ debian_apt_download() {
 	missing=$(debian_apt_missing "$@")
 	if [ -n "$missing" ]; then
 		debian_apt_log "not in the cached lists: $(echo "$missing" | tr '\n' ' ')- refreshing them"
-		flock 8
 		debian_apt_update
-		flock -u 8
 		missing=$(debian_apt_missing "$@")
 		[ -z "$missing" ] ||
 			debian_apt_die "package(s) not offered by the registry: $(echo "$missing" | tr '\n' ' ')(package/suite; the suite moved on?)"

@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import lzma
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -64,12 +65,28 @@ def tree_hash(files, extra: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def host_toolchain_vars(kernel: Kernel) -> list:
+    """make variables for headers built with a compiler this machine lacks (Debian 13's want
+    gcc-14): the machine's gcc, without the option gcc-12 does not know (the kernel then
+    aligns functions with -falign-functions, its own fallback for older compilers), and
+    without module BTF where pahole is missing (BTF only serves BPF tools)."""
+    variables = kernel.headers / '.kernelvariables'
+    wanted = re.search(r'\b(gcc-\d+)\b', variables.read_text()) if variables.exists() else None
+    extra = []
+    if wanted and not shutil.which(wanted.group(1)):
+        extra += ['CC=gcc', 'CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=']
+    if not shutil.which('pahole'):
+        extra += ['CONFIG_DEBUG_INFO_BTF_MODULES=']
+    return extra
+
+
 def kbuild_argv(build: Path, kernel: Kernel) -> list:
     """kmod/Makefile takes KDIR=; without a Makefile, call kbuild directly."""
     jobs = f'-j{os.cpu_count() or 1}'
+    extra = host_toolchain_vars(kernel)
     if (build / 'Makefile').exists():
-        return ['make', jobs, '-C', str(build), f'KDIR={kernel.headers}']
-    return ['make', jobs, '-C', str(kernel.headers), f'M={build}', 'modules']
+        return ['make', jobs, '-C', str(build), f'KDIR={kernel.headers}', *extra]
+    return ['make', jobs, '-C', str(kernel.headers), f'M={build}', *extra, 'modules']
 
 
 def build_kmod(cache: Path, kernel: Kernel, src: Path) -> Path:
@@ -149,19 +166,24 @@ def extract_vmlinux(kernel: Kernel) -> Path:
 @dataclasses.dataclass(frozen=True)
 class Artifacts:
     kernel: Kernel
-    kmod: Path
+    kmod: Path  # None when not built
+    kmod_loaded: bool  # /init loads kmod
     selftest: Path
     vmlinux: Path
 
 
-def prepare(cache: Path, kmod_src: Path, with_kmod: bool, lane: str) -> Artifacts:
-    """Fetch the kernel of lane and build what the guest needs; cached and serialised."""
+def prepare(cache: Path, kmod_src: Path, kmod_mode: str, lane: str) -> Artifacts:
+    """Fetch the kernel of lane and build what the guest needs; cached and serialised.
+    kmod_mode: 'load' (built and loaded where the kernel lacks udmabuf), 'unloaded' (built,
+    left to the command), 'none'."""
     kernel = kernels.fetch(cache, HERE / 'fetch-kernel', lane=lane)
     with locked(cache):
-        # Where the kernel has its own udmabuf our module has nothing to do (and targets the
-        # 6.1 API: it does not build against 6.12's headers).
-        with_kmod = with_kmod and not kernel.builtin_udmabuf
-        kmod = build_kmod(cache, kernel, kmod_src) if with_kmod else None
+        # Where the kernel has its own udmabuf our module has nothing to do: it is built only
+        # for a command that checks how the kernel refuses it.
+        load = kmod_mode == 'load' and not kernel.builtin_udmabuf
+        build = load or kmod_mode == 'unloaded'
+        kmod = build_kmod(cache, kernel, kmod_src) if build else None
         selftest = build_selftest(cache, kernel)
         vmlinux = extract_vmlinux(kernel)
-    return Artifacts(kernel=kernel, kmod=kmod, selftest=selftest, vmlinux=vmlinux)
+    return Artifacts(kernel=kernel, kmod=kmod, kmod_loaded=load, selftest=selftest,
+                     vmlinux=vmlinux)
