@@ -55,7 +55,8 @@ public:
     bool busy() const override { return scanout_ && scanout_->busy(); }
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
     void retire(BufferId id) override;
-    // What the --hud overlay cost (gl path), for the timing report.
+    // For the timing report: the redraws after the display came back (VT or seat switch),
+    // then what the --hud overlay cost (gl path).
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
     // For tests and --verbose.
@@ -115,6 +116,7 @@ private:
     void gl_shown(uint32_t fb_id, uint64_t presented_ns);
     // Ctrl+Alt+H: shows or hides the --hud overlay (gl path only), redrawing just its rect.
     void toggle_hud(OutputSink& sink);
+    std::vector<std::pair<std::string, uint64_t>> gl_counters() const;
     // Takes the import probe's verdict once it is there (one line when the import is off).
     void poll_gl_import();
     void gl_retire(BufferId id);
@@ -172,6 +174,7 @@ private:
     bool hud_visible_ = false;        // the overlay's state, kept when the gl path restarts
     Region last_clips_;
     uint64_t total_imports_ = 0;
+    uint64_t switch_redraws_ = 0; // frames redrawn whole after a switch back
     std::set<std::string> announced_;
 };
 

@@ -154,8 +154,11 @@ void KmsOutput::redraw(OutputSink& sink) {
     Frame frame = *last_frame_;
     frame.damage = Region(frame.buffer->layout().bounds());
     SubmitStats stats;
-    if (Status s = show(frame, Origin::Redraw, stats, sink); !s)
+    if (Status s = show(frame, Origin::Redraw, stats, sink); !s) {
         sink.on_output_error(s.error());
+        return;
+    }
+    ++switch_redraws_;
 }
 
 } // namespace udmaview::kms

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // KmsOutput's gl path: GLES composes the source's buffer into GBM scanout buffers of the
 // mode's size (scaled and filtered as asked), and the output flips between them with this
-// frame's screen damage as the clips. The dma-buf import is used only where a child process
+// frame's screen damage as the clips. The dma-buf import is used only where a helper process
 // proved it (gl_import_probe.h); otherwise only damaged rectangles are uploaded.
 #include <cerrno>
 #include <iostream>
@@ -71,7 +71,7 @@ void KmsOutput::toggle_hud(OutputSink& sink) {
         sink.on_output_error(s.error());
 }
 
-std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
+std::vector<std::pair<std::string, uint64_t>> KmsOutput::gl_counters() const {
     return gl_ ? gl_->hud_counters() : std::vector<std::pair<std::string, uint64_t>>{};
 }
 
@@ -99,8 +99,7 @@ void KmsOutput::poll_gl_import() {
 }
 
 Status KmsOutput::start_gl(const Frame& frame) {
-    // The probe forks: it starts before this process has an EGL display of its own, and
-    // frames are uploaded until its verdict.
+    // The probe runs in a helper process; frames are uploaded until its verdict.
     if (frame.buffer->dmabuf())
         start_gl_import_probe(dev_->path(), import_probe_timeout_ms);
     const RendererOptions ro{.scale = options_.scale,
@@ -189,7 +188,7 @@ void KmsOutput::toggle_hud(OutputSink&) {
                  "without GBM/EGL\n";
 }
 
-std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
+std::vector<std::pair<std::string, uint64_t>> KmsOutput::gl_counters() const {
     return {};
 }
 void KmsOutput::gl_retire(BufferId) {}
