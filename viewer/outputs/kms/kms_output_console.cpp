@@ -124,6 +124,7 @@ void KmsOutput::dispatch(OutputSink& sink) {
                 ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
         }
     }
+    show_cursor(sink);
 }
 
 void KmsOutput::release_display(OutputSink& sink, const std::string& where) {
