@@ -54,8 +54,11 @@ public:
     int poll_fd() const override { return epoll_.get(); }
     void dispatch(OutputSink& sink) override;
     bool busy() const override { return scanout_ && scanout_->busy(); }
-    // A pointer change waiting for the screen is shown from dispatch(): polled meanwhile.
-    uint64_t dispatch_interval_ns() const override { return cursor_changed_ ? 4'000'000 : 0; }
+    // A pointer change waiting for an idle screen is shown from dispatch(): polled meanwhile
+    // (a flip in flight wakes dispatch() anyway; switched away, the redraw takes it).
+    uint64_t dispatch_interval_ns() const override {
+        return cursor_changed_ && vt_active_ && !busy() ? 4'000'000 : 0;
+    }
     // The guest pointer, drawn as a quad on the gl path (the plane and copy paths show none).
     void set_cursor(const CursorState& cursor) override;
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
