@@ -26,6 +26,9 @@ EXPECTED = ['bin/udmaview', 'bin/udmaview-timing', 'man1/udmaview.1', 'man1/udma
             'completions/udmaview',
             'rules.d/60-udmabuf.rules', 'system/udmaview@.service',
             'examples/qemu-udmaview.conf', 'udmaview_timing/cli.py']
+# The KMS gl path's import probe helper, where the gl path is built.
+if (Path(BUILD_DIR) / 'udmaview-gl-probe').exists():
+    EXPECTED.append('libexec/udmaview-gl-probe')
 
 
 def staged(stage: Path, installed: str) -> Path:

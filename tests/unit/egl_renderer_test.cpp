@@ -5,11 +5,14 @@
 #include <EGL/egl.h>
 #include <EGL/eglext.h>
 #include <GLES3/gl3.h>
+#include <cstdlib>
 #include <cstring>
 #include <gtest/gtest.h>
 #include <string_view>
 #include <sys/mman.h>
 
+#include "outputs/headless/headless_output.h"
+#include "render/cursor_layer.h"
 #include "render/gles_renderer.h"
 #include "udmaview/memfd.h"
 #include "udmaview/png.h"
@@ -300,4 +303,56 @@ TEST_F(EglRenderer, RefusesFramesLargerThanTexturesOrLayoutLimits) {
                 m.find("larger than") != std::string::npos)
         << m;
     EXPECT_EQ(r->cached_textures(), 0u);
+}
+
+// The guest pointer over a picture scaled 2x (nearest): every window pixel equals the headless
+// dump's blend (draw_cursor: straight alpha, hot spot) of the source pixel under it, within 1
+// per channel (GL's blend rounding); fully transparent cursor pixels leave the picture.
+TEST_F(EglRenderer, CursorLayerBlendsLikeTheHeadlessDumpScaledWithThePicture) {
+    auto r = make(ScaleMode::Fit);
+    ASSERT_TRUE(r);
+    const uint32_t sw = 32, sh = 24, ww = 64, wh = 48;
+    Target target(ww, wh);
+    ASSERT_TRUE(target.complete());
+    TestBuffer b = make_buffer(sw, sh, "XRGB8888");
+    b.paint({0, 0, int32_t(sw), int32_t(sh)}, 3);
+    SubmitStats stats;
+    ASSERT_TRUE(r->update(frame(1, b, Region(Rect{0, 0, int32_t(sw), int32_t(sh)})), stats));
+
+    auto image = std::make_shared<CursorImage>();
+    image->width = 5;
+    image->height = 4;
+    image->hot_x = 1;
+    image->hot_y = 2;
+    for (uint32_t i = 0; i < image->width * image->height; ++i) {
+        const uint32_t alpha[4] = {0xff, 0x80, 0x00, 0x40};
+        image->pixels.push_back(alpha[i % 4] << 24 | (i * 40 & 0xff) << 16 | 0x00a000 | i * 9);
+    }
+    const CursorState state{image, 10, 8, true};
+    Result<std::unique_ptr<CursorLayer>> cursor = CursorLayer::create(false);
+    ASSERT_TRUE(cursor) << cursor.error().message;
+    (*cursor)->set(state);
+    const Rect vp = r->viewport(ww, wh);
+    EXPECT_EQ((*cursor)->rect(vp, sw, sh, ww, wh), (Rect{18, 12, 10, 8}));
+    r->draw(ww, wh);
+    (*cursor)->draw(vp, sw, sh, ww, wh);
+    const RgbaImage got = r->read_pixels(ww, wh);
+
+    RgbaImage want = to_rgba(b.layout(), b.map.data());
+    draw_cursor(want, state);
+    int bad = 0;
+    for (uint32_t y = 0; y < wh; ++y)
+        for (uint32_t x = 0; x < ww; ++x) {
+            const uint8_t* g = got.at(x, y);
+            const uint8_t* w = want.at(x / 2, y / 2);
+            for (int c = 0; c < 3; ++c)
+                if (std::abs(int(g[c]) - int(w[c])) > 1 && bad++ < 5)
+                    ADD_FAILURE() << "window pixel (" << x << "," << y << ") channel " << c
+                                  << " is " << int(g[c]) << ", want " << int(w[c]);
+        }
+    EXPECT_EQ(bad, 0);
+
+    // Hidden: nothing to draw or redraw.
+    (*cursor)->set(CursorState{image, 10, 8, false});
+    EXPECT_EQ((*cursor)->rect(vp, sw, sh, ww, wh), Rect{});
 }

@@ -3,7 +3,8 @@
 # Bad cases end with a clear message and an exit status != 0, and leave the console intact
 # (same screendump up to the cursor, same CRTC state, text mode): unknown connector name,
 # unsupported mode, missing device node, a device without KMS (vgem), another DRM master,
-# no connected connector (VGA-1 forced off through sysfs).
+# no connected connector (VGA-1 forced off through sysfs); --kms-path gl where EGL cannot
+# start (libglvnd given no vendor library) exits 1 without falling back to another path.
 # usage: bad-cases.sh KMS_VM_CHECK UDMAVIEW
 set -uo pipefail
 check=$1 udmaview=$2
@@ -26,6 +27,7 @@ bad() { # bad NAME EXPECTED_MESSAGE ARGS...
 	timeout -k 2 30 "$udmaview" --source demo --size 800x600 --output kms --frames 30 "$@" \
 		>"$log" 2>&1
 	local rc=$?
+	bad_rc=$rc
 	echo "# $name: exit $rc: $(head -c 400 "$log")"
 	expect "$name: exit status != 0 and not a timeout" test "$rc" -ne 0 -a "$rc" -ne 124
 	expect "$name: says '$message'" grep -q -- "$message" "$log"
@@ -42,6 +44,9 @@ bad "unknown connector" "no such connector on /dev/dri/card0" --connector HDMI-A
 bad "unsupported mode" "does not offer it; modes:" --mode 1234x567
 bad "missing device node" "cannot open /dev/dri/card9" --device /dev/dri/card9
 bad "device without KMS" "has no modesetting resources" --device /dev/dri/card1
+__EGL_VENDOR_LIBRARY_FILENAMES=/nonexistent \
+	bad "--kms-path gl, EGL cannot start" "on the GBM platform failed" --kms-path gl
+expect "--kms-path gl, EGL cannot start: exit status 1 (got $bad_rc)" test "$bad_rc" -eq 1
 
 timeout -k 2 60 "$check" hold-master /dev/dri/card0 40 >"$out/holder.log" 2>&1 &
 holder=$!

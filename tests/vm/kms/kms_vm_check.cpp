@@ -18,8 +18,7 @@
 //   kms_vm_check compare A.png B.png [MAX_DIFFERING_PIXELS]
 //   kms_vm_check console-state
 //       prints the active VT's KD mode, keyboard mode and VT mode
-//   kms_vm_check activate N
-//       switches to VT N and waits for it
+//   kms_vm_check activate N: switches to VT N and waits for it
 //   kms_vm_check kill-wait-console PID VT TIMEOUT_MS
 //       SIGKILL to PID, then prints the ms until VT N is a usable text console again
 //   kms_vm_check hold-master DEVICE SECONDS
@@ -63,19 +62,22 @@ public:
     void dispatch(OutputSink& s) override { inner_.dispatch(s); }
     bool busy() const override { return inner_.busy(); }
     Status submit(const Frame& f, SubmitStats& st, OutputSink& s) override {
-        return inner_.submit(f, st, s);
+        Status done = inner_.submit(f, st, s);
+        warm_start_ns_ = submits++ ? warm_start_ns_ : thread_cpu_ns(); // set up (gl: compiled)
+        return done;
     }
     void retire(BufferId id) override { inner_.retire(id); }
     Status finish(const Frame* last) override {
         cpu_ns = thread_cpu_ns() - cpu_start_ns_;
         sys_ns = thread_cpu_ns(true) - sys_start_ns_;
+        warm_cpu_ns = thread_cpu_ns() - warm_start_ns_;
         inner_.wait_idle(nullptr, 1000);
         shot_ok = screendump(shot_);
         last_seq = last ? last->seq : 0;
         return inner_.finish(last);
     }
     bool shot_ok = false;
-    uint64_t cpu_ns = 0, sys_ns = 0, last_seq = 0;
+    uint64_t cpu_ns = 0, sys_ns = 0, last_seq = 0, warm_cpu_ns = 0 /* after frame 1 */, submits = 0;
 
 private:
     // User + system time of the calling (presenter/output) thread; only system with sys_only.
@@ -88,7 +90,7 @@ private:
     }
     kms::KmsOutput& inner_;
     std::string shot_;
-    uint64_t cpu_start_ns_ = 0, sys_start_ns_ = 0;
+    uint64_t cpu_start_ns_ = 0, sys_start_ns_ = 0, warm_start_ns_ = 0;
 };
 
 int run_demo(const std::string& out, std::vector<std::string> args) {
@@ -189,7 +191,8 @@ int run_demo(const std::string& out, std::vector<std::string> args) {
     std::cout << "# cpu per frame (presenter+output thread) "
               << (submitted ? double(shot.cpu_ns) / double(submitted) / 1e6 : 0)
               << " ms, of which system "
-              << (submitted ? double(shot.sys_ns) / double(submitted) / 1e6 : 0) << " ms\n";
+              << (submitted ? double(shot.sys_ns) / double(submitted) / 1e6 : 0) << " ms; after "
+              << "frame 1 " << double(shot.warm_cpu_ns) / double(shot.submits - 1) / 1e6 << " ms\n";
     std::cout << "# produced->presented p50 " << sum.produced_to_presented.p50_ms << " ms p99 "
               << sum.produced_to_presented.p99_ms << " ms; submitted->presented p50 "
               << sum.submitted_to_presented.p50_ms << " ms p99 "

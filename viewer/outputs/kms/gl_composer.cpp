@@ -21,6 +21,7 @@ Result<std::unique_ptr<GlComposer>> GlComposer::create(const DrmDevice& dev, uin
     std::unique_ptr<GlComposer> c(new GlComposer());
     c->width_ = width;
     c->height_ = height;
+    c->linear_ = options.linear;
     Result<std::unique_ptr<GbmDevice>> gbm = GbmDevice::create(dev);
     if (!gbm)
         return gbm.error();
@@ -53,6 +54,7 @@ GlComposer::~GlComposer() {
     if (egl_)
         (void)egl_->make_current();
     hud_.reset();
+    cursor_.reset();
     renderer_.reset();
     if (surface_) {
         surface_->release(queued_.bo);
@@ -110,6 +112,10 @@ Result<GlComposer::Composed> GlComposer::compose(const Frame& frame, bool whole,
     glEnable(GL_SCISSOR_TEST);
     glScissor(r.x, int32_t(height_) - r.bottom(), r.w, r.h);
     renderer_->draw(width_, height_);
+    if (cursor_ && renderer_->current_layout()) {
+        const Layout& l = *renderer_->current_layout();
+        cursor_->draw(viewport(), l.width, l.height, width_, height_);
+    }
     if (hud_)
         hud_->draw(height_);
     glDisable(GL_SCISSOR_TEST);
@@ -172,6 +178,28 @@ Status GlComposer::toggle_hud() {
 
 std::vector<std::pair<std::string, uint64_t>> GlComposer::hud_counters() const {
     return hud_ ? hud_->counters() : std::vector<std::pair<std::string, uint64_t>>{};
+}
+
+Rect GlComposer::cursor_rect() const {
+    const Layout* l = renderer_->current_layout();
+    return cursor_ && l ? cursor_->rect(viewport(), l->width, l->height, width_, height_) : Rect{};
+}
+
+Status GlComposer::set_cursor(const CursorState& state) {
+    if (!cursor_ && !state.image)
+        return {}; // no pointer yet: no layer (its shaders cost a compile)
+    if (Status s = egl_->make_current(); !s)
+        return s;
+    if (!cursor_) {
+        Result<std::unique_ptr<CursorLayer>> layer = CursorLayer::create(linear_);
+        if (!layer)
+            return Error{"kms: the guest pointer: " + layer.error().message, layer.error().errnum};
+        cursor_ = std::move(*layer);
+    }
+    hud_damage_.add(cursor_rect()); // where it was
+    cursor_->set(state);
+    hud_damage_.add(cursor_rect());
+    return {};
 }
 
 void GlComposer::enable_import() {

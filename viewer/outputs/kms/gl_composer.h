@@ -12,6 +12,7 @@
 
 #include "outputs/kms/egl_gbm.h"
 #include "outputs/kms/gbm_surface.h"
+#include "render/cursor_layer.h"
 #include "render/gles_renderer.h"
 #include "render/hud_layer.h"
 #include "udmaview/output.h"
@@ -49,6 +50,9 @@ public:
     Status toggle_hud();
     bool hud_visible() const { return hud_ && hud_->visible(); }
     std::vector<std::pair<std::string, uint64_t>> hud_counters() const;
+    // The guest pointer's new state: drawn over the picture from the next compose on (its old
+    // and new rects are damage of that compose).
+    Status set_cursor(const CursorState& state);
     // The flip to fb_id was not queued: its buffer goes back to EGL.
     void dropped(uint32_t fb_id);
     void retire(BufferId id);
@@ -68,6 +72,7 @@ private:
     };
     GlComposer() = default;
     Region redraw_region(const Region& damage, bool whole);
+    Rect cursor_rect() const;
 
     // Declaration order is teardown order reversed: the renderer (GL objects) goes while
     // the context is current, then EGL, the surface with its buffers and framebuffers, GBM.
@@ -76,7 +81,10 @@ private:
     std::unique_ptr<EglGbm> egl_;
     std::unique_ptr<GlesRenderer> renderer_;
     std::unique_ptr<HudLayer> hud_;
-    Region hud_damage_; // screen pixels the overlay changed since the last compose
+    std::unique_ptr<CursorLayer> cursor_;
+    bool linear_ = false; // --filter, for the pointer too
+    // Screen pixels the overlay or the pointer changed since the last compose.
+    Region hud_damage_;
     struct HudPending {
         uint32_t fb_id = 0;
         uint64_t produced_ns = 0, bytes_copied = 0;

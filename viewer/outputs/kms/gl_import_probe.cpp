@@ -8,107 +8,22 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <sys/mman.h>
-#include <sys/resource.h>
+#include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "outputs/kms/egl_gbm.h"
-#include "outputs/kms/gbm_surface.h"
-#include "render/gles_renderer.h"
+#include "outputs/kms/gl_import_check.h"
 #include "udmaview/clock.h"
-#include "udmaview/udmabuf.h"
+#include "udmaview_config.h"
+
+extern char** environ;
 
 namespace udmaview::kms {
 
 namespace {
 
-// The child's exit codes.
-enum Outcome : int {
-    Usable = 0,
-    NoSetup = 10, // GBM, EGL or the udmabuf could not be made
-    Refused = 11, // import not offered, or eglCreateImage / the texture refused it
-    Differs = 12, // the imported picture read back is not the buffer's
-};
-
-constexpr uint32_t xrgb8888 = make_fourcc('X', 'R', '2', '4');
-
-// A small picture: LLVM compiles the blit shader on first use, which is slow on an emulated
-// CPU, and the import path's fate does not depend on the size.
-constexpr uint32_t probe_size = 64;
-
-// Every pixel's channels differ from its neighbours', so a wrong stride, offset or channel
-// order shows.
-uint32_t probe_pixel(uint32_t x, uint32_t y) {
-    return (x * 4 + 1) << 16 | (y * 4 + 2) << 8 | ((x + y) * 2 + 3);
-}
-
-int run_child(const std::string& card_path) {
-    Result<std::unique_ptr<DrmDevice>> dev = DrmDevice::open(card_path);
-    if (!dev)
-        return NoSetup;
-    Result<std::unique_ptr<GbmDevice>> gbm = GbmDevice::create(**dev);
-    if (!gbm)
-        return NoSetup;
-    Result<std::unique_ptr<EglGbm>> egl = EglGbm::create((*gbm)->get(), nullptr, xrgb8888);
-    if (!egl)
-        return NoSetup;
-    Result<Udmabuf> udmabuf = Udmabuf::open();
-    if (!udmabuf)
-        return NoSetup;
-    const Layout layout{.width = probe_size,
-                        .height = probe_size,
-                        .stride = probe_size * 4,
-                        .offset = 0,
-                        .format = find_format(xrgb8888),
-                        .modifier = modifier_linear,
-                        .y0_top = true};
-    Result<OwnedBuffer> owned =
-        OwnedBuffer::create("udmaview-gl-probe", layout, &*udmabuf, "the GL import probe");
-    if (!owned || !owned->buffer->dmabuf())
-        return NoSetup;
-    auto* px = reinterpret_cast<uint32_t*>(owned->pixels.data());
-    for (uint32_t y = 0; y < probe_size; ++y)
-        for (uint32_t x = 0; x < probe_size; ++x)
-            px[y * probe_size + x] = probe_pixel(x, y);
-
-    GLuint id = 0;
-    glGenRenderbuffers(1, &id);
-    GlRenderbuffer colour(id);
-    glGenFramebuffers(1, &id);
-    GlFramebuffer fbo(id);
-    glBindRenderbuffer(GL_RENDERBUFFER, colour.get());
-    glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, probe_size, probe_size);
-    glBindFramebuffer(GL_FRAMEBUFFER, fbo.get());
-    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, colour.get());
-    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE)
-        return NoSetup;
-
-    Result<std::unique_ptr<GlesRenderer>> r = GlesRenderer::create(
-        (*egl)->display(),
-        RendererOptions{
-            .scale = ScaleMode::None, .linear = false, .allow_import = true, .verbose = false});
-    if (!r)
-        return NoSetup;
-    const Frame frame{.seq = 1,
-                      .buffer = owned->buffer,
-                      .damage = Region(layout.bounds()),
-                      .produced_ns = now_ns(),
-                      .source_bytes_copied = 0};
-    SubmitStats stats;
-    if (Status s = (*r)->update(frame, stats); !s || (*r)->current_path() != "dma-buf import")
-        return Refused;
-    (*r)->draw(probe_size, probe_size); // where llvmpipe crashes
-    const RgbaImage got = (*r)->read_pixels(probe_size, probe_size);
-    for (uint32_t y = 0; y < probe_size; ++y)
-        for (uint32_t x = 0; x < probe_size; ++x) {
-            const uint32_t want = probe_pixel(x, y);
-            const uint8_t* p = got.at(x, y);
-            if (p[0] != uint8_t(want >> 16) || p[1] != uint8_t(want >> 8) || p[2] != uint8_t(want))
-                return Differs;
-        }
-    return Usable;
-}
+constexpr const char* helper_name = "udmaview-gl-probe";
 
 std::string describe_status(int status) {
     if (WIFSIGNALED(status)) {
@@ -117,20 +32,34 @@ std::string describe_status(int status) {
                " while sampling the imported buffer";
     }
     switch (WEXITSTATUS(status)) {
-    case Usable:
+    case GlImportUsable:
         return "";
-    case NoSetup:
+    case GlImportNoSetup:
         return "the probe process could not set up GBM, EGL or a udmabuf";
-    case Refused:
+    case GlImportRefused:
         return "EGL refused the dma-buf import";
-    case Differs:
+    case GlImportDiffers:
         return "the imported picture read back differs from the buffer";
     default:
         return "the probe process exited with status " + std::to_string(WEXITSTATUS(status));
     }
 }
 
-// One probe child per card, for the whole process: the driver does not change meanwhile.
+// Next to this executable in the build dir (so tests run the helper built with it), else
+// where `meson install` put it.
+std::string helper_path() {
+    char self[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        std::string path(self, size_t(n));
+        path = path.substr(0, path.rfind('/') + 1) + helper_name;
+        if (::access(path.c_str(), X_OK) == 0)
+            return path;
+    }
+    return std::string(UDMAVIEW_LIBEXECDIR) + "/" + helper_name;
+}
+
+// One probe process per card, for the whole process: the driver does not change meanwhile.
 struct Probe {
     pid_t pid = -1;
     uint64_t deadline_ns = 0;
@@ -140,7 +69,7 @@ struct Probe {
 
 class Probes {
 public:
-    ~Probes() { // at exit: no child outlives the viewer
+    ~Probes() { // at exit: no probe outlives the viewer
         for (auto& [path, p] : probes_)
             finish(p, "");
     }
@@ -161,31 +90,42 @@ Probes& probes() {
     return all;
 }
 
-Probe start_child(const std::string& card_path, int timeout_ms) {
+// The helper starts with default signal handling and an empty mask (this process blocks the
+// signals it reads from signalfds), stdio on /dev/null, and none of this process' other fds.
+Probe start_helper(const std::string& card_path, int timeout_ms) {
     Probe p;
     p.timeout_ms = timeout_ms;
-    p.pid = ::fork();
-    if (p.pid < 0) {
-        p.verdict = GlImportVerdict{false, std::string("fork failed: ") + std::strerror(errno)};
+    const std::string path = helper_path();
+    posix_spawn_file_actions_t files;
+    posix_spawn_file_actions_init(&files);
+    posix_spawn_file_actions_addopen(&files, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
+    posix_spawn_file_actions_addclosefrom_np(&files, STDERR_FILENO + 1);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    char* const argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>(card_path.c_str()),
+                          nullptr};
+    const int err = ::posix_spawn(&p.pid, path.c_str(), &files, &attr, argv, environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&files);
+    if (err != 0) {
+        p.pid = -1;
+        p.verdict = GlImportVerdict{false, "cannot start the probe process " + path + " (" +
+                                               std::strerror(err) + "; reinstall udmaview)"};
         return p;
-    }
-    if (p.pid == 0) {
-        // A crash here is expected on some drivers: no core file, no noise on the console.
-        const rlimit no_core{0, 0};
-        ::setrlimit(RLIMIT_CORE, &no_core);
-        const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-        if (null >= 0) {
-            ::dup2(null, STDOUT_FILENO);
-            ::dup2(null, STDERR_FILENO);
-        }
-        // _exit: the parent's objects (VT, CRTC restore) must not be torn down from here.
-        ::_exit(run_child(card_path));
     }
     p.deadline_ns = now_ns() + uint64_t(timeout_ms) * 1000000u;
     return p;
 }
 
-void poll_child(Probe& p) {
+void poll_helper(Probe& p) {
     if (p.verdict)
         return;
     int status = 0;
@@ -207,7 +147,7 @@ void start_gl_import_probe(const std::string& card_path, int timeout_ms) {
     Probes& all = probes();
     const std::lock_guard<std::mutex> hold(all.lock);
     if (!all.probes_.contains(card_path))
-        all.probes_.emplace(card_path, start_child(card_path, timeout_ms));
+        all.probes_.emplace(card_path, start_helper(card_path, timeout_ms));
 }
 
 std::optional<GlImportVerdict> gl_import_verdict(const std::string& card_path) {
@@ -216,7 +156,7 @@ std::optional<GlImportVerdict> gl_import_verdict(const std::string& card_path) {
     auto it = all.probes_.find(card_path);
     if (it == all.probes_.end())
         return std::nullopt;
-    poll_child(it->second);
+    poll_helper(it->second);
     return it->second.verdict;
 }
 

@@ -338,6 +338,13 @@ Status KmsOutput::show_copy(const Frame& frame, Origin origin, SubmitStats& stat
     return {};
 }
 
+std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
+    std::vector<std::pair<std::string, uint64_t>> all{{"switch_redraws", switch_redraws_}};
+    for (auto& c : gl_counters())
+        all.push_back(std::move(c));
+    return all;
+}
+
 void KmsOutput::retire(BufferId id) {
     copy_.forget(id);
     gl_retire(id);

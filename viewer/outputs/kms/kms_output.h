@@ -28,6 +28,7 @@
 #include "outputs/kms/saved_crtc.h"
 #include "outputs/kms/scanout.h"
 #include "outputs/kms/vt_console.h"
+#include "udmaview/cursor.h"
 #include "udmaview/output.h"
 #include "udmaview/placement.h"
 #include "udmaview_config.h"
@@ -53,9 +54,17 @@ public:
     int poll_fd() const override { return epoll_.get(); }
     void dispatch(OutputSink& sink) override;
     bool busy() const override { return scanout_ && scanout_->busy(); }
+    // A pointer change waiting for an idle screen is shown from dispatch(): polled meanwhile
+    // (a flip in flight wakes dispatch() anyway; switched away, the redraw takes it).
+    uint64_t dispatch_interval_ns() const override {
+        return cursor_changed_ && vt_active_ && !busy() ? 4'000'000 : 0;
+    }
+    // The guest pointer, drawn as a quad on the gl path (the plane and copy paths show none).
+    void set_cursor(const CursorState& cursor) override;
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
     void retire(BufferId id) override;
-    // What the --hud overlay cost (gl path), for the timing report.
+    // For the timing report: the redraws after the display came back (VT or seat switch),
+    // then what the --hud overlay cost (gl path).
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
     // For tests and --verbose.
@@ -115,6 +124,11 @@ private:
     void gl_shown(uint32_t fb_id, uint64_t presented_ns);
     // Ctrl+Alt+H: shows or hides the --hud overlay (gl path only), redrawing just its rect.
     void toggle_hud(OutputSink& sink);
+    // Shows the pointer's change when the gl path is idle (the next frame takes it otherwise).
+    void show_cursor(OutputSink& sink);
+    // Redraws what changed over the last frame (overlay, pointer) when no flip is in flight.
+    void redraw_overlays(OutputSink& sink);
+    std::vector<std::pair<std::string, uint64_t>> gl_counters() const;
     // Takes the import probe's verdict once it is there (one line when the import is off).
     void poll_gl_import();
     void gl_retire(BufferId id);
@@ -170,8 +184,11 @@ private:
 
     std::optional<Frame> last_frame_; // for redraws after a VT switch back
     bool hud_visible_ = false;        // the overlay's state, kept when the gl path restarts
+    CursorState cursor_;              // the guest pointer, for the gl path
+    bool cursor_changed_ = false;     // not yet handed to the composer
     Region last_clips_;
     uint64_t total_imports_ = 0;
+    uint64_t switch_redraws_ = 0; // frames redrawn whole after a switch back
     std::set<std::string> announced_;
 };
 

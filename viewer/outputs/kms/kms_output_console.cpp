@@ -124,6 +124,7 @@ void KmsOutput::dispatch(OutputSink& sink) {
                 ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
         }
     }
+    show_cursor(sink);
 }
 
 void KmsOutput::release_display(OutputSink& sink, const std::string& where) {
@@ -154,8 +155,11 @@ void KmsOutput::redraw(OutputSink& sink) {
     Frame frame = *last_frame_;
     frame.damage = Region(frame.buffer->layout().bounds());
     SubmitStats stats;
-    if (Status s = show(frame, Origin::Redraw, stats, sink); !s)
+    if (Status s = show(frame, Origin::Redraw, stats, sink); !s) {
         sink.on_output_error(s.error());
+        return;
+    }
+    ++switch_redraws_;
 }
 
 } // namespace udmaview::kms

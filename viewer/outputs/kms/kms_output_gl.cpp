@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // KmsOutput's gl path: GLES composes the source's buffer into GBM scanout buffers of the
 // mode's size (scaled and filtered as asked), and the output flips between them with this
-// frame's screen damage as the clips. The dma-buf import is used only where a child process
+// frame's screen damage as the clips. The dma-buf import is used only where a helper process
 // proved it (gl_import_probe.h); otherwise only damaged rectangles are uploaded.
 #include <cerrno>
 #include <iostream>
@@ -62,16 +62,37 @@ void KmsOutput::toggle_hud(OutputSink& sink) {
         return;
     }
     hud_visible_ = gl_->hud_visible();
-    if (busy() || !last_frame_ || !last_frame_->buffer)
-        return; // the overlay's change goes out with the next frame
+    redraw_overlays(sink);
+}
+
+void KmsOutput::redraw_overlays(OutputSink& sink) {
+    if (busy() || !vt_active_ || !last_frame_ || !last_frame_->buffer)
+        return; // the change goes out with the next frame
     Frame frame = *last_frame_;
-    frame.damage = Region(); // only the overlay's rect is redrawn
+    frame.damage = Region(); // only the overlay's and the pointer's rects are redrawn
     SubmitStats stats;
     if (Status s = show(frame, Origin::Redraw, stats, sink); !s)
         sink.on_output_error(s.error());
 }
 
-std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
+void KmsOutput::set_cursor(const CursorState& cursor) {
+    cursor_ = cursor;
+    cursor_changed_ = true;
+}
+
+void KmsOutput::show_cursor(OutputSink& sink) {
+    if (!cursor_changed_)
+        return;
+    if (!gl_ || configured_.path != Path::Gl) {
+        cursor_changed_ = false; // the plane and copy paths draw no pointer
+        return;
+    }
+    if (busy() || !vt_active_)
+        return;
+    redraw_overlays(sink); // show_gl() hands the pointer over
+}
+
+std::vector<std::pair<std::string, uint64_t>> KmsOutput::gl_counters() const {
     return gl_ ? gl_->hud_counters() : std::vector<std::pair<std::string, uint64_t>>{};
 }
 
@@ -99,8 +120,7 @@ void KmsOutput::poll_gl_import() {
 }
 
 Status KmsOutput::start_gl(const Frame& frame) {
-    // The probe forks: it starts before this process has an EGL display of its own, and
-    // frames are uploaded until its verdict.
+    // The probe runs in a helper process; frames are uploaded until its verdict.
     if (frame.buffer->dmabuf())
         start_gl_import_probe(dev_->path(), import_probe_timeout_ms);
     const RendererOptions ro{.scale = options_.scale,
@@ -118,6 +138,7 @@ Status KmsOutput::start_gl(const Frame& frame) {
 }
 
 Status KmsOutput::show_gl(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink) {
+    const bool gl_fresh = !gl_;
     if (!gl_) {
         if (Status s = start_gl(frame); !s) {
             if (options_.path == KmsPath::Gl)
@@ -129,6 +150,11 @@ Status KmsOutput::show_gl(const Frame& frame, Origin origin, SubmitStats& stats,
     }
     const Layout& l = frame.buffer->layout();
     poll_gl_import();
+    if (cursor_changed_ || gl_fresh) {
+        if (Status s = gl_->set_cursor(cursor_); !s)
+            return s;
+        cursor_changed_ = false;
+    }
     Result<GlComposer::Composed> c = gl_->compose(frame, needs_modeset_, stats);
     if (!c)
         return c.error();
@@ -189,7 +215,11 @@ void KmsOutput::toggle_hud(OutputSink&) {
                  "without GBM/EGL\n";
 }
 
-std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
+void KmsOutput::set_cursor(const CursorState&) {}
+void KmsOutput::show_cursor(OutputSink&) {}
+void KmsOutput::redraw_overlays(OutputSink&) {}
+
+std::vector<std::pair<std::string, uint64_t>> KmsOutput::gl_counters() const {
     return {};
 }
 void KmsOutput::gl_retire(BufferId) {}

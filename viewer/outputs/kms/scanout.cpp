@@ -32,6 +32,13 @@ Status Scanout::flip(uint32_t fb_id, const Placement& placement, const Region& c
 }
 
 void Scanout::handle_events(const FlipDone& done) {
+    // The DRM fd blocks on read, and readiness seen earlier may be stale: the output handles
+    // the events of one epoll_wait in turn, and a VT switch among them waits for the flip in
+    // flight (wait_idle), consuming the event the DRM fd's entry announced. Reading then would
+    // block until the next flip – never, once switched away – with SIGTERM queued behind it.
+    pollfd p{dev_.fd(), POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+        return;
     drmEventContext ctx{};
     ctx.version = 3;
     ctx.page_flip_handler2 = page_flip_handler;

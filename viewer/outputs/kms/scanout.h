@@ -39,7 +39,8 @@ public:
     // Someone else drew meanwhile (VT switch): nothing of ours is on screen.
     void forget_screen() { screen_fb_ = 0; }
 
-    // Reads the device's pending events; done runs for each completed flip.
+    // Reads the device's pending events, if any (never blocks); done runs for each completed
+    // flip.
     void handle_events(const FlipDone& done);
     // Waits for the flip in flight (if any), at most timeout_ms.
     void wait_idle(const FlipDone& done, int timeout_ms);
