@@ -62,6 +62,10 @@ public:
     // The source's pointer (image + hot-spot position in source pixels); outputs that can
     // draw it (cursor plane, GL quad, PNG dump) do. Default: ignored.
     virtual void set_cursor(const CursorState&) {}
+    // With several sources (Frame::source): which one keyboard and mouse input is for (the
+    // focused tile), and the news that one ended (its tile says so). Default: one source.
+    virtual uint32_t input_source() const { return 0; }
+    virtual void source_ended(uint32_t) {}
     // Which paths the output chose and how often it took them, in a fixed order, for the
     // timing report (JSON summary "output_counters"). The names are part of the report
     // format: keep them stable. Also what the --hud overlay cost. Empty when the output has none.

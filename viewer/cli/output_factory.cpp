@@ -63,6 +63,7 @@ Result<std::unique_ptr<Output>> make_sdl([[maybe_unused]] const Options& o,
     sdl.allow_import = !hooks.egl_no_import;
     sdl.hold_ms = hooks.sdl_hold_ms;
     sdl.hud = o.hud;
+    sdl.sources = uint32_t(o.sources.size());
     return std::unique_ptr<Output>(std::make_unique<SdlOutput>(std::move(sdl)));
 #else
     return not_built("--output sdl",

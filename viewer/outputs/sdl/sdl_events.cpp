@@ -49,6 +49,25 @@ void SdlOutput::toggle_fullscreen() {
         std::cerr << "sdl: fullscreen " << (fullscreen_ ? "on" : "off") << "\n";
 }
 
+bool SdlOutput::tile_key(int sc) {
+    if (!tiles_)
+        return false;
+    if (sc == SDL_SCANCODE_LEFT || sc == SDL_SCANCODE_RIGHT)
+        tiles_->move_focus(sc == SDL_SCANCODE_LEFT ? -1 : 1);
+    else if (sc == SDL_SCANCODE_L)
+        tiles_->toggle_mode();
+    else
+        return false;
+    if (options_.verbose)
+        std::cerr << "sdl: source " << tiles_->focus() + 1 << " focused, "
+                  << (tiles_->mode() == TileMode::Grid ? "grid" : "alone") << "\n";
+    source_name_ = std::to_string(tiles_->tiles()) + " sources, #" +
+                   std::to_string(tiles_->focus() + 1) + " focused";
+    update_title(true);
+    redraw_ = true;
+    return true;
+}
+
 void SdlOutput::pointer_to_source(int32_t wx, int32_t wy, OutputSink* sink, bool force) {
     if (!sink || !renderer_->current_layout())
         return;
@@ -60,8 +79,10 @@ void SdlOutput::pointer_to_source(int32_t wx, int32_t wy, OutputSink* sink, bool
     const double sx = ww > 0 ? double(dw) / ww : 1.0, sy = wh > 0 ? double(dh) / wh : 1.0;
     const Layout& l = *renderer_->current_layout();
     // + 0.5: the centre of the window pixel the pointer is on.
-    const SourcePoint p = window_to_source(renderer_->viewport(dw, dh), l.width, l.height,
-                                           (wx + 0.5) * sx, (wy + 0.5) * sy);
+    const SourcePoint p =
+        tiles_ ? tiles_->to_source(*renderer_, (wx + 0.5) * sx, (wy + 0.5) * sy, dw, dh)
+               : window_to_source(renderer_->viewport(dw, dh), l.width, l.height, (wx + 0.5) * sx,
+                                  (wy + 0.5) * sy);
     if (p.inside || force || grabbed_)
         sink->on_input(PointerMove{p.x, p.y});
 }
@@ -85,6 +106,10 @@ void SdlOutput::handle_key(const SDL_KeyboardEvent& key, OutputSink* sink) {
         if (ctrl_alt && sc == SDL_SCANCODE_H) {
             swallowed_.insert(sc);
             toggle_hud();
+            return;
+        }
+        if (ctrl_alt && tile_key(sc)) {
+            swallowed_.insert(sc);
             return;
         }
     }
