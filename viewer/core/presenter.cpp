@@ -274,8 +274,10 @@ void Presenter::on_source_end(Lane& lane, const Status& why) {
             error_ = why.error();
         return;
     }
-    // One source ending leaves the others going; its tile says so.
-    output_.source_ended(lane.index);
+    // One source ending leaves the others going; its tile says so, unless it only stopped
+    // at --frames (as the presenter asked it to).
+    if (!limit_reached(lane))
+        output_.source_ended(lane.index);
     if (!why) {
         std::cerr << "udmaview: " << label(lane) << " ended: " << why.error().message
                   << "; the other sources go on\n";
