@@ -80,6 +80,7 @@ private:
     Region draw_view(uint32_t w, uint32_t h);
     // Ctrl+Alt+Left/Right, Ctrl+Alt+L with several sources; true when the key was one of them.
     bool tile_key(int scancode);
+    static bool is_tile_key(int scancode);
     // Draws the current frame and swaps (damage only when the view did not change).
     void present();
     void update_title(bool force);
@@ -109,6 +110,9 @@ private:
     bool redraw_ = false;
     bool quit_ = false;
     std::set<int> swallowed_; // hotkey scancodes whose release is not forwarded
+    // Several sources: keys the focused guest holds down, and keys released to the guest
+    // that lost the focus whose real release is not forwarded to the new one.
+    std::set<uint16_t> keys_down_, released_early_;
     uint32_t buttons_down_ = 0;
 
     std::string source_name_; // "demo 640x480 XRGB8888"
