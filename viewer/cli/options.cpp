@@ -68,7 +68,7 @@ Source and output:
                         region:SPEC          a framebuffer inside a memfd/shm file
                         qemu[:ADDRESS]       QEMU -display dbus on the session bus or ADDRESS
                         qemu-p2p:QMP_SOCKET  QEMU -display dbus,p2p=yes via its QMP socket
-                      repeat it to show up to 16 sources in tiles (sdl): the demo and
+                      repeat it to show up to 16 sources in tiles (sdl, kms gl): the demo and
                       QEMU options after a --source apply to that source alone, those
                       before the first --source to every source; --frames N then
                       counts N frames of each. Keys and mouse go to the framed tile:
@@ -127,9 +127,10 @@ namespace {
 Status check_sources(const Options& o) {
     if (o.sources.size() < 2)
         return {};
-    if (o.output == OutputKind::Kms)
-        return usage("--output kms shows one --source (" + std::to_string(o.sources.size()) +
-                     " given); show several in a window with --output sdl");
+    if (o.output == OutputKind::Kms && o.kms_path != "auto" && o.kms_path != "gl")
+        return usage("--kms-path " + o.kms_path + " shows one --source (" +
+                     std::to_string(o.sources.size()) +
+                     " given): several are composed by GL (--kms-path gl or auto)");
     if (o.output == OutputKind::Headless && !o.dump_png.empty())
         return usage("--dump-png with several --source needs --output sdl (the headless output "
                      "keeps no tiles)");

@@ -10,7 +10,8 @@ namespace udmaview {
 namespace {
 
 // Scissored clears draw the frame and the label: no shader, no texture, exact pixels.
-void fill(const Rect& r, uint32_t win_h, float red, float green, float blue) {
+void fill(const Rect& rect, const Rect& clip, uint32_t win_h, float red, float green, float blue) {
+    const Rect r = rect.intersect(clip);
     if (r.empty())
         return;
     glScissor(r.x, int32_t(win_h) - r.y - r.h, r.w, r.h);
@@ -18,23 +19,23 @@ void fill(const Rect& r, uint32_t win_h, float red, float green, float blue) {
     glClear(GL_COLOR_BUFFER_BIT);
 }
 
-void draw_frame(const Rect& t, uint32_t win_h) {
+void draw_frame(const Rect& t, const Rect& clip, uint32_t win_h) {
     const float r = 1.0f, g = 0.75f, b = 0.0f; // amber: visible on most guest pictures
-    fill({t.x, t.y, t.w, tile_frame}, win_h, r, g, b);
-    fill({t.x, t.bottom() - tile_frame, t.w, tile_frame}, win_h, r, g, b);
-    fill({t.x, t.y, tile_frame, t.h}, win_h, r, g, b);
-    fill({t.right() - tile_frame, t.y, tile_frame, t.h}, win_h, r, g, b);
+    fill({t.x, t.y, t.w, tile_frame}, clip, win_h, r, g, b);
+    fill({t.x, t.bottom() - tile_frame, t.w, tile_frame}, clip, win_h, r, g, b);
+    fill({t.x, t.y, tile_frame, t.h}, clip, win_h, r, g, b);
+    fill({t.right() - tile_frame, t.y, tile_frame, t.h}, clip, win_h, r, g, b);
 }
 
 // "ended" in the HUD's 5×7 font, each font pixel a scale × scale block, on a dark box in
 // the middle of the tile.
-void draw_ended(const Rect& inner, uint32_t win_h) {
+void draw_ended(const Rect& inner, const Rect& clip, uint32_t win_h) {
     constexpr std::string_view text = "ended";
     const int32_t scale = inner.w >= 200 ? 4 : 2;
     const int32_t w = int32_t(text.size()) * hud_font::advance * scale, h = 9 * scale;
     const int32_t x0 = inner.x + (inner.w - w) / 2, y0 = inner.y + (inner.h - h) / 2;
     const Rect box = Rect{x0 - scale * 2, y0 - scale, w + scale * 4, h + scale}.intersect(inner);
-    fill(box, win_h, 0.1f, 0.1f, 0.1f);
+    fill(box, clip, win_h, 0.1f, 0.1f, 0.1f);
     for (size_t i = 0; i < text.size(); ++i) {
         const auto& rows = hud_font::glyph(text[i]);
         for (int row = 0; row < hud_font::glyph_height; ++row)
@@ -43,7 +44,7 @@ void draw_ended(const Rect& inner, uint32_t win_h) {
                     fill(Rect{x0 + (int32_t(i) * hud_font::advance + col) * scale,
                               y0 + (row + 1) * scale, scale, scale}
                              .intersect(inner),
-                         win_h, 1, 1, 1);
+                         clip, win_h, 1, 1, 1);
     }
 }
 
@@ -102,34 +103,35 @@ Rect TileCompositor::picture_rect(const GlesRenderer& renderer, size_t i, const 
         .translated(inner.x, inner.y);
 }
 
-void TileCompositor::draw(GlesRenderer& renderer, uint32_t win_w, uint32_t win_h) {
+void TileCompositor::draw(GlesRenderer& renderer, uint32_t win_w, uint32_t win_h, Rect clip) {
     if (win_w != last_w_ || win_h != last_h_) {
         full_ = true;
         last_w_ = win_w;
         last_h_ = win_h;
     }
+    const Rect window{0, 0, int32_t(win_w), int32_t(win_h)};
+    clip = clip.empty() ? window : clip.intersect(window);
     glViewport(0, 0, GLsizei(win_w), GLsizei(win_h));
     glDisable(GL_BLEND);
-    glDisable(GL_SCISSOR_TEST);
-    glClearColor(0, 0, 0, 1);
-    glClear(GL_COLOR_BUFFER_BIT);
     glEnable(GL_SCISSOR_TEST);
+    fill(clip, clip, win_h, 0, 0, 0);
     const std::vector<Rect> tiles = tile_rects(this->tiles(), win_w, win_h, mode_, focus_);
     for (size_t i = 0; i < tiles.size(); ++i) {
         if (tiles[i].empty())
             continue;
         const Rect inner = tile_inner(tiles[i]);
-        if (inner.empty())
+        const Rect visible = inner.intersect(clip);
+        if (visible.empty())
             continue;
         // Cropping placements reach outside the tile: the scissor keeps them in it.
-        glScissor(inner.x, int32_t(win_h) - inner.y - inner.h, inner.w, inner.h);
+        glScissor(visible.x, int32_t(win_h) - visible.bottom(), visible.w, visible.h);
         renderer.draw_buffer(renderer.shown(uint32_t(i)), picture_rect(renderer, i, tiles[i]),
                              win_h);
         if (ended_[i])
-            draw_ended(inner, win_h);
+            draw_ended(inner, clip, win_h);
     }
     if (focus_ < tiles.size() && tiles.size() > 1)
-        draw_frame(tiles[focus_], win_h);
+        draw_frame(tiles[focus_], clip, win_h);
     glDisable(GL_SCISSOR_TEST);
     glViewport(0, 0, GLsizei(win_w), GLsizei(win_h));
 }

@@ -34,8 +34,10 @@ public:
     // The next window_damage() is the whole window (resize, expose).
     void invalidate() { full_ = true; }
 
-    // Clears the bound framebuffer (win_w × win_h) and draws every tile.
-    void draw(GlesRenderer& renderer, uint32_t win_w, uint32_t win_h);
+    // Clears the bound framebuffer (win_w × win_h) and draws every tile, touching only the
+    // pixels inside clip (empty: the whole framebuffer; the KMS gl path redraws only what
+    // its back buffer lacks).
+    void draw(GlesRenderer& renderer, uint32_t win_w, uint32_t win_h, Rect clip = {});
     // Window pixels (y down) changed since clear_damage().
     Region window_damage(const GlesRenderer& renderer, uint32_t win_w, uint32_t win_h) const;
     void clear_damage();

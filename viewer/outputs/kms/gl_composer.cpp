@@ -17,8 +17,10 @@ constexpr size_t max_history = 4;
 
 Result<std::unique_ptr<GlComposer>> GlComposer::create(const DrmDevice& dev, uint32_t width,
                                                        uint32_t height, RendererOptions options,
-                                                       bool hud) {
+                                                       bool hud, uint32_t tiles) {
     std::unique_ptr<GlComposer> c(new GlComposer());
+    if (tiles > 1)
+        c->tiles_ = std::make_unique<TileCompositor>(tiles, options.scale);
     c->width_ = width;
     c->height_ = height;
     Result<std::unique_ptr<GbmDevice>> gbm = GbmDevice::create(dev);
@@ -89,13 +91,22 @@ Result<GlComposer::Composed> GlComposer::compose(const Frame& frame, bool whole,
                                                  SubmitStats& stats) {
     if (Status s = egl_->make_current(); !s)
         return s.error();
-    if (whole)
+    if (whole) {
         renderer_->invalidate_view();
+        if (tiles_)
+            tiles_->invalidate();
+    }
     if (Status s = renderer_->update(frame, stats); !s)
         return Error{"kms: " + s.error().message, s.error().errnum};
     stats.path = importing() ? "gl-import" : "gl-upload";
     Composed out;
-    out.damage = renderer_->window_damage(width_, height_);
+    if (tiles_) {
+        tiles_->frame_shown(frame);
+        out.damage = tiles_->window_damage(*renderer_, width_, height_);
+        tiles_->clear_damage();
+    } else {
+        out.damage = renderer_->window_damage(width_, height_);
+    }
     renderer_->clear_damage();
     for (const Rect& r : hud_damage_.rects())
         out.damage.add(r);
@@ -109,7 +120,10 @@ Result<GlComposer::Composed> GlComposer::compose(const Frame& frame, bool whole,
     const Rect r = redraw_region(out.damage, out.whole).bounds();
     glEnable(GL_SCISSOR_TEST);
     glScissor(r.x, int32_t(height_) - r.bottom(), r.w, r.h);
-    renderer_->draw(width_, height_);
+    if (tiles_)
+        tiles_->draw(*renderer_, width_, height_, r);
+    else
+        renderer_->draw(width_, height_);
     if (hud_)
         hud_->draw(height_);
     glDisable(GL_SCISSOR_TEST);

@@ -57,6 +57,9 @@ public:
     void retire(BufferId id) override;
     // What the --hud overlay cost (gl path), for the timing report.
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
+    // Several sources (gl path): the focused tile's, and "ended" on a tile.
+    uint32_t input_source() const override;
+    void source_ended(uint32_t source) override;
 
     // For tests and --verbose.
     enum class Path { None, Import, Copy, Gl };
@@ -96,6 +99,8 @@ private:
     void watch_keyboards();
     void close_keyboards();
     Status configure(const Frame& frame);
+    // The configuration a frame of layout l needs (with several sources: the same for all).
+    Configured wanted(const Layout& l) const;
     void choose_path(const Buffer& buffer);
     // Where a frame goes when the plane cannot take it: GL (auto, gl) or the copy.
     Path fallback() const;
@@ -115,6 +120,9 @@ private:
     void gl_shown(uint32_t fb_id, uint64_t presented_ns);
     // Ctrl+Alt+H: shows or hides the --hud overlay (gl path only), redrawing just its rect.
     void toggle_hud(OutputSink& sink);
+    // Several sources: Ctrl+Alt+Left/Right/L (kms_output_tiles.cpp), then the screen redrawn.
+    void tile_key(KeyAction action, OutputSink& sink);
+    void redraw_tiles(OutputSink* sink);
     // Takes the import probe's verdict once it is there (one line when the import is off).
     void poll_gl_import();
     void gl_retire(BufferId id);
