@@ -68,13 +68,13 @@ Source and output:
                         region:SPEC          a framebuffer inside a memfd/shm file
                         qemu[:ADDRESS]       QEMU -display dbus on the session bus or ADDRESS
                         qemu-p2p:QMP_SOCKET  QEMU -display dbus,p2p=yes via its QMP socket
-                      repeat it to show up to 16 sources in tiles (sdl, kms gl): the demo and
-                      QEMU options after a --source apply to that source alone, those
-                      before the first --source to every source; --frames N then
+                      repeat it to show up to 16 sources in tiles (sdl, kms gl path):
+                      the demo and QEMU options after a --source apply to that source
+                      alone, those before the first --source to every source; --frames N
                       counts N frames of each. Keys and mouse go to the framed tile:
                       Ctrl+Alt+Left/Right moves the focus, Ctrl+Alt+L shows the focused
-                      source alone or the grid; a source that ends shows "ended" and
-                      the run ends when all have
+                      source alone or the grid; a source that ends shows "ended" and the
+                      run ends when all have
   --output OUT        where frames go (default headless): headless, kms, sdl
   --frames N          stop after N source frames (default: run until stopped)
   --duration SECONDS  stop after this long
