@@ -55,6 +55,9 @@ public:
     // Shows frame: imports its buffer if new (cached by BufferId), then signals damage only.
     // Synchronous outputs report presentation through the sink right away.
     virtual Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) = 0;
+    // The presenter handed over this round's frames (at most one per source): an output that
+    // shows several sources at once presents them here, once. Default: nothing to do.
+    virtual void flush(OutputSink&) {}
     // Drops every cached import of a buffer the source retired.
     virtual void retire(BufferId id) = 0;
     // Called once when the run ends with the last frame still current (e.g. PNG dump).

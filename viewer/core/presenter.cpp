@@ -218,12 +218,13 @@ void Presenter::on_frame(Lane& lane, Frame frame) {
 }
 
 void Presenter::submit_pending() {
+    bool submitted = false;
     for (auto& lane_ptr : lanes_) {
         Lane& lane = *lane_ptr;
         if (!lane.pending)
             continue;
         if (output_.busy())
-            return;
+            break;
         Frame frame = std::move(*lane.pending);
         lane.pending.reset();
         SubmitStats stats;
@@ -242,8 +243,11 @@ void Presenter::submit_pending() {
         }
         lane.current = std::move(frame);
         last_submitted_ = &lane;
+        submitted = true;
         retire_unused(lane);
     }
+    if (submitted)
+        output_.flush(*this);
 }
 
 void Presenter::retire_unused(Lane& lane) {

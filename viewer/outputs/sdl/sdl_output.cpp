@@ -291,17 +291,29 @@ Status SdlOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
     }
     follow_frame_size(l);
     stats.submitted_ns = now_ns();
+    unshown_.push_back(
+        {frame.seq, frame.produced_ns, stats.bytes_copied, stats.imports, stats.path});
+    if (!tiles_) // several sources: one present for the presenter's round, in flush()
+        flush(sink);
+    return {};
+}
+
+void SdlOutput::flush(OutputSink& sink) {
+    if (unshown_.empty() || !renderer_)
+        return;
     present();
     const uint64_t presented = now_ns();
-    sink.on_presented(frame.seq, presented);
+    for (const Unshown& u : unshown_)
+        sink.on_presented(u.seq, presented);
     last_presented_ns_ = presented;
     if (hud_) { // after the presentation is reported: the overlay's cost stays out of it
-        hud_->hud().record(frame.produced_ns, presented, stats.bytes_copied, stats.imports,
-                           stats.path);
+        for (const Unshown& u : unshown_)
+            hud_->hud().record(u.produced_ns, presented, u.bytes_copied, u.imports, u.path);
         refresh_hud();
     }
 
-    ++fps_frames_;
+    fps_frames_ += unshown_.size();
+    unshown_.clear();
     if (!fps_window_start_ns_)
         fps_window_start_ns_ = presented;
     if (presented - fps_window_start_ns_ >= 1'000'000'000) {
@@ -310,7 +322,6 @@ Status SdlOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
         fps_window_start_ns_ = presented;
     }
     update_title(false);
-    return {};
 }
 
 void SdlOutput::retire(BufferId id) {

@@ -44,6 +44,8 @@ public:
     void dispatch(OutputSink& sink) override;
     bool busy() const override { return false; }
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
+    // Presents what submit() updated: right away with one source, once per round with several.
+    void flush(OutputSink& sink) override;
     void retire(BufferId id) override;
     Status finish(const Frame* last) override;
     uint32_t input_source() const override { return tiles_ ? tiles_->focus() : 0; }
@@ -120,6 +122,13 @@ private:
     uint64_t fps_frames_ = 0;
     double fps_ = 0;
     std::string last_title_;
+    // Frames updated but not presented yet (several sources wait for flush()).
+    struct Unshown {
+        uint64_t seq = 0, produced_ns = 0, bytes_copied = 0;
+        uint32_t imports = 0;
+        std::string path;
+    };
+    std::vector<Unshown> unshown_;
     uint64_t swaps_with_damage_ = 0, swaps_full_ = 0, swap_damage_pixels_ = 0;
 };
 
