@@ -99,13 +99,14 @@ struct OwnedBuffer {
 // One update from a source: which buffer now holds the picture and what changed in it
 // since the source's previous frame.
 struct Frame {
-    uint64_t seq = 0; // 1, 2, … per source
+    uint64_t seq = 0; // 1, 2, … per source; with several sources, per run (the presenter's)
     std::shared_ptr<const Buffer> buffer;
     Region damage;            // buffer pixel coordinates, clipped to the layout
     uint64_t produced_ns = 0; // when the source saw the update (clock.h)
     // Bytes udmaview copied to make this frame on the source side (e.g. QEMU's Update
     // pixels into our surface); outputs add their own copies. Counted, never hidden.
     uint64_t source_bytes_copied = 0;
+    uint32_t source = 0; // which source (0, 1, … in --source order), set by the presenter
 };
 
 } // namespace udmaview

@@ -55,6 +55,9 @@ public:
     // Shows frame: imports its buffer if new (cached by BufferId), then signals damage only.
     // Synchronous outputs report presentation through the sink right away.
     virtual Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) = 0;
+    // The presenter handed over this round's frames (at most one per source): an output that
+    // shows several sources at once presents them here, once. Default: nothing to do.
+    virtual void flush(OutputSink&) {}
     // Drops every cached import of a buffer the source retired.
     virtual void retire(BufferId id) = 0;
     // Called once when the run ends with the last frame still current (e.g. PNG dump).
@@ -62,6 +65,10 @@ public:
     // The source's pointer (image + hot-spot position in source pixels); outputs that can
     // draw it (cursor plane, GL quad, PNG dump) do. Default: ignored.
     virtual void set_cursor(const CursorState&) {}
+    // With several sources (Frame::source): which one keyboard and mouse input is for (the
+    // focused tile), and the news that one ended (its tile says so). Default: one source.
+    virtual uint32_t input_source() const { return 0; }
+    virtual void source_ended(uint32_t) {}
     // Which paths the output chose and how often it took them, in a fixed order, for the
     // timing report (JSON summary "output_counters"). The names are part of the report
     // format: keep them stable. Also what the --hud overlay cost. Empty when the output has none.

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "udmaview/error.h"
@@ -14,20 +16,26 @@
 namespace udmaview {
 
 struct PresenterOptions {
-    uint64_t max_frames = 0;  // 0: unlimited; counts source frames
+    uint64_t max_frames = 0;  // 0: unlimited; counts source frames (of each source)
     uint64_t duration_ns = 0; // 0: unlimited
     bool verbose = false;
+    // How messages name each source ("--source #2 (demo)"); the source's name() when unset.
+    std::vector<std::string> source_labels = {};
 };
 
 // Why run() returned.
 enum class StopReason { FrameLimit, Duration, Signal, SourceEnded, Quit, Error };
 
-// The one loop: polls the source, the output, a signalfd (SIGINT/SIGTERM/SIGHUP) and a
-// timerfd; hands the latest frame to the output when it is not busy (older pending frames
-// are dropped, their damage merged into the newer one) and records timing.
-class Presenter : private SourceSink, private OutputSink {
+// The one loop: polls the sources, the output, a signalfd (SIGINT/SIGTERM/SIGHUP) and a
+// timerfd; hands each source's latest frame to the output when it is not busy (older pending
+// frames of that source are dropped, their damage merged into the newer one) and records
+// timing. With several sources every frame is tagged with its source's index, sequence numbers
+// run per run, one source ending leaves the others going and the run ends when all have ended.
+class Presenter : private OutputSink {
 public:
     Presenter(FrameSource& source, Output& output, TimingRecorder& timing,
+              PresenterOptions options);
+    Presenter(const std::vector<FrameSource*>& sources, Output& output, TimingRecorder& timing,
               PresenterOptions options);
     ~Presenter() override;
 
@@ -41,34 +49,53 @@ public:
     int stop_signal() const { return stop_signal_; }
 
 private:
-    void on_frame(Frame frame) override;
-    void on_buffer_retired(BufferId id) override;
-    void on_source_end(const Status& why) override;
-    void on_cursor(const CursorState& cursor) override { output_.set_cursor(cursor); }
+    // One source and what the presenter holds of it.
+    struct Lane : SourceSink {
+        Lane(Presenter& presenter, uint32_t index, FrameSource& source)
+            : presenter(presenter)
+            , index(index)
+            , source(source) {}
+        void on_frame(Frame frame) override { presenter.on_frame(*this, std::move(frame)); }
+        void on_buffer_retired(BufferId id) override;
+        void on_source_end(const Status& why) override { presenter.on_source_end(*this, why); }
+        void on_cursor(const CursorState& cursor) override;
+
+        Presenter& presenter;
+        uint32_t index;
+        FrameSource& source;
+        std::optional<Frame> pending;  // newest frame not yet submitted
+        std::optional<Frame> current;  // last submitted frame (kept alive while shown)
+        std::vector<BufferId> retired; // retired by the source, still on screen
+        uint64_t frames_seen = 0;
+        bool ended = false;
+    };
+
+    void on_frame(Lane& lane, Frame frame);
+    void on_source_end(Lane& lane, const Status& why);
     void on_presented(uint64_t seq, uint64_t presented_ns) override;
     void on_input(const InputEvent& event) override;
     void on_quit() override;
     void on_output_error(const Error& error) override;
 
+    Status start_sources();
     void submit_pending();
-    void retire_unused();
-    bool limit_reached() const;
+    void retire_unused(Lane& lane);
+    bool limit_reached(const Lane& lane) const;
     std::optional<StopReason> stop_reason() const;
+    std::string label(const Lane& lane) const;
 
-    FrameSource& source_;
+    std::vector<std::unique_ptr<Lane>> lanes_;
     Output& output_;
     TimingRecorder& timing_;
     PresenterOptions options_;
 
-    std::optional<Frame> pending_; // newest frame not yet submitted
-    std::optional<Frame> current_; // last submitted frame (kept alive while shown)
-    std::vector<BufferId> retired_; // retired by the source, still on screen
-    uint64_t frames_seen_ = 0;
+    uint64_t run_seq_ = 0; // several sources: the run's frame numbers
+    Lane* last_submitted_ = nullptr;
     uint64_t last_presented_seq_ = 0;
-    bool source_ended_ = false;
     bool quit_ = false;
     int stop_signal_ = 0;
     std::optional<Error> error_;
+    std::optional<Error> end_error_; // several sources: the last one that ended with an error
 };
 
 } // namespace udmaview

@@ -15,6 +15,7 @@ namespace udmaview {
 // happen (a dropped frame is never submitted nor presented).
 struct FrameRecord {
     uint64_t seq = 0;
+    uint32_t source = 0; // Frame::source
     uint64_t buffer_id = 0;
     uint64_t produced_ns = 0;
     uint64_t imported_ns = 0;
@@ -36,6 +37,17 @@ struct StageStats {
 // A source's protocol counters (FrameSource::counters()), in the source's order.
 using SourceCounters = std::vector<std::pair<std::string, uint64_t>>;
 
+// One source's share of a run with several sources (JSON summary "sources").
+struct SourceSummary {
+    uint32_t source = 0; // FrameRecord::source
+    std::string name;
+    uint64_t frames = 0, presented = 0, dropped = 0;
+    double fps = 0;
+    StageStats produced_to_presented;
+    double bytes_copied_per_frame = 0, imports_per_frame = 0;
+    SourceCounters source_counters;
+};
+
 struct TimingSummary {
     std::string source, output;
     uint64_t frames = 0, presented = 0, dropped = 0;
@@ -45,7 +57,8 @@ struct TimingSummary {
     double bytes_copied_per_frame = 0, imports_per_frame = 0;
     uint64_t bytes_copied_total = 0, imports_total = 0;
     SourceCounters source_counters;
-    SourceCounters output_counters; // Output::counters(), same shape
+    SourceCounters output_counters;     // Output::counters(), same shape
+    std::vector<SourceSummary> sources; // one per source when there are several, else empty
 };
 
 // What the run asked for that the frames do not tell: the picture size and the source's frame
@@ -69,7 +82,13 @@ public:
     const std::vector<FrameRecord>& records() const { return records_; }
     // The source's counters at the end of the run; written in the JSON summary as the object
     // "source_counters" and printed by print_summary() (the CSV holds frame records only).
-    void set_source_counters(SourceCounters counters) { counters_ = std::move(counters); }
+    void set_source_counters(SourceCounters counters) {
+        set_source_counters(0, std::move(counters));
+    }
+    // Several sources: each one's name and counters, by FrameRecord::source. The top-level
+    // "source_counters" stay the first source's, for readers of single-source reports.
+    void set_source_names(std::vector<std::string> names) { names_ = std::move(names); }
+    void set_source_counters(uint32_t source, SourceCounters counters);
     // The output's counters at the end of the run; JSON summary "output_counters" only.
     void set_output_counters(SourceCounters counters) { output_counters_ = std::move(counters); }
 
@@ -81,11 +100,15 @@ public:
     static void print_summary(const TimingSummary& s, std::ostream& out);
 
 private:
+    std::vector<SourceSummary> source_summaries() const;
+
     std::string source_, output_;
     TimingRunInfo run_info_;
     std::vector<FrameRecord> records_;
     SourceCounters counters_;
     SourceCounters output_counters_;
+    std::vector<std::string> names_;
+    std::vector<SourceCounters> lane_counters_;
 };
 
 // Percentiles of a sample set (nearest-rank); exposed for tests.

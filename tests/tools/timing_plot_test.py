@@ -91,6 +91,15 @@ with tempfile.TemporaryDirectory() as tmp:
           out)
     check("summary names size and source fps", "320x240" in out and "source 60 fps" in out, out)
 
+    # Two sources: one line each, with the frame count udmaview reported for that source.
+    two = os.path.join(tmp, "two.csv")
+    udmaview("--frames", "20", "--size", "64x48", "--fps", "200", "--source", "demo",
+             "--source", "demo", "--seed", "2", "--timing", two)
+    rc, out, err = tool("summary", two)
+    check("summary of two sources: a line per source with its 20 frames",
+          rc == 0 and re.search(r"^  source 0: 20 frames", out, re.M) and
+          re.search(r"^  source 1: 20 frames", out, re.M), out + err)
+
     png = os.path.join(tmp, "a.png")
     rc, _, err = tool("plot", a_json, "-o", png, "--size", "900x700", "--title", "a run")
     check("plot PNG exits 0", rc == 0, err)

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
 """The text the summary and compare commands print."""
-from .stats import PERCENTILES, STAGES, TOTAL
+import copy
+
+from .stats import PERCENTILES, STAGES, TOTAL, RunStats
 
 
 def ms(value):
@@ -35,7 +37,29 @@ def summary(report, stats):
         lines.append(f"  {label:<24}{cells}  max {ms(st.max)} ms  ({st.samples} samples)")
     lines.append(f"  copied {stats.bytes_per_frame:.0f} bytes/frame ({stats.bytes_total} total), "
                  f"imports {stats.imports_per_frame:.3f}/frame ({stats.imports_total} total)")
+    lines += per_source(report)
     return "\n".join(lines) + "\n"
+
+
+def source_of(frame):
+    return int(frame.get("source") or 0)
+
+
+def per_source(report):
+    """One line per source when the run had several (frame records carry "source")."""
+    sources = sorted({source_of(f) for f in report.frames})
+    if len(sources) < 2:
+        return []
+    lines = []
+    for src in sources:
+        part = copy.copy(report)
+        part.frames = [f for f in report.frames if source_of(f) == src]
+        st = RunStats(part)
+        total = st.stages[TOTAL]
+        lines.append(f"  source {src}: {st.frames} frames, {st.presented} presented, "
+                     f"{st.dropped} dropped, {st.fps:.1f} fps, produced -> presented "
+                     f"p50 {ms(total.p[50])} ms  p99 {ms(total.p[99])} ms")
+    return lines
 
 
 def ratio(value, base):

@@ -97,19 +97,38 @@ int run_app(const Options& options) {
         std::cerr << "udmaview: " << output.error().message << "\n";
         return output.error().errnum == EINVAL ? 2 : 1;
     }
-    Result<std::unique_ptr<FrameSource>> source = make_source(options);
-    if (!source) {
-        std::cerr << "udmaview: " << source.error().message << "\n";
-        return source.error().errnum == EINVAL ? 2 : 1;
+    const bool several = options.sources.size() > 1;
+    std::vector<std::unique_ptr<FrameSource>> sources;
+    std::vector<FrameSource*> source_ptrs;
+    std::vector<std::string> labels, names;
+    for (const SourceOptions& spec : options.sources) {
+        const std::string label =
+            "--source #" + std::to_string(sources.size() + 1) + " (" + spec.source.text + ")";
+        Result<std::unique_ptr<FrameSource>> source = make_source(spec, options.verbose);
+        if (!source) {
+            std::cerr << "udmaview: " << (several ? label + ": " : "") << source.error().message
+                      << "\n";
+            return source.error().errnum == EINVAL ? 2 : 1;
+        }
+        labels.push_back(label);
+        names.push_back((*source)->name());
+        source_ptrs.push_back(source->get());
+        sources.push_back(std::move(*source));
     }
 
-    TimingRecorder timing((*source)->name(), (*output)->name());
+    std::string source_name = names.front();
+    for (size_t i = 1; i < names.size(); ++i)
+        source_name += " + " + names[i];
+    TimingRecorder timing(source_name, (*output)->name());
     timing.set_run_info(timing_run_info(options));
+    if (several)
+        timing.set_source_names(names);
     PresenterOptions presenter_options;
     presenter_options.max_frames = options.frames;
     presenter_options.duration_ns = uint64_t(options.duration_s * 1e9);
     presenter_options.verbose = options.verbose;
-    Presenter presenter(**source, **output, timing, presenter_options);
+    presenter_options.source_labels = labels;
+    Presenter presenter(source_ptrs, **output, timing, presenter_options);
     Result<StopReason> stopped = presenter.run(std::move(*signals));
 
     int status = 0;

@@ -68,6 +68,13 @@ Source and output:
                         region:SPEC          a framebuffer inside a memfd/shm file
                         qemu[:ADDRESS]       QEMU -display dbus on the session bus or ADDRESS
                         qemu-p2p:QMP_SOCKET  QEMU -display dbus,p2p=yes via its QMP socket
+                      repeat it to show up to 16 sources in tiles (sdl, kms gl path):
+                      the demo and QEMU options after a --source apply to that source
+                      alone, those before the first --source to every source; --frames N
+                      counts N frames of each. Keys and mouse go to the framed tile:
+                      Ctrl+Alt+Left/Right moves the focus, Ctrl+Alt+L shows the focused
+                      source alone or the grid; a source that ends shows "ended" and the
+                      run ends when all have
   --output OUT        where frames go (default headless): headless, kms, sdl
   --frames N          stop after N source frames (default: run until stopped)
   --duration SECONDS  stop after this long
@@ -114,8 +121,29 @@ Exit status: 0 done (frame limit, duration, signal or quit), 1 runtime error, 2 
 )";
 }
 
+namespace {
+
+// What several sources cannot do (yet): checked once every option is known.
+Status check_sources(const Options& o) {
+    if (o.sources.size() < 2)
+        return {};
+    if (o.output == OutputKind::Kms && o.kms_path != "auto" && o.kms_path != "gl")
+        return usage("--kms-path " + o.kms_path + " shows one --source (" +
+                     std::to_string(o.sources.size()) +
+                     " given): several are composed by GL (--kms-path gl or auto)");
+    if (o.output == OutputKind::Headless && !o.dump_png.empty())
+        return usage("--dump-png with several --source needs --output sdl (the headless output "
+                     "keeps no tiles)");
+    return {};
+}
+
+} // namespace
+
 Result<Options> parse_options(const std::vector<std::string>& args) {
     Options o;
+    o.sources.reserve(max_sources);
+    // Source options go to the latest --source, or to the defaults before the first one.
+    SourceOptions* cur = &o;
     using Setter = std::function<Status(const std::string&)>;
     const std::map<std::string, Setter> with_value = {
         {"--source",
@@ -123,7 +151,13 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
              Result<SourceSpec> spec = parse_source_spec(v);
              if (!spec)
                  return usage(spec.error().message);
-             o.source = std::move(*spec);
+             if (o.sources.size() == max_sources)
+                 return usage("--source " + v + ": too many sources: the grid shows at most " +
+                              std::to_string(max_sources) + " tiles (4x4)");
+             SourceOptions next = o; // the defaults given so far
+             next.source = std::move(*spec);
+             o.sources.push_back(std::move(next));
+             cur = &o.sources.back();
              return {};
          }},
         {"--output",
@@ -157,7 +191,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
              Result<Size> size = parse_size(v);
              if (!size)
                  return usage("--size: " + size.error().message);
-             o.size = *size;
+             cur->size = *size;
              return {};
          }},
         {"--format",
@@ -165,28 +199,28 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
              Result<const Format*> f = parse_format(v);
              if (!f)
                  return usage("--format: " + f.error().message);
-             o.format = *f;
+             cur->format = *f;
              return {};
          }},
         {"--fps",
          [&](const std::string& v) {
-             return parse_real("--fps", v, o.fps, 0, 1000);
+             return parse_real("--fps", v, cur->fps, 0, 1000);
          }},
         {"--pattern",
          [&](const std::string& v) -> Status {
              Result<unsigned> patterns = DemoScene::parse_patterns(v);
              if (!patterns)
                  return usage("--pattern: " + patterns.error().message);
-             o.patterns = *patterns;
+             cur->patterns = *patterns;
              return {};
          }},
         {"--seed",
          [&](const std::string& v) {
-             return parse_number<uint64_t>("--seed", v, o.seed, 0, UINT64_MAX);
+             return parse_number<uint64_t>("--seed", v, cur->seed, 0, UINT64_MAX);
          }},
         {"--console",
          [&](const std::string& v) {
-             return parse_number<uint32_t>("--console", v, o.console, 0, 255);
+             return parse_number<uint32_t>("--console", v, cur->console, 0, 255);
          }},
         {"--dump-png",
          [&](const std::string& v) -> Status {
@@ -241,17 +275,15 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
          }},
     };
     const std::map<std::string, bool*> flags = {
-        {"--verbose", &o.verbose},
-        {"-v", &o.verbose},
-        {"--help", &o.help},
-        {"-h", &o.help},
-        {"--version", &o.version},
-        {"--no-udmabuf", &o.no_udmabuf},
-        {"--reconnect", &o.reconnect},
-        {"--fullscreen", &o.fullscreen},
-        {"--list", &o.list},
-        {"--take-over", &o.take_over},
+        {"--verbose", &o.verbose}, {"-v", &o.verbose},
+        {"--help", &o.help},       {"-h", &o.help},
+        {"--version", &o.version}, {"--fullscreen", &o.fullscreen},
+        {"--list", &o.list},       {"--take-over", &o.take_over},
         {"--hud", &o.hud},
+    };
+    const std::map<std::string, bool SourceOptions::*> source_flags = {
+        {"--no-udmabuf", &SourceOptions::no_udmabuf},
+        {"--reconnect", &SourceOptions::reconnect},
     };
 
     for (size_t i = 0; i < args.size(); ++i) {
@@ -261,6 +293,12 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
             value = arg.substr(eq + 1);
             arg = arg.substr(0, eq);
             inline_value = true;
+        }
+        if (auto f = source_flags.find(arg); f != source_flags.end()) {
+            if (inline_value)
+                return usage(arg + " takes no value");
+            cur->*(f->second) = true;
+            continue;
         }
         if (auto f = flags.find(arg); f != flags.end()) {
             if (inline_value)
@@ -279,6 +317,11 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         if (Status st = s->second(value); !st)
             return st.error();
     }
+    if (o.sources.empty())
+        o.sources.push_back(o);
+    static_cast<SourceOptions&>(o) = o.sources.front();
+    if (Status st = check_sources(o); !st)
+        return st.error();
     return o;
 }
 

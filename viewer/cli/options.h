@@ -17,17 +17,10 @@ namespace udmaview {
 enum class OutputKind { Headless, Kms, Sdl };
 const char* to_string(OutputKind kind);
 
-// Everything the command line can say, each value parsed and checked once, here. Sources and
-// outputs never see this struct: the factories turn it into their own typed options.
-struct Options {
-    // what to show, where
-    SourceSpec source;                        // --source
-    OutputKind output = OutputKind::Headless; // --output
-
-    // how long
-    uint64_t frames = 0;     // 0: until stopped
-    double duration_s = 0;   // 0: until stopped
-    std::string timing_file; // .json or .csv
+// One --source and the source options that apply to it: the ones given after it, before the
+// next --source, on top of the ones given before the first --source (defaults for all).
+struct SourceOptions {
+    SourceSpec source; // --source
 
     // demo source
     Size size{1024, 768};
@@ -40,6 +33,23 @@ struct Options {
     // qemu source
     uint32_t console = 0;
     bool reconnect = false;
+};
+
+// How many --source one run may show: a 4×4 grid of tiles.
+constexpr size_t max_sources = 16;
+
+// Everything the command line can say, each value parsed and checked once, here. Sources and
+// outputs never see this struct: the factories turn it into their own typed options. The
+// SourceOptions part is the first (or only) source's, so single-source code reads it as is.
+struct Options : SourceOptions {
+    // every --source in order with its own options; one entry (the defaults) without --source
+    std::vector<SourceOptions> sources;
+    OutputKind output = OutputKind::Headless; // --output
+
+    // how long
+    uint64_t frames = 0;     // 0: until stopped; with several sources, N frames of each
+    double duration_s = 0;   // 0: until stopped
+    std::string timing_file; // .json or .csv
 
     // outputs
     std::string dump_png;          // headless, sdl

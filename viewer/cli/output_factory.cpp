@@ -42,6 +42,7 @@ Result<std::unique_ptr<Output>> make_kms([[maybe_unused]] const Options& o,
     k.atomic = !hooks.kms_legacy;
     k.force_copy = hooks.kms_copy;
     k.take_over = o.take_over;
+    k.sources = uint32_t(o.sources.size());
     return std::unique_ptr<Output>(std::make_unique<kms::KmsOutput>(std::move(k)));
 #else
     return not_built("--output kms", "libdrm: install libdrm-dev");
@@ -63,6 +64,7 @@ Result<std::unique_ptr<Output>> make_sdl([[maybe_unused]] const Options& o,
     sdl.allow_import = !hooks.egl_no_import;
     sdl.hold_ms = hooks.sdl_hold_ms;
     sdl.hud = o.hud;
+    sdl.sources = uint32_t(o.sources.size());
     return std::unique_ptr<Output>(std::make_unique<SdlOutput>(std::move(sdl)));
 #else
     return not_built("--output sdl",

@@ -14,7 +14,7 @@ namespace udmaview {
 
 namespace {
 
-std::unique_ptr<FrameSource> make_demo(const Options& o) {
+std::unique_ptr<FrameSource> make_demo(const SourceOptions& o, bool verbose) {
     DemoOptions demo;
     demo.width = o.size.width;
     demo.height = o.size.height;
@@ -23,11 +23,11 @@ std::unique_ptr<FrameSource> make_demo(const Options& o) {
     demo.patterns = o.patterns;
     demo.seed = o.seed;
     demo.use_udmabuf = !o.no_udmabuf;
-    demo.log_input = o.verbose;
+    demo.log_input = verbose;
     return std::make_unique<DemoSource>(demo);
 }
 
-std::unique_ptr<FrameSource> make_region(const Options& o) {
+std::unique_ptr<FrameSource> make_region(const SourceOptions& o) {
     RegionOptions region;
     region.spec = o.source.region;
     region.fps = o.fps;
@@ -35,14 +35,15 @@ std::unique_ptr<FrameSource> make_region(const Options& o) {
     return std::make_unique<RegionSource>(std::move(region));
 }
 
-Result<std::unique_ptr<FrameSource>> make_qemu(const Options& o) {
+Result<std::unique_ptr<FrameSource>> make_qemu(const SourceOptions& o,
+                                               [[maybe_unused]] bool verbose) {
 #if UDMAVIEW_HAVE_QEMU
     qemu::QemuOptions q;
     q.mode = o.source.qemu_p2p ? qemu::QemuOptions::Mode::P2p : qemu::QemuOptions::Mode::Bus;
     q.address = o.source.qemu_address;
     q.console = o.console;
     q.reconnect = o.reconnect;
-    q.verbose = o.verbose;
+    q.verbose = verbose;
     q.use_udmabuf = !o.no_udmabuf;
     return std::unique_ptr<FrameSource>(std::make_unique<qemu::QemuSource>(std::move(q)));
 #else
@@ -55,16 +56,20 @@ Result<std::unique_ptr<FrameSource>> make_qemu(const Options& o) {
 
 } // namespace
 
-Result<std::unique_ptr<FrameSource>> make_source(const Options& o) {
+Result<std::unique_ptr<FrameSource>> make_source(const SourceOptions& o, bool verbose) {
     switch (o.source.kind) {
     case SourceSpec::Kind::Demo:
-        return make_demo(o);
+        return make_demo(o, verbose);
     case SourceSpec::Kind::Region:
         return make_region(o);
     case SourceSpec::Kind::Qemu:
-        return make_qemu(o);
+        return make_qemu(o, verbose);
     }
     return Error{"--source " + o.source.text + ": not available in this build", ENOTSUP};
+}
+
+Result<std::unique_ptr<FrameSource>> make_source(const Options& options) {
+    return make_source(options, options.verbose);
 }
 
 } // namespace udmaview

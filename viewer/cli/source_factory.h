@@ -8,7 +8,9 @@
 
 namespace udmaview {
 
-// The source --source names, given its own typed options; an Error when it is not built in.
+// The source one --source names, given its own typed options; an Error when it is not built in.
+Result<std::unique_ptr<FrameSource>> make_source(const SourceOptions& source, bool verbose);
+// The first (or only) --source.
 Result<std::unique_ptr<FrameSource>> make_source(const Options& options);
 
 } // namespace udmaview

@@ -29,6 +29,11 @@ UniqueFd make_deadline_timer(uint64_t after_ns) {
     return fd;
 }
 
+// The shorter of two dispatch intervals, 0 meaning none.
+uint64_t poll_interval(uint64_t a_ns, uint64_t b_ns) {
+    return a_ns && (!b_ns || a_ns < b_ns) ? a_ns : b_ns;
+}
+
 int poll_timeout_ms(uint64_t a_ns, uint64_t b_ns) {
     uint64_t t = 0;
     for (uint64_t v : {a_ns, b_ns})
@@ -43,10 +48,16 @@ int poll_timeout_ms(uint64_t a_ns, uint64_t b_ns) {
 
 Presenter::Presenter(FrameSource& source, Output& output, TimingRecorder& timing,
                      PresenterOptions options)
-    : source_(source)
-    , output_(output)
+    : Presenter(std::vector<FrameSource*>{&source}, output, timing, std::move(options)) {}
+
+Presenter::Presenter(const std::vector<FrameSource*>& sources, Output& output,
+                     TimingRecorder& timing, PresenterOptions options)
+    : output_(output)
     , timing_(timing)
-    , options_(options) {}
+    , options_(std::move(options)) {
+    for (FrameSource* source : sources)
+        lanes_.push_back(std::make_unique<Lane>(*this, uint32_t(lanes_.size()), *source));
+}
 
 Presenter::~Presenter() = default;
 
@@ -65,8 +76,14 @@ Result<UniqueFd> Presenter::block_signals() {
     return fd;
 }
 
-bool Presenter::limit_reached() const {
-    return options_.max_frames && frames_seen_ >= options_.max_frames;
+std::string Presenter::label(const Lane& lane) const {
+    if (lane.index < options_.source_labels.size())
+        return options_.source_labels[lane.index];
+    return lane.source.name();
+}
+
+bool Presenter::limit_reached(const Lane& lane) const {
+    return options_.max_frames && lane.frames_seen >= options_.max_frames;
 }
 
 std::optional<StopReason> Presenter::stop_reason() const {
@@ -74,20 +91,41 @@ std::optional<StopReason> Presenter::stop_reason() const {
         return StopReason::Error;
     if (quit_)
         return StopReason::Quit;
-    const bool drained = !pending_ && !output_.busy();
-    if (limit_reached() && drained)
-        return StopReason::FrameLimit;
-    if (source_ended_ && drained)
-        return StopReason::SourceEnded;
-    return std::nullopt;
+    const bool drained = !output_.busy() && std::none_of(lanes_.begin(), lanes_.end(),
+                                                         [](const auto& l) { return l->pending; });
+    bool all_done = true, any_limit = false;
+    for (const auto& lane : lanes_) {
+        any_limit = any_limit || limit_reached(*lane);
+        all_done = all_done && (lane->ended || limit_reached(*lane));
+    }
+    if (!all_done || !drained)
+        return std::nullopt;
+    return any_limit ? StopReason::FrameLimit : StopReason::SourceEnded;
+}
+
+Status Presenter::start_sources() {
+    for (auto& lane : lanes_) {
+        if (Status s = lane->source.start(); !s) {
+            for (auto& started : lanes_) {
+                if (started == lane)
+                    break;
+                started->source.stop();
+            }
+            if (lanes_.size() == 1)
+                return s;
+            return Error{label(*lane) + " did not start: " + s.error().message, s.error().errnum};
+        }
+    }
+    return {};
 }
 
 Result<StopReason> Presenter::run(UniqueFd signal_fd) {
     if (options_.max_frames)
-        source_.set_frame_limit(options_.max_frames);
+        for (auto& lane : lanes_)
+            lane->source.set_frame_limit(options_.max_frames);
     if (Status s = output_.start(); !s)
         return s.error();
-    if (Status s = source_.start(); !s) {
+    if (Status s = start_sources(); !s) {
         output_.stop();
         return s.error();
     }
@@ -96,14 +134,19 @@ Result<StopReason> Presenter::run(UniqueFd signal_fd) {
         deadline = make_deadline_timer(options_.duration_ns);
 
     std::optional<StopReason> reason;
+    std::vector<pollfd> fds(3 + lanes_.size());
     while (!(reason = stop_reason())) {
-        pollfd fds[4] = {{signal_fd.get(), POLLIN, 0},
-                         {deadline.get(), POLLIN, 0},
-                         {source_.poll_fd(), POLLIN, 0},
-                         {output_.poll_fd(), POLLIN, 0}};
-        const int timeout =
-            poll_timeout_ms(source_.dispatch_interval_ns(), output_.dispatch_interval_ns());
-        int n = ::poll(fds, 4, timeout);
+        fds[0] = {signal_fd.get(), POLLIN, 0};
+        fds[1] = {deadline.get(), POLLIN, 0};
+        fds[2] = {output_.poll_fd(), POLLIN, 0};
+        uint64_t interval = output_.dispatch_interval_ns();
+        for (size_t i = 0; i < lanes_.size(); ++i) {
+            const Lane& lane = *lanes_[i];
+            fds[3 + i] = {lane.ended ? -1 : lane.source.poll_fd(), POLLIN, 0};
+            if (!lane.ended)
+                interval = poll_interval(interval, lane.source.dispatch_interval_ns());
+        }
+        int n = ::poll(fds.data(), nfds_t(fds.size()), poll_timeout_ms(interval, 0));
         if (n < 0 && errno != EINTR) {
             error_ = Error::from_errno(errno, "presenter: poll failed");
             break;
@@ -119,72 +162,97 @@ Result<StopReason> Presenter::run(UniqueFd signal_fd) {
             reason = StopReason::Duration;
             break;
         }
-        if ((fds[2].revents & (POLLIN | POLLHUP | POLLERR)) || source_.dispatch_interval_ns())
-            source_.dispatch(*this);
-        if ((fds[3].revents & (POLLIN | POLLHUP | POLLERR)) || output_.dispatch_interval_ns())
+        for (size_t i = 0; i < lanes_.size(); ++i) {
+            Lane& lane = *lanes_[i];
+            if (!lane.ended && ((fds[3 + i].revents & (POLLIN | POLLHUP | POLLERR)) ||
+                                lane.source.dispatch_interval_ns()))
+                lane.source.dispatch(lane);
+        }
+        if ((fds[2].revents & (POLLIN | POLLHUP | POLLERR)) || output_.dispatch_interval_ns())
             output_.dispatch(*this);
         submit_pending();
     }
 
-    source_.stop();
-    timing_.set_source_counters(source_.counters()); // final once the source has stopped
-    Status finished = output_.finish(current_ ? &*current_ : nullptr);
+    for (auto& lane : lanes_) {
+        lane->source.stop();
+        // final once the source has stopped
+        timing_.set_source_counters(lane->index, lane->source.counters());
+    }
+    const Frame* last =
+        last_submitted_ && last_submitted_->current ? &*last_submitted_->current : nullptr;
+    Status finished = output_.finish(last);
     timing_.set_output_counters(output_.counters());
     output_.stop();
     if (error_)
         return *error_;
     if (!finished)
         return finished.error();
+    if (*reason == StopReason::SourceEnded && end_error_)
+        return *end_error_;
     return *reason;
 }
 
-void Presenter::on_frame(Frame frame) {
-    if (limit_reached() || source_ended_)
+void Presenter::on_frame(Lane& lane, Frame frame) {
+    if (limit_reached(lane) || lane.ended)
         return;
-    ++frames_seen_;
+    ++lane.frames_seen;
+    if (lanes_.size() > 1)
+        frame.seq = ++run_seq_; // outputs report presentation by seq: one number per run
+    frame.source = lane.index;
     FrameRecord record;
     record.seq = frame.seq;
+    record.source = lane.index;
     record.buffer_id = frame.buffer ? frame.buffer->id() : 0;
     record.produced_ns = frame.produced_ns ? frame.produced_ns : now_ns();
     record.damage_rects = uint32_t(frame.damage.rects().size());
     record.damage_pixels = uint64_t(frame.damage.area());
     record.bytes_copied = frame.source_bytes_copied; // spent even if the frame is dropped
     timing_.add(record);
-    if (pending_) {
+    if (lane.pending) {
         // Latest wins: the older frame is never shown, but what it changed still has to be.
-        if (FrameRecord* old = timing_.find(pending_->seq))
+        if (FrameRecord* old = timing_.find(lane.pending->seq))
             old->dropped = true;
-        frame.damage.add(pending_->damage);
+        frame.damage.add(lane.pending->damage);
     }
-    pending_ = std::move(frame);
+    lane.pending = std::move(frame);
 }
 
 void Presenter::submit_pending() {
-    if (!pending_ || output_.busy())
-        return;
-    Frame frame = std::move(*pending_);
-    pending_.reset();
-    SubmitStats stats;
-    Status s = output_.submit(frame, stats, *this);
-    const uint64_t done = now_ns();
-    if (FrameRecord* r = timing_.find(frame.seq)) {
-        r->imported_ns = stats.imported_ns ? stats.imported_ns : done;
-        r->submitted_ns = stats.submitted_ns ? stats.submitted_ns : done;
-        r->bytes_copied += stats.bytes_copied;
-        r->imports = stats.imports;
-        r->path = stats.path;
+    bool submitted = false;
+    for (auto& lane_ptr : lanes_) {
+        Lane& lane = *lane_ptr;
+        if (!lane.pending)
+            continue;
+        if (output_.busy())
+            break;
+        Frame frame = std::move(*lane.pending);
+        lane.pending.reset();
+        SubmitStats stats;
+        Status s = output_.submit(frame, stats, *this);
+        const uint64_t done = now_ns();
+        if (FrameRecord* r = timing_.find(frame.seq)) {
+            r->imported_ns = stats.imported_ns ? stats.imported_ns : done;
+            r->submitted_ns = stats.submitted_ns ? stats.submitted_ns : done;
+            r->bytes_copied += stats.bytes_copied;
+            r->imports = stats.imports;
+            r->path = stats.path;
+        }
+        if (!s) {
+            error_ = s.error();
+            return;
+        }
+        lane.current = std::move(frame);
+        last_submitted_ = &lane;
+        submitted = true;
+        retire_unused(lane);
     }
-    if (!s) {
-        error_ = s.error();
-        return;
-    }
-    current_ = std::move(frame);
-    retire_unused();
+    if (submitted)
+        output_.flush(*this);
 }
 
-void Presenter::retire_unused() {
-    const BufferId shown = current_ && current_->buffer ? current_->buffer->id() : 0;
-    std::erase_if(retired_, [&](BufferId id) {
+void Presenter::retire_unused(Lane& lane) {
+    const BufferId shown = lane.current && lane.current->buffer ? lane.current->buffer->id() : 0;
+    std::erase_if(lane.retired, [&](BufferId id) {
         if (id == shown)
             return false;
         output_.retire(id);
@@ -192,15 +260,35 @@ void Presenter::retire_unused() {
     });
 }
 
-void Presenter::on_buffer_retired(BufferId id) {
-    retired_.push_back(id);
-    retire_unused();
+void Presenter::Lane::on_buffer_retired(BufferId id) {
+    retired.push_back(id);
+    presenter.retire_unused(*this);
 }
 
-void Presenter::on_source_end(const Status& why) {
-    source_ended_ = true;
-    if (!why)
-        error_ = why.error();
+void Presenter::Lane::on_cursor(const CursorState& cursor) {
+    // One pointer on screen: the focused source's.
+    if (presenter.lanes_.size() == 1 || presenter.output_.input_source() == index)
+        presenter.output_.set_cursor(cursor);
+}
+
+void Presenter::on_source_end(Lane& lane, const Status& why) {
+    lane.ended = true;
+    if (lanes_.size() == 1) {
+        if (!why)
+            error_ = why.error();
+        return;
+    }
+    // One source ending leaves the others going; its tile says so, unless it only stopped
+    // at --frames (as the presenter asked it to).
+    if (!limit_reached(lane))
+        output_.source_ended(lane.index);
+    if (!why) {
+        std::cerr << "udmaview: " << label(lane) << " ended: " << why.error().message
+                  << "; the other sources go on\n";
+        end_error_ = why.error();
+    } else if (options_.verbose) {
+        std::cerr << "udmaview: " << label(lane) << " ended\n";
+    }
 }
 
 void Presenter::on_presented(uint64_t seq, uint64_t presented_ns) {
@@ -212,7 +300,9 @@ void Presenter::on_presented(uint64_t seq, uint64_t presented_ns) {
 }
 
 void Presenter::on_input(const InputEvent& event) {
-    source_.send_input(event);
+    const uint32_t to = output_.input_source();
+    if (to < lanes_.size() && !lanes_[to]->ended)
+        lanes_[to]->source.send_input(event);
 }
 
 void Presenter::on_quit() {

@@ -59,6 +59,18 @@ void write_counters_json(std::ostream& out, const char* key, const SourceCounter
     out << "}";
 }
 
+void write_source_json(std::ostream& out, const SourceSummary& s, bool last) {
+    out << "      {\"source\": " << s.source << ", \"name\": \"" << json_escape(s.name)
+        << "\", \"frames\": " << s.frames << ", \"presented\": " << s.presented
+        << ", \"dropped\": " << s.dropped << ", \"fps\": " << s.fps
+        << ", \"bytes_copied_per_frame\": " << s.bytes_copied_per_frame
+        << ", \"imports_per_frame\": " << s.imports_per_frame << ",\n  ";
+    write_stage_json(out, "produced_to_presented", s.produced_to_presented);
+    out << ",\n  ";
+    write_counters_json(out, "source_counters", s.source_counters);
+    out << "}" << (last ? "\n" : ",\n");
+}
+
 // The kind of source in its name ("qemu" for "qemu-p2p /run/qmp.sock"), to label its counters.
 std::string source_kind(const std::string& name) {
     return name.substr(0, name.find_first_of(" -"));
@@ -101,6 +113,43 @@ FrameRecord* TimingRecorder::find(uint64_t seq) {
     return nullptr;
 }
 
+void TimingRecorder::set_source_counters(uint32_t source, SourceCounters counters) {
+    if (source == 0)
+        counters_ = counters;
+    if (lane_counters_.size() <= source)
+        lane_counters_.resize(source + 1);
+    lane_counters_[source] = std::move(counters);
+}
+
+std::vector<SourceSummary> TimingRecorder::source_summaries() const {
+    std::vector<SourceSummary> out;
+    if (names_.size() < 2)
+        return out;
+    for (uint32_t i = 0; i < names_.size(); ++i) {
+        std::vector<FrameRecord> mine;
+        for (const FrameRecord& r : records_)
+            if (r.source == i)
+                mine.push_back(r);
+        TimingRecorder one(names_[i], output_);
+        one.records_ = std::move(mine);
+        const TimingSummary t = one.summary();
+        SourceSummary s;
+        s.source = i;
+        s.name = names_[i];
+        s.frames = t.frames;
+        s.presented = t.presented;
+        s.dropped = t.dropped;
+        s.fps = t.fps;
+        s.produced_to_presented = t.produced_to_presented;
+        s.bytes_copied_per_frame = t.bytes_copied_per_frame;
+        s.imports_per_frame = t.imports_per_frame;
+        if (i < lane_counters_.size())
+            s.source_counters = lane_counters_[i];
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 TimingSummary TimingRecorder::summary() const {
     TimingSummary s;
     s.source = source_;
@@ -139,6 +188,7 @@ TimingSummary TimingRecorder::summary() const {
         s.bytes_copied_per_frame = double(s.bytes_copied_total) / double(submitted);
         s.imports_per_frame = double(s.imports_total) / double(submitted);
     }
+    s.sources = source_summaries();
     return s;
 }
 
@@ -169,14 +219,20 @@ void TimingRecorder::write_json(std::ostream& out) const {
         out << ",\n";
         write_counters_json(out, "output_counters", s.output_counters);
     }
+    if (!s.sources.empty()) {
+        out << ",\n    \"sources\": [\n";
+        for (size_t i = 0; i < s.sources.size(); ++i)
+            write_source_json(out, s.sources[i], i + 1 == s.sources.size());
+        out << "    ]";
+    }
     out << "\n  },\n  \"frames\": [\n";
     for (size_t i = 0; i < records_.size(); ++i) {
         const FrameRecord& r = records_[i];
-        out << "    {\"seq\": " << r.seq << ", \"buffer_id\": " << r.buffer_id
-            << ", \"produced_ns\": " << r.produced_ns << ", \"imported_ns\": " << r.imported_ns
-            << ", \"submitted_ns\": " << r.submitted_ns << ", \"presented_ns\": " << r.presented_ns
-            << ", \"bytes_copied\": " << r.bytes_copied << ", \"imports\": " << r.imports
-            << ", \"damage_rects\": " << r.damage_rects
+        out << "    {\"seq\": " << r.seq << ", \"source\": " << r.source
+            << ", \"buffer_id\": " << r.buffer_id << ", \"produced_ns\": " << r.produced_ns
+            << ", \"imported_ns\": " << r.imported_ns << ", \"submitted_ns\": " << r.submitted_ns
+            << ", \"presented_ns\": " << r.presented_ns << ", \"bytes_copied\": " << r.bytes_copied
+            << ", \"imports\": " << r.imports << ", \"damage_rects\": " << r.damage_rects
             << ", \"damage_pixels\": " << r.damage_pixels
             << ", \"dropped\": " << (r.dropped ? "true" : "false") << ", \"path\": \""
             << json_escape(r.path) << "\"}" << (i + 1 < records_.size() ? ",\n" : "\n");
@@ -186,12 +242,12 @@ void TimingRecorder::write_json(std::ostream& out) const {
 
 void TimingRecorder::write_csv(std::ostream& out) const {
     out << "seq,buffer_id,produced_ns,imported_ns,submitted_ns,presented_ns,bytes_copied,"
-           "imports,damage_rects,damage_pixels,dropped,path\n";
+           "imports,damage_rects,damage_pixels,dropped,path,source\n";
     for (const FrameRecord& r : records_)
         out << r.seq << ',' << r.buffer_id << ',' << r.produced_ns << ',' << r.imported_ns << ','
             << r.submitted_ns << ',' << r.presented_ns << ',' << r.bytes_copied << ',' << r.imports
             << ',' << r.damage_rects << ',' << r.damage_pixels << ',' << (r.dropped ? 1 : 0) << ','
-            << r.path << '\n';
+            << r.path << ',' << r.source << '\n';
 }
 
 Status TimingRecorder::write_file(const std::string& path) const {
@@ -232,6 +288,12 @@ void TimingRecorder::print_summary(const TimingSummary& s, std::ostream& out) {
             out << " " << key << "=" << value;
         out << "\n";
     }
+    for (const SourceSummary& src : s.sources)
+        out << "  source " << src.source << " (" << src.name << "): " << src.frames << " frames, "
+            << src.presented << " presented, " << src.dropped << " dropped, "
+            << std::setprecision(1) << src.fps << " fps, produced -> presented p50 "
+            << std::setprecision(3) << src.produced_to_presented.p50_ms << " ms p99 "
+            << src.produced_to_presented.p99_ms << " ms\n";
     out.unsetf(std::ios::floatfield);
 }
 

@@ -141,6 +141,7 @@ Result<GlesRenderer::Entry*> GlesRenderer::entry_for(const Frame& frame, SubmitS
     const Layout& l = buffer.layout();
     Entry entry;
     entry.buffer = frame.buffer;
+    entry.source = frame.source;
     entry.texture = make_texture();
     glBindTexture(GL_TEXTURE_2D, entry.texture.get());
     const GLint filter = options_.linear ? GL_LINEAR : GL_NEAREST;
@@ -227,7 +228,8 @@ Status GlesRenderer::update(const Frame& frame, SubmitStats& stats) {
     // Every texture misses what changed in the picture since it was last brought up to date.
     const Region damage = frame.damage.intersected(l.bounds());
     for (auto& [id, e] : entries_)
-        e.stale.add(damage.intersected(e.buffer->layout().bounds()));
+        if (e.source == frame.source)
+            e.stale.add(damage.intersected(e.buffer->layout().bounds()));
 
     Result<Entry*> entry = entry_for(frame, stats);
     if (!entry)
@@ -248,6 +250,7 @@ Status GlesRenderer::update(const Frame& frame, SubmitStats& stats) {
         before->y0_top != l.y0_top)
         view_changed_ = true;
     current_ = buffer.id();
+    shown_[frame.source] = buffer.id();
     last_damage_.add(damage);
     return {};
 }
@@ -279,11 +282,24 @@ void GlesRenderer::draw(uint32_t win_w, uint32_t win_h) {
     glDisable(GL_BLEND);
     glClearColor(0, 0, 0, 1);
     glClear(GL_COLOR_BUFFER_BIT);
-    auto it = entries_.find(current_);
+    draw_buffer(current_, viewport(win_w, win_h), win_h);
+}
+
+BufferId GlesRenderer::shown(uint32_t source) const {
+    auto it = shown_.find(source);
+    return it == shown_.end() ? 0 : it->second;
+}
+
+const Layout* GlesRenderer::layout_of(BufferId id) const {
+    auto it = entries_.find(id);
+    return it == entries_.end() ? nullptr : &it->second.buffer->layout();
+}
+
+void GlesRenderer::draw_buffer(BufferId id, const Rect& vp, uint32_t win_h) {
+    auto it = entries_.find(id);
     if (it == entries_.end())
         return;
     const Entry& e = it->second;
-    const Rect vp = viewport(win_w, win_h);
     // GL's window origin is the bottom left.
     glViewport(vp.x, int32_t(win_h) - vp.y - vp.h, vp.w, vp.h);
     glActiveTexture(GL_TEXTURE0);
@@ -316,6 +332,9 @@ void GlesRenderer::enable_import() {
 void GlesRenderer::retire(BufferId id) {
     if (id == current_)
         return; // still on screen; the presenter retires it once another buffer is shown
+    for (const auto& [source, shown] : shown_)
+        if (id == shown)
+            return;
     entries_.erase(id);
 }
 

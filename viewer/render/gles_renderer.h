@@ -68,6 +68,12 @@ public:
     }
     // Where the picture lands in a window of win_w × win_h (empty without a frame).
     Rect viewport(uint32_t win_w, uint32_t win_h) const;
+    // Several sources (Frame::source): the buffer each shows now (0: none yet), a buffer's
+    // layout (nullptr: not cached), and drawing one buffer into vp (window pixels, y down) of
+    // a framebuffer win_h pixels high; the caller clears and sets the blend state.
+    BufferId shown(uint32_t source) const;
+    const Layout* layout_of(BufferId id) const;
+    void draw_buffer(BufferId id, const Rect& vp, uint32_t win_h);
     const Layout* current_layout() const;
     // "dma-buf import" or "upload": how the current buffer reaches the GPU.
     std::string current_path() const;
@@ -87,7 +93,8 @@ private:
         EglImage image; // set: imported, the texture samples the dma-buf itself
         Mapping mapping;
         GlTextureFormat format;
-        Region stale; // pixels the texture does not have yet
+        Region stale;        // pixels the texture does not have yet
+        uint32_t source = 0; // Frame::source: only its frames make the texture stale
     };
     struct ImportFns {
         PFNEGLCREATEIMAGEKHRPROC create = nullptr;
@@ -115,7 +122,8 @@ private:
 
     std::map<BufferId, Entry> entries_;
     BufferId current_ = 0;
-    Region last_damage_; // buffer pixels changed by the last update
+    std::map<uint32_t, BufferId> shown_; // per source: what its last update() made current
+    Region last_damage_;                 // buffer pixels changed by the last update
     bool view_changed_ = true;
     uint32_t last_win_w_ = 0, last_win_h_ = 0;
 };

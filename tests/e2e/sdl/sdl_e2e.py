@@ -3,7 +3,7 @@
 """End-to-end tests of `udmaview --output sdl` on a private Xvfb with Mesa (llvmpipe).
 
 usage: sdl_e2e.py UDMAVIEW CASE [OUTDIR [CACHE_DIR]]
-CASE: formats | damage | input | close | errors | hud | mesa25
+CASE: formats | damage | input | close | errors | hud | tiles | mesa25
 mesa25 runs udmaview on Mesa 25.0, fetched once into CACHE_DIR by tests/e2e/mesa/fetch-mesa25.
 
 Every case starts its own Xvfb (Xvfb picks a free display number itself with -displayfd),
@@ -30,13 +30,15 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lib"))
 
-from sdl_tests import close, common, damage, errors, formats, hud, input_events, mesa25  # noqa: E402
+from sdl_tests import (close, common, damage, errors, formats, hud, input_events,  # noqa: E402
+                       mesa25, tiles)
 from udmaview_test import procs, tap  # noqa: E402
 from udmaview_test.tap import Skipped, log  # noqa: E402
 
 
 CASES = {"formats": formats.run, "damage": damage.run, "input": input_events.run,
-         "close": close.run, "errors": errors.run, "hud": hud.run, "mesa25": mesa25.run}
+         "close": close.run, "errors": errors.run, "hud": hud.run, "mesa25": mesa25.run,
+         "tiles": tiles.run}
 
 
 def run_case(case):

@@ -18,11 +18,25 @@
 
 namespace udmaview::vmcheck {
 
-int run_compare(const std::string& a, const std::string& b, uint64_t max_diff) {
+int run_compare(const std::string& a, const std::string& b, uint64_t max_diff,
+                const std::optional<std::pair<int32_t, int32_t>>& at) {
     Result<RgbaImage> ia = read_png(a), ib = read_png(b);
     if (!ia || !ib) {
         std::cerr << "compare: " << (!ia ? ia.error().message : ib.error().message) << "\n";
         return 2;
+    }
+    if (at) { // b is a piece of a: the whole of b must lie inside a
+        if (at->first < 0 || at->second < 0 || uint64_t(at->first) + ib->width > ia->width ||
+            uint64_t(at->second) + ib->height > ia->height) {
+            std::cout << "compare: " << ib->width << "x" << ib->height << " at " << at->first << ","
+                      << at->second << " does not fit in " << ia->width << "x" << ia->height
+                      << "\n";
+            return 1;
+        }
+        const Diff d = diff(*ib, *ia, at->first, at->second);
+        std::cout << "compare: " << d.pixels << " pixels differ in " << d.bounds.to_string()
+                  << "\n";
+        return d.pixels <= max_diff ? 0 : 1;
     }
     if (ia->width != ib->width || ia->height != ib->height) {
         std::cout << "compare: sizes differ: " << ia->width << "x" << ia->height << " vs "

@@ -4,12 +4,16 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace udmaview::vmcheck {
 
-// 0 when A and B have the same size and at most max_diff pixels differ.
-int run_compare(const std::string& a, const std::string& b, uint64_t max_diff);
+// 0 when A and B have the same size and at most max_diff pixels differ; with at: B is compared
+// with the piece of A of B's size at (x, y).
+int run_compare(const std::string& a, const std::string& b, uint64_t max_diff,
+                const std::optional<std::pair<int32_t, int32_t>>& at = std::nullopt);
 int run_console_state();
 int run_activate(int n);
 int run_hold_master(const std::string& device, int seconds);

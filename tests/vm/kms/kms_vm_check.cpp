@@ -15,7 +15,7 @@
 //       changes undeclared (must not show: the damage signalled did not cover the whole
 //       frame); then a source of another size (re-layout without restart), and one larger
 //       than the mode (shown 1:1, cropped from the centre).
-//   kms_vm_check compare A.png B.png [MAX_DIFFERING_PIXELS]
+//   kms_vm_check compare A.png B.png [MAX_DIFFERING_PIXELS [X Y]]  (X Y: B is A's piece there)
 //   kms_vm_check console-state
 //       prints the active VT's KD mode, keyboard mode and VT mode
 //   kms_vm_check activate N: switches to VT N and waits for it
@@ -386,7 +386,10 @@ int main(int argc, char** argv) {
     if (args.size() >= 2 && args[0] == "damage")
         return run_damage(args[1], std::vector<std::string>(args.begin() + 2, args.end()));
     if (args.size() >= 3 && args[0] == "compare")
-        return run_compare(args[1], args[2], args.size() > 3 ? std::stoull(args[3]) : 0);
+        return run_compare(args[1], args[2], args.size() > 3 ? std::stoull(args[3]) : 0,
+                           args.size() > 5
+                               ? std::optional(std::pair(std::stoi(args[4]), std::stoi(args[5])))
+                               : std::nullopt);
     if (args.size() == 2 && args[0] == "activate")
         return run_activate(std::stoi(args[1]));
     if (args.size() == 1 && args[0] == "console-state")

@@ -53,6 +53,12 @@ KeyAction KeyChords::feed(const KeyEvent& key, int& vt) {
         swallowed_.insert(key.code);
         return KeyAction::ToggleHud;
     }
+    if (tile_keys_ && (key.code == KEY_LEFT || key.code == KEY_RIGHT || key.code == KEY_L)) {
+        swallowed_.insert(key.code);
+        return key.code == KEY_L      ? KeyAction::ToggleTiles
+               : key.code == KEY_LEFT ? KeyAction::FocusPrev
+                                      : KeyAction::FocusNext;
+    }
     int n = 0;
     if (key.code >= KEY_F1 && key.code <= KEY_F10)
         n = key.code - KEY_F1 + 1;

@@ -16,17 +16,30 @@
 namespace udmaview::kms {
 
 // What a key event means to the output.
-enum class KeyAction { Forward, Swallow, Quit, SwitchVt, ToggleHud };
+enum class KeyAction {
+    Forward,
+    Swallow,
+    Quit,
+    SwitchVt,
+    ToggleHud,
+    FocusPrev,
+    FocusNext,
+    ToggleTiles
+};
 
 // Tracks Ctrl and Alt; the escape chord is Ctrl+Alt+Q (documented in docs/kms.md), and
-// Ctrl+Alt+F1..F12 switch VTs, Ctrl+Alt+H toggles the --hud overlay. Chord keys are not
+// Ctrl+Alt+F1..F12 switch VTs, Ctrl+Alt+H toggles the --hud overlay (with several sources
+// Ctrl+Alt+Left/Right/L move the focus and switch the layout). Chord keys are not
 // forwarded to the source.
 class KeyChords {
 public:
     // vt: set to 1..12 for SwitchVt.
     KeyAction feed(const KeyEvent& key, int& vt);
+    // Several sources: Ctrl+Alt+Left/Right move the focus, Ctrl+Alt+L switches the layout.
+    void enable_tile_keys() { tile_keys_ = true; }
 
 private:
+    bool tile_keys_ = false;
     bool ctrl_l_ = false, ctrl_r_ = false, alt_l_ = false, alt_r_ = false;
     std::set<uint16_t> swallowed_; // chord keys pressed; their release is not forwarded
 };

@@ -17,8 +17,10 @@ constexpr size_t max_history = 4;
 
 Result<std::unique_ptr<GlComposer>> GlComposer::create(const DrmDevice& dev, uint32_t width,
                                                        uint32_t height, RendererOptions options,
-                                                       bool hud) {
+                                                       bool hud, uint32_t tiles) {
     std::unique_ptr<GlComposer> c(new GlComposer());
+    if (tiles > 1)
+        c->tiles_ = std::make_unique<TileCompositor>(tiles, options.scale);
     c->width_ = width;
     c->height_ = height;
     c->linear_ = options.linear;
@@ -91,13 +93,22 @@ Result<GlComposer::Composed> GlComposer::compose(const Frame& frame, bool whole,
                                                  SubmitStats& stats) {
     if (Status s = egl_->make_current(); !s)
         return s.error();
-    if (whole)
+    if (whole) {
         renderer_->invalidate_view();
+        if (tiles_)
+            tiles_->invalidate();
+    }
     if (Status s = renderer_->update(frame, stats); !s)
         return Error{"kms: " + s.error().message, s.error().errnum};
     stats.path = importing() ? "gl-import" : "gl-upload";
     Composed out;
-    out.damage = renderer_->window_damage(width_, height_);
+    if (tiles_) {
+        tiles_->frame_shown(frame);
+        out.damage = tiles_->window_damage(*renderer_, width_, height_);
+        tiles_->clear_damage();
+    } else {
+        out.damage = renderer_->window_damage(width_, height_);
+    }
     renderer_->clear_damage();
     for (const Rect& r : hud_damage_.rects())
         out.damage.add(r);
@@ -111,10 +122,15 @@ Result<GlComposer::Composed> GlComposer::compose(const Frame& frame, bool whole,
     const Rect r = redraw_region(out.damage, out.whole).bounds();
     glEnable(GL_SCISSOR_TEST);
     glScissor(r.x, int32_t(height_) - r.bottom(), r.w, r.h);
-    renderer_->draw(width_, height_);
-    if (cursor_ && renderer_->current_layout()) {
-        const Layout& l = *renderer_->current_layout();
-        cursor_->draw(viewport(), l.width, l.height, width_, height_);
+    if (tiles_) {
+        // Several sources: the pointer belongs to one guest's tile; not drawn there yet.
+        tiles_->draw(*renderer_, width_, height_, r);
+    } else {
+        renderer_->draw(width_, height_);
+        if (cursor_ && renderer_->current_layout()) {
+            const Layout& l = *renderer_->current_layout();
+            cursor_->draw(viewport(), l.width, l.height, width_, height_);
+        }
     }
     if (hud_)
         hud_->draw(height_);
@@ -186,8 +202,8 @@ Rect GlComposer::cursor_rect() const {
 }
 
 Status GlComposer::set_cursor(const CursorState& state) {
-    if (!cursor_ && !state.image)
-        return {}; // no pointer yet: no layer (its shaders cost a compile)
+    if (tiles_ || (!cursor_ && !state.image))
+        return {}; // tiles: not drawn (see compose); no pointer yet: no layer (a compile)
     if (Status s = egl_->make_current(); !s)
         return s;
     if (!cursor_) {

@@ -15,6 +15,7 @@
 #include "render/cursor_layer.h"
 #include "render/gles_renderer.h"
 #include "render/hud_layer.h"
+#include "render/tile_compositor.h"
 #include "udmaview/output.h"
 
 namespace udmaview::kms {
@@ -22,10 +23,11 @@ namespace udmaview::kms {
 class GlComposer {
 public:
     // GBM and EGL on dev (which must outlive this) with scanout buffers of width × height.
-    // hud: the --hud overlay is shown from the first frame.
+    // hud: the --hud overlay is shown from the first frame. tiles > 1: that many sources
+    // share the screen in tiles (Frame::source).
     static Result<std::unique_ptr<GlComposer>> create(const DrmDevice& dev, uint32_t width,
                                                       uint32_t height, RendererOptions options,
-                                                      bool hud);
+                                                      bool hud, uint32_t tiles = 1);
     ~GlComposer();
     GlComposer(const GlComposer&) = delete;
     GlComposer& operator=(const GlComposer&) = delete;
@@ -64,6 +66,9 @@ public:
     Rect viewport() const;
     bool importing() const { return renderer_->current_path() == "dma-buf import"; }
     std::string describe() const;
+    // Several sources: focus, layout and ended tiles (nullptr with one source).
+    TileCompositor* tiles() { return tiles_.get(); }
+    const TileCompositor* tiles() const { return tiles_.get(); }
 
 private:
     struct Locked {
@@ -82,6 +87,7 @@ private:
     std::unique_ptr<GlesRenderer> renderer_;
     std::unique_ptr<HudLayer> hud_;
     std::unique_ptr<CursorLayer> cursor_;
+    std::unique_ptr<TileCompositor> tiles_;
     bool linear_ = false; // --filter, for the pointer too
     // Screen pixels the overlay or the pointer changed since the last compose.
     Region hud_damage_;

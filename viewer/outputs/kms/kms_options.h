@@ -31,6 +31,7 @@ struct KmsOptions {
     bool console = true;     // take the VT (KD_GRAPHICS, VT_PROCESS)
     bool keyboard = true;    // read evdev keyboards
     bool take_over = false;  // reset a VT a dead program left in graphics mode, and use it
+    uint32_t sources = 1;    // more than one: tiles composed by GLES (Frame::source)
 };
 
 } // namespace udmaview::kms

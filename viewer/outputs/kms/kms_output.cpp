@@ -23,7 +23,10 @@ std::string errno_name(int err) {
 
 KmsOutput::KmsOutput(KmsOptions options)
     : options_(std::move(options))
-    , hud_visible_(options_.hud) {}
+    , hud_visible_(options_.hud) {
+    if (options_.sources > 1)
+        chords_.enable_tile_keys();
+}
 
 KmsOutput::~KmsOutput() {
     stop();
@@ -138,7 +141,9 @@ Scanout::FlipDone KmsOutput::flip_done(OutputSink* sink) {
 
 void KmsOutput::choose_path(const Buffer& buffer) {
     const Layout& l = buffer.layout();
-    if (options_.force_copy) {
+    if (options_.sources > 1) { // tiles: only GLES composes several buffers into one
+        path_ = Path::Gl;
+    } else if (options_.force_copy) {
         announce("forced", "kms: UDMAVIEW_KMS_COPY is set; copying damaged regions");
         path_ = Path::Copy;
     } else if (options_.path == KmsPath::Copy || options_.path == KmsPath::Gl) {
@@ -169,16 +174,25 @@ void KmsOutput::choose_path(const Buffer& buffer) {
     }
 }
 
+KmsOutput::Configured KmsOutput::wanted(const Layout& l) const {
+    if (options_.sources > 1) // tiles: one configuration for every source's frames
+        return {0, 0, nullptr, path_};
+    return {l.width, l.height, l.format, path_};
+}
+
 Status KmsOutput::configure(const Frame& frame) {
     const Layout& l = frame.buffer->layout();
     choose_path(*frame.buffer);
-    Result<drmModeModeInfo> mode = choose_mode(pipe_.connector, mode_request_, l.width, l.height);
+    // Tiles: the connector's preferred mode (or --mode), whatever each source's size.
+    const bool tiles = options_.sources > 1;
+    Result<drmModeModeInfo> mode =
+        choose_mode(pipe_.connector, mode_request_, tiles ? 0 : l.width, tiles ? 0 : l.height);
     if (!mode)
         return mode.error();
     mode_ = *mode;
     if (Status s = scanout_->committer().set_mode(mode_); !s)
         return s;
-    configured_ = {l.width, l.height, l.format, path_};
+    configured_ = wanted(l);
     needs_modeset_ = true;
     if (options_.hud && path_ != Path::Gl)
         announce("hud", "kms: --hud needs the gl path (--kms-path gl); the " +
@@ -206,10 +220,8 @@ Status KmsOutput::show(const Frame& frame, Origin origin, SubmitStats& stats, Ou
     }
     // A new size or format, or a buffer that needs the other path (a dma-buf appears or goes
     // away): re-layout, without a restart.
-    const Layout& l = frame.buffer->layout();
     choose_path(*frame.buffer);
-    const Configured want{l.width, l.height, l.format, path_};
-    if (!(want == configured_))
+    if (!(wanted(frame.buffer->layout()) == configured_))
         if (Status s = configure(frame); !s)
             return s;
     if (configured_.path == Path::Import) {

@@ -66,6 +66,9 @@ public:
     // For the timing report: the redraws after the display came back (VT or seat switch),
     // then what the --hud overlay cost (gl path).
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
+    // Several sources (gl path): the focused tile's, and "ended" on a tile.
+    uint32_t input_source() const override;
+    void source_ended(uint32_t source) override;
 
     // For tests and --verbose.
     enum class Path { None, Import, Copy, Gl };
@@ -105,6 +108,8 @@ private:
     void watch_keyboards();
     void close_keyboards();
     Status configure(const Frame& frame);
+    // The configuration a frame of layout l needs (with several sources: the same for all).
+    Configured wanted(const Layout& l) const;
     void choose_path(const Buffer& buffer);
     // Where a frame goes when the plane cannot take it: GL (auto, gl) or the copy.
     Path fallback() const;
@@ -129,6 +134,9 @@ private:
     // Redraws what changed over the last frame (overlay, pointer) when no flip is in flight.
     void redraw_overlays(OutputSink& sink);
     std::vector<std::pair<std::string, uint64_t>> gl_counters() const;
+    // Several sources: Ctrl+Alt+Left/Right/L (kms_output_tiles.cpp), then the screen redrawn.
+    void tile_key(KeyAction action, OutputSink& sink);
+    void redraw_tiles(OutputSink* sink);
     // Takes the import probe's verdict once it is there (one line when the import is off).
     void poll_gl_import();
     void gl_retire(BufferId id);

@@ -97,7 +97,8 @@ void KmsOutput::dispatch(OutputSink& sink) {
         } else {
             const bool alive = EvdevKeyboards::read(fd, [&](const KeyEvent& key) {
                 int vt = 0;
-                switch (chords_.feed(key, vt)) {
+                const KeyAction chord = chords_.feed(key, vt);
+                switch (chord) {
                 case KeyAction::Quit:
                     sink.on_quit();
                     break;
@@ -111,6 +112,11 @@ void KmsOutput::dispatch(OutputSink& sink) {
                     break;
                 case KeyAction::ToggleHud:
                     toggle_hud(sink);
+                    break;
+                case KeyAction::FocusPrev:
+                case KeyAction::FocusNext:
+                case KeyAction::ToggleTiles:
+                    tile_key(chord, sink);
                     break;
                 case KeyAction::Swallow:
                     break;

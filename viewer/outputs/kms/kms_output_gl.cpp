@@ -127,8 +127,8 @@ Status KmsOutput::start_gl(const Frame& frame) {
                              .linear = options_.linear,
                              .allow_import = gl_import_usable_.value_or(false),
                              .verbose = options_.verbose};
-    Result<std::unique_ptr<GlComposer>> gl =
-        GlComposer::create(*dev_, mode_.hdisplay, mode_.vdisplay, ro, hud_visible_);
+    Result<std::unique_ptr<GlComposer>> gl = GlComposer::create(
+        *dev_, mode_.hdisplay, mode_.vdisplay, ro, hud_visible_, options_.sources);
     if (!gl)
         return gl.error();
     gl_.reset(gl->release());

@@ -49,6 +49,29 @@ void SdlOutput::toggle_fullscreen() {
         std::cerr << "sdl: fullscreen " << (fullscreen_ ? "on" : "off") << "\n";
 }
 
+bool SdlOutput::is_tile_key(int sc) {
+    return sc == SDL_SCANCODE_LEFT || sc == SDL_SCANCODE_RIGHT || sc == SDL_SCANCODE_L;
+}
+
+bool SdlOutput::tile_key(int sc) {
+    if (!tiles_)
+        return false;
+    if (sc == SDL_SCANCODE_LEFT || sc == SDL_SCANCODE_RIGHT)
+        tiles_->move_focus(sc == SDL_SCANCODE_LEFT ? -1 : 1);
+    else if (sc == SDL_SCANCODE_L)
+        tiles_->toggle_mode();
+    else
+        return false;
+    if (options_.verbose)
+        std::cerr << "sdl: source " << tiles_->focus() + 1 << " focused, "
+                  << (tiles_->mode() == TileMode::Grid ? "grid" : "alone") << "\n";
+    source_name_ = std::to_string(tiles_->tiles()) + " sources, #" +
+                   std::to_string(tiles_->focus() + 1) + " focused";
+    update_title(true);
+    redraw_ = true;
+    return true;
+}
+
 void SdlOutput::pointer_to_source(int32_t wx, int32_t wy, OutputSink* sink, bool force) {
     if (!sink || !renderer_->current_layout())
         return;
@@ -60,8 +83,10 @@ void SdlOutput::pointer_to_source(int32_t wx, int32_t wy, OutputSink* sink, bool
     const double sx = ww > 0 ? double(dw) / ww : 1.0, sy = wh > 0 ? double(dh) / wh : 1.0;
     const Layout& l = *renderer_->current_layout();
     // + 0.5: the centre of the window pixel the pointer is on.
-    const SourcePoint p = window_to_source(renderer_->viewport(dw, dh), l.width, l.height,
-                                           (wx + 0.5) * sx, (wy + 0.5) * sy);
+    const SourcePoint p =
+        tiles_ ? tiles_->to_source(*renderer_, (wx + 0.5) * sx, (wy + 0.5) * sy, dw, dh)
+               : window_to_source(renderer_->viewport(dw, dh), l.width, l.height, (wx + 0.5) * sx,
+                                  (wy + 0.5) * sy);
     if (p.inside || force || grabbed_)
         sink->on_input(PointerMove{p.x, p.y});
 }
@@ -69,7 +94,9 @@ void SdlOutput::pointer_to_source(int32_t wx, int32_t wy, OutputSink* sink, bool
 void SdlOutput::handle_key(const SDL_KeyboardEvent& key, OutputSink* sink) {
     const int sc = key.keysym.scancode;
     const bool down = key.type == SDL_KEYDOWN;
-    const SDL_Keymod mod = SDL_GetModState();
+    // The modifiers as they were at this event: SDL_GetModState() is the state after every
+    // queued event, which is wrong when several keys wait in the queue.
+    const Uint16 mod = key.keysym.mod;
     const bool ctrl_alt = (mod & KMOD_CTRL) && (mod & KMOD_ALT);
     if (down && !key.repeat) {
         if (sc == SDL_SCANCODE_F11 || (ctrl_alt && sc == SDL_SCANCODE_F)) {
@@ -87,14 +114,32 @@ void SdlOutput::handle_key(const SDL_KeyboardEvent& key, OutputSink* sink) {
             toggle_hud();
             return;
         }
+        if (ctrl_alt && tiles_ && is_tile_key(sc)) {
+            swallowed_.insert(sc);
+            // The guest losing the focus must not keep Ctrl and Alt (or more) held down; the
+            // new one never saw them pressed, so it gets no releases either.
+            for (uint16_t held : keys_down_)
+                if (sink)
+                    sink->on_input(KeyEvent{held, false});
+            released_early_.insert(keys_down_.begin(), keys_down_.end());
+            keys_down_.clear();
+            tile_key(sc);
+            return;
+        }
     }
     if (!down && swallowed_.erase(sc))
         return;
     if (key.repeat) // the guest runs its own key repeat
         return;
     const uint16_t code = sdl_scancode_to_linux_key(sc);
-    if (code && sink)
-        sink->on_input(KeyEvent{code, down});
+    if (!code || !sink)
+        return;
+    if (tiles_) {
+        if (!down && released_early_.erase(code))
+            return;
+        down ? void(keys_down_.insert(code)) : void(keys_down_.erase(code));
+    }
+    sink->on_input(KeyEvent{code, down});
 }
 
 void SdlOutput::handle_event(const SDL_Event& e, OutputSink* sink) {

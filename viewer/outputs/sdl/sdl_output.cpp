@@ -105,6 +105,10 @@ Status SdlOutput::open_window() {
     SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
 
     uint32_t w = options_.width, h = options_.height;
+    if (options_.sources > 1) {
+        tiles_ = std::make_unique<TileCompositor>(options_.sources, options_.scale);
+        grid_window_size(options_.sources, options_.width, options_.height, w, h);
+    }
     window_size_for(w, h);
     requested_w_ = int32_t(w);
     requested_h_ = int32_t(h);
@@ -171,6 +175,7 @@ void SdlOutput::stop() {
     if (context_ && window_)
         SDL_GL_MakeCurrent(window_.get(), context_.get());
     damage_swap_.reset();
+    tiles_.reset();
     renderer_.reset(); // GL objects go while their context is current
     context_.reset();
     window_.reset();
@@ -178,53 +183,15 @@ void SdlOutput::stop() {
     surface_ = EGL_NO_SURFACE;
 }
 
-void SdlOutput::window_size_for(uint32_t& w, uint32_t& h) const {
-    // A picture larger than the screen gets a window that fits (scaled down, aspect kept).
-    SDL_Rect usable{};
-    if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0 &&
-        (w > uint32_t(usable.w) || h > uint32_t(usable.h))) {
-        const Rect fit =
-            compute_viewport(w, h, uint32_t(usable.w), uint32_t(usable.h), ScaleMode::Fit);
-        w = uint32_t(std::max(1, fit.w));
-        h = uint32_t(std::max(1, fit.h));
-    }
-}
-
-void SdlOutput::follow_frame_size(const Layout& l) {
-    // The window follows the picture's size (first frame, guest mode changes) until the user
-    // resizes it.
-    if (l.width == frame_w_ && l.height == frame_h_)
-        return;
-    frame_w_ = l.width;
-    frame_h_ = l.height;
-    if (user_sized_ || fullscreen_)
-        return;
-    uint32_t w = l.width, h = l.height;
-    window_size_for(w, h);
-    int ww = 0, wh = 0;
-    SDL_GetWindowSize(window_.get(), &ww, &wh);
-    if (ww == int(w) && wh == int(h))
-        return;
-    requested_w_ = int32_t(w);
-    requested_h_ = int32_t(h);
-    SDL_SetWindowSize(window_.get(), int(w), int(h));
-    redraw_ = true;
-}
-
-void SdlOutput::drawable_size(uint32_t& w, uint32_t& h) const {
-    int dw = 0, dh = 0;
-    SDL_GL_GetDrawableSize(window_.get(), &dw, &dh);
-    w = uint32_t(std::max(1, dw));
-    h = uint32_t(std::max(1, dh));
-}
-
 void SdlOutput::present() {
     uint32_t w = 0, h = 0;
     drawable_size(w, h);
-    if (redraw_)
+    if (redraw_) {
         renderer_->invalidate_view();
-    renderer_->draw(w, h);
-    Region damage = renderer_->window_damage(w, h);
+        if (tiles_)
+            tiles_->invalidate();
+    }
+    Region damage = draw_view(w, h);
     if (hud_) {
         hud_->draw(h);
         for (const Rect& r : hud_damage_.rects())
@@ -311,25 +278,42 @@ Status SdlOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
     const Layout& l = frame.buffer->layout();
     if (Status s = renderer_->update(frame, stats); !s)
         return s;
-    const std::string name = frame.buffer->origin() + " " + std::to_string(l.width) + "x" +
-                             std::to_string(l.height) + " " + std::string(l.format->name);
+    if (tiles_)
+        tiles_->frame_shown(frame);
+    std::string name = frame.buffer->origin() + " " + std::to_string(l.width) + "x" +
+                       std::to_string(l.height) + " " + std::string(l.format->name);
+    if (tiles_)
+        name = std::to_string(tiles_->tiles()) + " sources, #" +
+               std::to_string(tiles_->focus() + 1) + " focused";
     if (name != source_name_) {
         source_name_ = name;
         update_title(true);
     }
     follow_frame_size(l);
     stats.submitted_ns = now_ns();
+    unshown_.push_back(
+        {frame.seq, frame.produced_ns, stats.bytes_copied, stats.imports, stats.path});
+    if (!tiles_) // several sources: one present for the presenter's round, in flush()
+        flush(sink);
+    return {};
+}
+
+void SdlOutput::flush(OutputSink& sink) {
+    if (unshown_.empty() || !renderer_)
+        return;
     present();
     const uint64_t presented = now_ns();
-    sink.on_presented(frame.seq, presented);
+    for (const Unshown& u : unshown_)
+        sink.on_presented(u.seq, presented);
     last_presented_ns_ = presented;
     if (hud_) { // after the presentation is reported: the overlay's cost stays out of it
-        hud_->hud().record(frame.produced_ns, presented, stats.bytes_copied, stats.imports,
-                           stats.path);
+        for (const Unshown& u : unshown_)
+            hud_->hud().record(u.produced_ns, presented, u.bytes_copied, u.imports, u.path);
         refresh_hud();
     }
 
-    ++fps_frames_;
+    fps_frames_ += unshown_.size();
+    unshown_.clear();
     if (!fps_window_start_ns_)
         fps_window_start_ns_ = presented;
     if (presented - fps_window_start_ns_ >= 1'000'000'000) {
@@ -338,7 +322,6 @@ Status SdlOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
         fps_window_start_ns_ = presented;
     }
     update_title(false);
-    return {};
 }
 
 void SdlOutput::retire(BufferId id) {
@@ -359,7 +342,9 @@ Status SdlOutput::finish(const Frame* last) {
             uint32_t w = 0, h = 0;
             drawable_size(w, h);
             renderer_->invalidate_view();
-            renderer_->draw(w, h);
+            if (tiles_)
+                tiles_->invalidate();
+            draw_view(w, h);
             if (hud_)
                 hud_->draw(h);
             result = write_png(options_.dump_png, renderer_->read_pixels(w, h));

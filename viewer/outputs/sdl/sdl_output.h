@@ -9,6 +9,7 @@
 #include "outputs/sdl/egl_swap.h"
 #include "render/gles_renderer.h"
 #include "render/hud_layer.h"
+#include "render/tile_compositor.h"
 #include "render/viewport.h"
 #include "udmaview/output.h"
 
@@ -25,6 +26,7 @@ struct SdlOptions {
     std::string dump_png; // when the run ends, write what the window shows (glReadPixels)
     uint64_t hold_ms = 0; // keep the last frame up this long after the run ends
     bool hud = false;     // start with the --hud overlay shown (Ctrl+Alt+H toggles it)
+    uint32_t sources = 1; // more than one: tiles (Frame::source), focus, layout keys
 };
 
 // The preview window: SDL2 with a GLES context on EGL, drawn by GlesRenderer; forwards
@@ -42,8 +44,12 @@ public:
     void dispatch(OutputSink& sink) override;
     bool busy() const override { return false; }
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
+    // Presents what submit() updated: right away with one source, once per round with several.
+    void flush(OutputSink& sink) override;
     void retire(BufferId id) override;
     Status finish(const Frame* last) override;
+    uint32_t input_source() const override { return tiles_ ? tiles_->focus() : 0; }
+    void source_ended(uint32_t source) override;
     // egl_swap_with_damage, egl_dma_buf_import (1: the EGL display offers it), swaps_with_damage,
     // swaps_full, swap_damage_pixels (window pixels named in damaged swaps).
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
@@ -72,6 +78,11 @@ private:
     // The window size for a picture: the picture's, fitted to the screen when larger.
     void window_size_for(uint32_t& w, uint32_t& h) const;
     void follow_frame_size(const Layout& layout);
+    // Draws the picture (or the tiles) into the drawable; what changed, in window pixels.
+    Region draw_view(uint32_t w, uint32_t h);
+    // Ctrl+Alt+Left/Right, Ctrl+Alt+L with several sources; true when the key was one of them.
+    bool tile_key(int scancode);
+    static bool is_tile_key(int scancode);
     // Draws the current frame and swaps (damage only when the view did not change).
     void present();
     void update_title(bool force);
@@ -87,6 +98,8 @@ private:
     std::unique_ptr<GlesRenderer> renderer_;
     std::unique_ptr<EglDamageSwap> damage_swap_;
     std::unique_ptr<HudLayer> hud_;
+    std::unique_ptr<TileCompositor> tiles_; // several sources
+    uint32_t tile_w_ = 0, tile_h_ = 0;      // several sources: the largest picture so far
     Region hud_damage_; // window pixels the overlay changed since the last present
     uint64_t last_presented_ns_ = 0;
     EGLSurface surface_ = EGL_NO_SURFACE;
@@ -99,6 +112,9 @@ private:
     bool redraw_ = false;
     bool quit_ = false;
     std::set<int> swallowed_; // hotkey scancodes whose release is not forwarded
+    // Several sources: keys the focused guest holds down, and keys released to the guest
+    // that lost the focus whose real release is not forwarded to the new one.
+    std::set<uint16_t> keys_down_, released_early_;
     uint32_t buttons_down_ = 0;
 
     std::string source_name_; // "demo 640x480 XRGB8888"
@@ -106,6 +122,13 @@ private:
     uint64_t fps_frames_ = 0;
     double fps_ = 0;
     std::string last_title_;
+    // Frames updated but not presented yet (several sources wait for flush()).
+    struct Unshown {
+        uint64_t seq = 0, produced_ns = 0, bytes_copied = 0;
+        uint32_t imports = 0;
+        std::string path;
+    };
+    std::vector<Unshown> unshown_;
     uint64_t swaps_with_damage_ = 0, swaps_full_ = 0, swap_damage_pixels_ = 0;
 };
 

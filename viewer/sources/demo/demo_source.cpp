@@ -14,16 +14,6 @@
 
 namespace udmaview {
 
-namespace {
-
-void sleep_until(uint64_t deadline_ns) {
-    timespec ts{time_t(deadline_ns / 1'000'000'000u), long(deadline_ns % 1'000'000'000u)};
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
-    }
-}
-
-} // namespace
-
 DemoSource::DemoSource(DemoOptions options)
     : options_(std::move(options))
     , scene_(options_.width, options_.height, options_.patterns, options_.seed) {
@@ -83,8 +73,20 @@ Status DemoSource::start() {
     return {};
 }
 
+void DemoSource::sleep_until(uint64_t deadline_ns) {
+    // steady_clock is CLOCK_MONOTONIC (clock.h's now_ns()); stop() wakes the wait, so a slow
+    // frame rate never delays the end of a run.
+    const std::chrono::steady_clock::time_point deadline{std::chrono::nanoseconds(deadline_ns)};
+    std::unique_lock lock(wake_mutex_);
+    wake_.wait_until(lock, deadline, [this] { return stopping_.load(); });
+}
+
 void DemoSource::stop() {
-    stopping_ = true;
+    {
+        std::lock_guard lock(wake_mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
     if (producer_.joinable())
         producer_.join();
 }

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -50,6 +53,8 @@ private:
     Status make_surfaces();
     void produce();
     void publish(Frame frame, bool end);
+    // Waits until deadline_ns (CLOCK_MONOTONIC) or stop(), whichever comes first.
+    void sleep_until(uint64_t deadline_ns);
 
     DemoOptions options_;
     DemoScene scene_;
@@ -66,6 +71,8 @@ private:
     EventQueue<Drawn> ready_;
     std::thread producer_;
     std::atomic<bool> stopping_{false};
+    std::mutex wake_mutex_; // with wake_: stop() interrupts the wait for the next frame
+    std::condition_variable wake_;
     bool end_reported_ = false;
 };
 
