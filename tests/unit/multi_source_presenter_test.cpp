@@ -6,7 +6,7 @@
 #include <functional>
 #include <gtest/gtest.h>
 
-#include "udmaview/memfd.h"
+#include "scripted_source.h"
 #include "udmaview/presenter.h"
 
 using namespace udmaview;
@@ -14,38 +14,10 @@ using namespace udmaview;
 namespace {
 
 std::shared_ptr<const Buffer> make_buffer() {
-    Result<Memfd> m = Memfd::create("multi-presenter-test", page_size());
-    Result<UniqueFd> fd = m->dup_fd();
-    Layout layout{16, 16, 64, 0, find_format(make_fourcc('X', 'R', '2', '4'))};
-    return std::make_shared<const Buffer>(
-        layout,
-        std::vector<Backing>{{std::make_shared<const UniqueFd>(std::move(*fd)), 0, page_size()}},
-        std::nullopt, "test");
+    return test::make_buffer("multi-presenter-test");
 }
 
-// Each dispatch() runs the next step of a script; records the input it gets.
-class Scripted : public FrameSource {
-public:
-    std::deque<std::function<void(SourceSink&)>> steps;
-    std::vector<InputEvent> input;
-    Status start_status;
-    uint64_t limit = 0;
-
-    std::string name() const override { return "scripted"; }
-    Status start() override { return start_status; }
-    void stop() override {}
-    int poll_fd() const override { return -1; }
-    uint64_t dispatch_interval_ns() const override { return 1'000'000; }
-    void dispatch(SourceSink& sink) override {
-        if (steps.empty())
-            return;
-        auto step = std::move(steps.front());
-        steps.pop_front();
-        step(sink);
-    }
-    void send_input(const InputEvent& e) override { input.push_back(e); }
-    void set_frame_limit(uint64_t n) override { limit = n; }
-};
+using Scripted = test::ScriptedSource;
 
 // Presents in flush(), like the SDL window with tiles; sends one key on its first dispatch.
 class TileOutput : public Output {

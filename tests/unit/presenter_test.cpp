@@ -6,47 +6,18 @@
 #include <functional>
 #include <gtest/gtest.h>
 
-#include "udmaview/memfd.h"
+#include "scripted_source.h"
 #include "udmaview/presenter.h"
 
 using namespace udmaview;
 
 namespace {
 
+using test::ScriptedSource;
+
 std::shared_ptr<const Buffer> make_buffer() {
-    Result<Memfd> m = Memfd::create("presenter-test", page_size());
-    Result<UniqueFd> fd = m->dup_fd();
-    Layout layout{16, 16, 64, 0, find_format(make_fourcc('X', 'R', '2', '4'))};
-    return std::make_shared<const Buffer>(
-        layout,
-        std::vector<Backing>{{std::make_shared<const UniqueFd>(std::move(*fd)), 0, page_size()}},
-        std::nullopt, "test");
+    return test::make_buffer("presenter-test");
 }
-
-// Each dispatch() runs the next step of a script.
-class ScriptedSource : public FrameSource {
-public:
-    std::deque<std::function<void(SourceSink&)>> steps;
-    bool started = false, stopped = false;
-    uint64_t limit = 0;
-
-    std::string name() const override { return "scripted"; }
-    Status start() override {
-        started = true;
-        return {};
-    }
-    void stop() override { stopped = true; }
-    int poll_fd() const override { return -1; }
-    uint64_t dispatch_interval_ns() const override { return 1'000'000; }
-    void dispatch(SourceSink& sink) override {
-        if (steps.empty())
-            return;
-        auto step = std::move(steps.front());
-        steps.pop_front();
-        step(sink);
-    }
-    void set_frame_limit(uint64_t n) override { limit = n; }
-};
 
 // Busy from submit until `hold` dispatches later, then presents.
 class SlowOutput : public Output {
