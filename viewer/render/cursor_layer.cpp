@@ -106,16 +106,7 @@ void CursorLayer::draw(const Rect& viewport, uint32_t src_w, uint32_t src_h, uin
     glEnable(GL_SCISSOR_TEST);
     glScissor(clip.x, int32_t(win_h) - clip.bottom(), clip.w, clip.h);
     glViewport(q.x, int32_t(win_h) - q.bottom(), q.w, q.h);
-    glEnable(GL_BLEND);
-    // Straight alpha; the window keeps its own alpha.
-    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
-    glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_2D, texture_.get());
-    static const GLfloat identity[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
-    static const GLfloat no_bias[4] = {0, 0, 0, 0};
-    blit_.draw(true, identity, no_bias); // the image's row 0 is its top row
-    glDisable(GL_BLEND);
-    glBindTexture(GL_TEXTURE_2D, 0);
+    blit_.draw_blended(texture_.get());
     if (scissored)
         glScissor(box[0], box[1], box[2], box[3]);
     else

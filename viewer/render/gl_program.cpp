@@ -87,4 +87,16 @@ void BlitProgram::draw(bool y0_top, const GLfloat* swizzle, const GLfloat* bias)
     glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
+void BlitProgram::draw_blended(GLuint texture) const {
+    glEnable(GL_BLEND);
+    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, texture);
+    static const GLfloat identity[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    static const GLfloat no_bias[4] = {0, 0, 0, 0};
+    draw(true, identity, no_bias);
+    glDisable(GL_BLEND);
+    glBindTexture(GL_TEXTURE_2D, 0);
+}
+
 } // namespace udmaview

@@ -18,6 +18,9 @@ public:
     // Samples the texture bound to unit 0 over the current viewport. swizzle is a column-major
     // 4x4 matrix, bias a vec4 (see shaders/blit.frag); y0_top: the image's row 0 is its top.
     void draw(bool y0_top, const GLfloat* swizzle, const GLfloat* bias) const;
+    // An overlay (the --hud, the guest pointer): texture, RGBA with straight alpha and row 0 at
+    // the top, blended over the current viewport; the target keeps its own alpha.
+    void draw_blended(GLuint texture) const;
     bool valid() const { return program_.get() != 0; }
 
 private:

@@ -84,15 +84,7 @@ void HudLayer::draw(uint32_t win_h) {
     // the viewport does not).
     glViewport(corner_offset, int32_t(win_h) - corner_offset - int32_t(Hud::height),
                GLsizei(Hud::width), GLsizei(Hud::height));
-    glEnable(GL_BLEND);
-    // The window keeps its own alpha: only colour is blended.
-    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
-    glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_2D, texture_.get());
-    static const GLfloat identity[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
-    static const GLfloat no_bias[4] = {0, 0, 0, 0};
-    blit_.draw(true, identity, no_bias); // the image's row 0 is its top row
-    glDisable(GL_BLEND);
+    blit_.draw_blended(texture_.get());
     ++draws_;
     busy_ns_ += now_ns() - start;
 }
