@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <gtest/gtest.h>
+#include <utility>
 
 #include "scripted_source.h"
 #include "udmaview/presenter.h"
@@ -54,6 +55,31 @@ public:
     void retire(BufferId) override {}
     uint32_t input_source() const override { return focus; }
     void source_ended(uint32_t source) override { ended.push_back(source); }
+};
+
+// Takes one frame at a time, like a page flip: busy from submit to its next dispatch.
+class FlipOutput : public Output {
+public:
+    std::vector<uint32_t> sources; // of the frames submitted, in order
+
+    std::string name() const override { return "flip"; }
+    Status start() override { return {}; }
+    void stop() override {}
+    uint64_t dispatch_interval_ns() const override { return 1'000'000; }
+    bool busy() const override { return in_flight_ != 0; }
+    void dispatch(OutputSink& sink) override {
+        if (in_flight_)
+            sink.on_presented(std::exchange(in_flight_, 0), 555);
+    }
+    Status submit(const Frame& frame, SubmitStats&, OutputSink&) override {
+        sources.push_back(frame.source);
+        in_flight_ = frame.seq;
+        return {};
+    }
+    void retire(BufferId) override {}
+
+private:
+    uint64_t in_flight_ = 0;
 };
 
 UniqueFd signals() {
@@ -164,4 +190,25 @@ TEST(MultiSourcePresenter, ASourceThatCannotStartIsNamed) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message,
               "--source #2 (region:/x,size=8x8) did not start: region /x: cannot open");
+}
+
+TEST(MultiSourcePresenter, AnOutputThatTakesOneFrameAtATimeServesTheSourcesInTurn) {
+    // Both sources have a new frame every round and the output shows one per round: a fixed
+    // order would show only the first source until it ends.
+    Scripted a, b;
+    auto ba = make_buffer(), bb = make_buffer();
+    for (uint64_t n = 1; n <= 6; ++n) {
+        a.steps.push_back(emit(ba, n, {0, 0, 1, 1}));
+        b.steps.push_back(emit(bb, n, {0, 0, 1, 1}));
+    }
+    a.steps.push_back([](SourceSink& s) { s.on_source_end({}); });
+    b.steps.push_back([](SourceSink& s) { s.on_source_end({}); });
+    FlipOutput out;
+    TimingRecorder timing("a + b", "flip");
+    Presenter p({&a, &b}, out, timing, {});
+    Result<StopReason> r = p.run(signals());
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_GE(out.sources.size(), 6u);
+    for (size_t i = 0; i < 6; ++i)
+        EXPECT_EQ(out.sources[i], uint32_t(i % 2)) << "submit " << i;
 }

@@ -219,8 +219,9 @@ void Presenter::on_frame(Lane& lane, Frame frame) {
 
 void Presenter::submit_pending() {
     bool submitted = false;
-    for (auto& lane_ptr : lanes_) {
-        Lane& lane = *lane_ptr;
+    const size_t first = next_lane_;
+    for (size_t k = 0; k < lanes_.size(); ++k) {
+        Lane& lane = *lanes_[(first + k) % lanes_.size()];
         if (!lane.pending)
             continue;
         if (output_.busy())
@@ -243,6 +244,7 @@ void Presenter::submit_pending() {
         }
         lane.current = std::move(frame);
         last_submitted_ = &lane;
+        next_lane_ = (lane.index + 1) % lanes_.size();
         submitted = true;
         retire_unused(lane);
     }
