@@ -132,7 +132,7 @@ void poll_helper(Probe& p) {
     const pid_t done = ::waitpid(p.pid, &status, WNOHANG);
     if (done == p.pid) {
         const std::string why = describe_status(status);
-        p.verdict = GlImportVerdict{why.empty(), why};
+        p.verdict = GlImportVerdict{why.empty(), why, WIFSIGNALED(status) ? WTERMSIG(status) : 0};
     } else if (done < 0 && errno != EINTR) {
         Probes::finish(p, std::string("waitpid failed: ") + std::strerror(errno));
     } else if (now_ns() >= p.deadline_ns) {

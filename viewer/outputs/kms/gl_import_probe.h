@@ -14,6 +14,7 @@ namespace udmaview::kms {
 struct GlImportVerdict {
     bool usable = false;
     std::string reason; // why not, for the one fallback line ("" when usable)
+    int signal = 0;     // the signal that ended the probe process (its crash), 0 for none
 };
 
 // Starts the helper for card_path (posix_spawn: a fresh process, never a fork of this

@@ -189,6 +189,7 @@ private:
     std::unique_ptr<GlComposer, GlComposerDeleter> retired_gl_;
     std::string gl_refused_;               // why GBM/EGL cannot start ("" : not tried, or running)
     std::optional<bool> gl_import_usable_; // the import probe's verdict, once per output
+    int gl_import_signal_ = 0;             // the signal that ended the probe, for the report
 
     std::optional<Frame> last_frame_; // for redraws after a VT switch back
     bool hud_visible_ = false;        // the overlay's state, kept when the gl path restarts

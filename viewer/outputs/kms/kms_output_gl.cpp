@@ -93,7 +93,15 @@ void KmsOutput::show_cursor(OutputSink& sink) {
 }
 
 std::vector<std::pair<std::string, uint64_t>> KmsOutput::gl_counters() const {
-    return gl_ ? gl_->hud_counters() : std::vector<std::pair<std::string, uint64_t>>{};
+    std::vector<std::pair<std::string, uint64_t>> all;
+    if (gl_import_usable_) { // the probe's verdict, when it came during the run
+        all.emplace_back("gl_import_probe_usable", *gl_import_usable_ ? 1 : 0);
+        all.emplace_back("gl_import_probe_signal", uint64_t(gl_import_signal_));
+    }
+    if (gl_)
+        for (auto& c : gl_->hud_counters())
+            all.push_back(std::move(c));
+    return all;
 }
 
 void KmsOutput::gl_retire(BufferId id) {
@@ -108,6 +116,7 @@ void KmsOutput::poll_gl_import() {
     if (!v)
         return;
     gl_import_usable_ = v->usable;
+    gl_import_signal_ = v->signal;
     if (v->usable) {
         gl_->enable_import();
         if (options_.verbose)
