@@ -12,61 +12,15 @@
 
 #include "render/gles_renderer.h"
 #include "render/tile_compositor.h"
+#include "surfaceless_gles.h"
 #include "udmaview/memfd.h"
 
 using namespace udmaview;
 
 namespace {
 
-// A surfaceless GLES 3 context with a framebuffer object of w × h, current while it lives.
-class Surfaceless {
-public:
-    Surfaceless(uint32_t w, uint32_t h) {
-        auto get_display = reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(
-            eglGetProcAddress("eglGetPlatformDisplayEXT"));
-        const char* ext = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
-        if (!get_display || !ext ||
-            std::string_view(ext).find("EGL_MESA_platform_surfaceless") == std::string_view::npos)
-            return;
-        display_ = get_display(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
-        if (display_ == EGL_NO_DISPLAY || !eglInitialize(display_, nullptr, nullptr)) {
-            display_ = EGL_NO_DISPLAY;
-            return;
-        }
-        eglBindAPI(EGL_OPENGL_ES_API);
-        const EGLint attribs[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_NONE};
-        context_ = eglCreateContext(display_, EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, attribs);
-        if (context_ == EGL_NO_CONTEXT ||
-            !eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, context_))
-            return;
-        glGenRenderbuffers(1, &rb_);
-        glBindRenderbuffer(GL_RENDERBUFFER, rb_);
-        glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, GLsizei(w), GLsizei(h));
-        glGenFramebuffers(1, &fb_);
-        glBindFramebuffer(GL_FRAMEBUFFER, fb_);
-        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, rb_);
-        ok_ = glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE;
-    }
-    ~Surfaceless() {
-        if (display_ == EGL_NO_DISPLAY)
-            return;
-        if (fb_)
-            glDeleteFramebuffers(1, &fb_);
-        if (rb_)
-            glDeleteRenderbuffers(1, &rb_);
-        eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
-        if (context_ != EGL_NO_CONTEXT)
-            eglDestroyContext(display_, context_);
-        eglTerminate(display_);
-    }
-    bool ok() const { return ok_; }
-
-private:
-    EGLDisplay display_ = EGL_NO_DISPLAY;
-    EGLContext context_ = EGL_NO_CONTEXT;
-    GLuint rb_ = 0, fb_ = 0;
-    bool ok_ = false;
-};
+using test::SurfacelessContext;
+using test::Target;
 
 // A w × h XRGB8888 buffer filled with one colour.
 struct Solid {
@@ -102,9 +56,11 @@ Frame frame_of(const Solid& s, uint32_t source, uint64_t seq, Region damage) {
 
 TEST(TileCompositor, DamageStaysInItsTileAndEachTileShowsItsSource) {
     constexpr uint32_t W = 648, H = 244; // two 320x240 tiles, 1:1 inside their 2-pixel frames
-    Surfaceless gl(W, H);
+    SurfacelessContext gl;
     if (!gl.ok())
-        GTEST_SKIP() << "no surfaceless EGL/GLES 3 here";
+        GTEST_SKIP() << gl.why();
+    Target target(W, H);
+    ASSERT_TRUE(target.complete());
     Result<std::unique_ptr<GlesRenderer>> r =
         GlesRenderer::create(EGL_NO_DISPLAY, RendererOptions{ScaleMode::Integer, false, false});
     ASSERT_TRUE(r) << r.error().message;
