@@ -104,11 +104,14 @@ class RegionCase:
 
     def damage_run(self, name, output_args, during=None):
         """udmaview runs; it is SIGSTOPped while the guest draws the small rectangle, so the
-        change reaches it as one frame; frame 2 ends the run."""
+        change reaches it as one frame; frame 2 ends the run. It scans twice a second: a stop
+        that caught a scan halfway (a 60 Hz scan under TCG is nearly always under way) would
+        split the rectangle's tiles over two frames; the stop follows frame 1 by milliseconds,
+        long before the next scan."""
         timing_path = self.out / f'{name}-timing.json'
         png = self.out / f'{name}.png'
-        argv = self.udmaview(*output_args, '--frames', '2', '--timing', str(timing_path),
-                             '--verbose')
+        argv = self.udmaview('--fps', '2', *output_args, '--frames', '2', '--timing',
+                             str(timing_path), '--verbose')
         if output_args[:2] == ['--output', 'headless']:
             argv += ['--dump-png', str(png)]
         errlog = self.out / f'{name}.log'
