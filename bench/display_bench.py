@@ -122,6 +122,11 @@ def run_one(args, qemu, workload, display):
                 rc = viewer.kill(signal.SIGTERM, 15)
                 if rc != 0:
                     raise Failed(f'udmaview exited with {rc}: {env.err("udmaview")[-1500:]}')
+                if args.timing_dir:
+                    Path(args.timing_dir).mkdir(parents=True, exist_ok=True)
+                    shutil.copy(timing_path, f'{args.timing_dir}/qemu{".".join(map(str, qemu.version()))}-'
+                                f'{workload}-'
+                                f'{display}-{time.monotonic_ns()}.json')
                 summary = timing.load(timing_path)['summary']
                 result['p99'] = summary.get('produced_to_presented', {}).get('p99_ms')
                 result['counters'] = summary.get('source_counters', {})
@@ -203,6 +208,9 @@ def main():
     ap.add_argument('--perf', metavar='DIR',
                     help='perf record udmaview during each window into DIR (a profile, '
                     'not counted: the CPU of perf itself is not in the table)')
+    ap.add_argument('--timing-dir', metavar='DIR',
+                    help='keep udmaview\'s timing report of each run in DIR (for '
+                    'udmaview-timing summary/plot/compare)')
     ap.add_argument('--qemu', default='system,10.0',
                     help='system (the machine\'s, Debian 12: 7.2) and/or 10.0')
     args = ap.parse_args()
