@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: MIT
 """Display benchmark: what showing a guest costs with QEMU's own UI and with udmaview.
 
-The same guest (guest 2 of the e2e tests: a Linux kernel + busybox running fbguest on std VGA
-at 1024x768x32) and workload, shown by
+The same guest (guest 2 of the e2e tests: a Linux kernel + busybox running fbguest at
+1024x768x32, on std VGA or, with --card virtio, on virtio-gpu) and workload, shown by
   none      QEMU -display none: the baseline (no display at all);
   sdl       (A) QEMU -display sdl, its own window;
   dbus-p2p  (B) QEMU -display dbus,p2p=yes + udmaview --output sdl;
   dbus-bus  (B) QEMU -display dbus on a private dbus-daemon + udmaview --output sdl;
   dbus-p2p-m25 (B) as dbus-p2p, udmaview on Mesa 25.0 (tests/e2e/mesa/fetch-mesa25's
             prefix, selected by the environment): its X11 EGL swaps with damage, so llvmpipe
-            redraws and Xvfb receives only the damaged rectangles (Mesa 22.3: the whole window).
+            redraws and Xvfb receives only the damaged rectangles (Mesa 22.3: the whole window);
+  dbus-p2p-sw (B) as dbus-p2p, udmaview --sdl-path software: no GL, the damaged rectangles
+            are written into SDL's window surface and only they go to the X server.
 Every display but none runs on its own Xvfb of the same size. Runs are interleaved (none, sdl,
 dbus-p2p, dbus-bus, none, sdl, … — --reps rounds); each boots the guest, waits for its
 workload to run, then counts, over --seconds, the CPU time of EVERY process involved (QEMU,
@@ -25,8 +27,8 @@ ms). Numbers, not verdicts: this never fails on speed, only when a run cannot be
 
 Usage (from a build dir; `meson compile -C build` first):
   bench/display_bench.py --build build [--reps 5] [--seconds 10]
-        [--workloads small,full,scroll] [--displays none,sdl,dbus-p2p,dbus-bus,dbus-p2p-m25]
-        [--qemu system,10.0]
+        [--workloads small,full,scroll] [--card std,virtio]
+        [--displays none,sdl,dbus-p2p,dbus-bus,dbus-p2p-m25,dbus-p2p-sw] [--qemu system,10.0]
 --qemu 10.0 uses the QEMU 10.0 that tests/e2e/qemu/fetch-qemu10 extracts into the build's
 vm-cache (downloaded once); skipped with a message when it cannot be had.
 """
@@ -58,12 +60,17 @@ WORKLOADS = {  # name: (fbguest mode, description)
     'full': ('full30', 'full screen at 30 Hz'),
     'scroll': ('scroll', 'text console scrolling 30 lines/s'),
 }
-DISPLAYS = ('none', 'sdl', 'dbus-p2p', 'dbus-bus', 'dbus-p2p-m25')
+DISPLAYS = ('none', 'sdl', 'dbus-p2p', 'dbus-bus', 'dbus-p2p-m25', 'dbus-p2p-sw')
+# The guest's card: std VGA (vesafb; QEMU shows the guest's VRAM, damage is whole rows) or
+# virtio-gpu (the virtio_gpu driver's fbdev on a 2D resource: a surface QEMU allocates itself,
+# from a memfd since 9.2, so QEMU 10 offers it through Listener.Unix.Map; damage is the
+# flushed rectangle).
+CARDS = ('std', 'virtio')
 PROCESSES = ('qemu', 'udmaview', 'dbus', 'xvfb')
 BOOT_TIMEOUT = 180
 
 
-def run_one(args, qemu, workload, display):
+def run_one(args, qemu, card, workload, display):
     """One boot: {'cpu': {process: %}, 'p99': ms or None, 'counters': {...}}."""
     tmp = tempfile.mkdtemp(prefix='udmaview-display-bench-')
     env = Env(args, tmp, qemu)
@@ -71,13 +78,17 @@ def run_one(args, qemu, workload, display):
         with (Xvfb() if display != 'none' else contextlib.nullcontext()) as x:
             if display == 'dbus-bus':
                 env.start_bus()
-            kernel, initrd = linux_guest.build(env)
+            virtio = card == 'virtio'
+            kernel, initrd = linux_guest.build(
+                env, linux_guest.VIRTIO_GPU_MODULES if virtio else ())
             p2p = display.startswith('dbus-p2p')
             disp = 'dbus,p2p=yes' if p2p else {'none': 'none', 'sdl': 'sdl',
                                                 'dbus-bus': f'dbus,addr={env.bus}'}[display]
-            argv = [*qemu.argv(), '-accel', 'tcg', '-nodefaults', '-vga', 'std',
+            argv = [*qemu.argv(), '-accel', 'tcg', '-nodefaults',
+                    *(['-vga', 'none', *linux_guest.VIRTIO_GPU] if virtio else ['-vga', 'std']),
                     '-display', disp, '-no-reboot',
-                    *linux_guest.qemu_args(env, kernel, initrd, WORKLOADS[workload][0])]
+                    *linux_guest.qemu_args(env, kernel, initrd, WORKLOADS[workload][0],
+                                           vesa=not virtio)]
             if p2p:
                 argv += ['-qmp', f'unix:{tmp}/qmp-viewer,server=on,wait=off']
             q = env.start('qemu', argv, env=qemu.environ(x.env if x else None))
@@ -93,9 +104,10 @@ def run_one(args, qemu, workload, display):
                 viewer_env = dict(x.env)
                 if display.endswith('-m25'):
                     viewer_env.update(mesa.env(args.mesa25))
+                path = ['--sdl-path', 'software'] if display.endswith('-sw') else []
                 viewer = env.start('udmaview', [args.udmaview, '--source', source,
-                                                '--output', 'sdl', '--timing', timing_path],
-                                   env=viewer_env)
+                                                '--output', 'sdl', *path, '--timing',
+                                                timing_path], env=viewer_env)
                 watched.append(viewer)
             procs.wait_until(f'the guest\'s first @@TICK ({display}, {workload})',
                              lambda: '@@TICK' in linux_guest.serial(env), BOOT_TIMEOUT, 0.5,
@@ -125,8 +137,7 @@ def run_one(args, qemu, workload, display):
                 if args.timing_dir:
                     Path(args.timing_dir).mkdir(parents=True, exist_ok=True)
                     shutil.copy(timing_path, f'{args.timing_dir}/qemu{".".join(map(str, qemu.version()))}-'
-                                f'{workload}-'
-                                f'{display}-{time.monotonic_ns()}.json')
+                                f'{card}-{workload}-{display}-{time.monotonic_ns()}.json')
                 summary = timing.load(timing_path)['summary']
                 result['p99'] = summary.get('produced_to_presented', {}).get('p99_ms')
                 result['counters'] = summary.get('source_counters', {})
@@ -147,9 +158,9 @@ def spread(values, fmt='{:.1f}'):
     return f'{fmt.format(med)} [{fmt.format(min(values))}–{fmt.format(max(values))}]'
 
 
-def report(label, workload, runs, args):
-    """The table of one QEMU and workload; runs: {display: [result per round]}."""
-    print(f'\n== {label}, {workload} ({WORKLOADS[workload][1]}): {args.reps} round(s) × '
+def report(label, card, workload, runs, args):
+    """The table of one QEMU, card and workload; runs: {display: [result per round]}."""
+    print(f'\n== {label}, {card}, {workload} ({WORKLOADS[workload][1]}): {args.reps} round(s) × '
           f'{args.seconds:g} s, % of one core, median [min–max]')
     cols = ['qemu', 'udmaview', 'dbus', 'xvfb', 'total', 'cost', 'p99 ms']
     print(f'  {"display":10s}' + ''.join(f' {c:>22s}' for c in cols))
@@ -165,16 +176,21 @@ def report(label, workload, runs, args):
         cells.append(spread(cost.get(d, [])) if d != 'none' else '(baseline)')
         cells.append(spread([r['p99'] for r in rs if r['p99'] is not None], '{:.2f}'))
         print(f'  {d:10s}' + ''.join(f' {c:>22s}' for c in cells))
-        counters = [r['counters'] for r in rs if r['counters'].get('update')]
-        if counters:  # over udmaview's whole run; a Scanout carries the whole surface
-            per_msg = [c['bytes_copied'] / (c['update'] + c.get('scanout', 0)) for c in counters]
-            print(f'  {"":10s}  pixel bytes copied per Scanout/Update message '
-                  f'{spread(per_msg, "{:.0f}")}; Scanouts per Update '
-                  f'{spread([c.get("scanout", 0) / c["update"] for c in counters], "{:.2f}")}; '
-                  f'udmaview presented {spread([r.get("fps", 0.0) for r in rs])} fps')
+        # Over udmaview's whole run: a Scanout carries the whole surface, an Update its
+        # damage; ScanoutMap/UpdateMap carry none (the pixels are in the shared memfd).
+        counters = [r['counters'] for r in rs
+                    if r['counters'].get('update') or r['counters'].get('update_map')]
+        if counters:
+            msgs = [c.get('update', 0) + c.get('scanout', 0) for c in counters]
+            per_msg = [c['bytes_copied'] / m for c, m in zip(counters, msgs) if m]
+            print(f'  {"":10s}  Update {spread([c.get("update", 0) for c in counters], "{:.0f}")}'
+                  f', UpdateMap {spread([c.get("update_map", 0) for c in counters], "{:.0f}")}'
+                  f' messages; pixel bytes copied per Scanout/Update '
+                  f'{spread(per_msg, "{:.0f}")}; udmaview presented '
+                  f'{spread([r.get("fps", 0.0) for r in rs])} fps')
     if 'sdl' in cost:
-        for b in ('dbus-p2p', 'dbus-bus', 'dbus-p2p-m25'):
-            if b in cost:
+        for b in args.displays:
+            if b.startswith('dbus') and b in cost:
                 ratios = [cb / ca for cb, ca in zip(cost[b], cost['sdl']) if ca > 0]
                 print(f'  B/A {b}: display cost / SDL UI display cost = '
                       f'{spread(ratios, "{:.2f}")} (per round)')
@@ -211,6 +227,9 @@ def main():
     ap.add_argument('--timing-dir', metavar='DIR',
                     help='keep udmaview\'s timing report of each run in DIR (for '
                     'udmaview-timing summary/plot/compare)')
+    ap.add_argument('--card', default='std',
+                    help='the guest\'s card: std (VGA, default) and/or virtio (virtio-gpu; '
+                    'QEMU 10 shares its surface through Unix.Map)')
     ap.add_argument('--qemu', default='system,10.0',
                     help='system (the machine\'s, Debian 12: 7.2) and/or 10.0')
     args = ap.parse_args()
@@ -222,10 +241,13 @@ def main():
     args.vm_cache = str(build / 'vm-cache')
     args.displays = args.displays.split(',')
     workloads = args.workloads.split(',')
+    cards = args.card.split(',')
     bad = [d for d in args.displays if d not in DISPLAYS] + \
-        [w for w in workloads if w not in WORKLOADS]
+        [w for w in workloads if w not in WORKLOADS] + [c for c in cards if c not in CARDS]
     if bad:
-        ap.error(f'unknown display or workload: {", ".join(bad)}')
+        ap.error(f'unknown display, workload or card: {", ".join(bad)} (displays '
+                 f'{",".join(DISPLAYS)}; workloads {",".join(WORKLOADS)}; cards '
+                 f'{",".join(CARDS)})')
     for path in (args.udmaview, args.fbguest):
         if not Path(path).exists():
             ap.error(f'{path} is missing: build first (meson compile -C {build})')
@@ -243,14 +265,15 @@ def main():
           f'{len(sys.argv) > 1 and " ".join(sys.argv[1:]) or "defaults"}')
     try:
         for label, qemu in qemus(args):
-            for workload in workloads:
-                runs = {d: [] for d in args.displays}
-                for rnd in range(args.reps):
-                    for d in args.displays:
-                        runs[d].append(run_one(args, qemu, workload, d))
-                        procs.log(f'{label} {workload} round {rnd + 1} {d}: '
-                                  f'{runs[d][-1]["cpu"]}')
-                report(label, workload, runs, args)
+            for card in cards:
+                for workload in workloads:
+                    runs = {d: [] for d in args.displays}
+                    for rnd in range(args.reps):
+                        for d in args.displays:
+                            runs[d].append(run_one(args, qemu, card, workload, d))
+                            procs.log(f'{label} {card} {workload} round {rnd + 1} {d}: '
+                                      f'{runs[d][-1]["cpu"]}')
+                    report(label, card, workload, runs, args)
     except Skipped as exc:
         print(f'display benchmark: skipped: {exc}')
         return 77
