@@ -53,11 +53,11 @@ Status SdlOutput::start() {
                      ENXIO};
     // EGL under X11 too (GLX gives no EGLDisplay for dma-buf import, and its swap interval
     // does not work on Mesa's software drivers); the presenter owns the signals.
-    SDL_SetHint(SDL_HINT_VIDEO_X11_FORCE_EGL, "1");
     // The software path wants the window surface in plain memory put by the display server
     // (XShmPutImage); SDL would otherwise back it with a GL texture, i.e. llvmpipe again.
-    if (options_.software)
-        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    SDL_SetHint(options_.software ? SDL_HINT_FRAMEBUFFER_ACCELERATION
+                                  : SDL_HINT_VIDEO_X11_FORCE_EGL,
+                options_.software ? "0" : "1");
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");

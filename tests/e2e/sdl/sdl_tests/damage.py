@@ -3,7 +3,8 @@
 buffer flips, and a damage-only update changes exactly the pixels the demo changed. The
 software path (--sdl-path software) reads exactly the damage too, and after the window grows
 under --scale integer it pushes exactly the damage scaled (3x: 9 window pixels per source
-pixel), shows the nearest-neighbour picture and dumps it, and refuses Ctrl+Alt+H."""
+pixel), maps the pointer back through that scale, shows the nearest-neighbour picture and
+dumps it, and refuses Ctrl+Alt+H."""
 
 import os
 import re
@@ -111,10 +112,11 @@ def check_software_scaled(x):
     """160x120 rects on the software path; once the first frame is up the window is resized to
     500x400, i.e. 3x at (10, 20) under --scale integer. Per frame the source bytes read are the
     damage x 4; the last present pushed exactly the last frame's damage x 9 window pixels; the
-    window and the dump equal the headless frame scaled 3x by nearest neighbour."""
+    pointer maps to source pixels; the window and the dump equal the headless frame scaled 3x
+    by nearest neighbour."""
     w, h, k, win = 160, 120, 3, (500, 400)
     origin = ((win[0] - k * w) // 2, (win[1] - k * h) // 2)
-    demo = ["--size", f"{w}x{h}", "--pattern", "rects", "--frames", "40", "--fps", "25"]
+    demo = ["--size", f"{w}x{h}", "--pattern", "rects", "--frames", "50", "--fps", "25"]
     name = "software-scaled"
     t, dump, shot = (os.path.join(common.OUTDIR, name + ext)
                      for ext in (".json", "-dump.png", "-screen.png"))
@@ -126,6 +128,15 @@ def check_software_scaled(x):
         v.wait_for(r"frame 1 presented")
         geometry = find_window(x.env)
         xdo("windowsize", geometry[0], str(win[0]), str(win[1]))
+        deadline = time.monotonic() + 10
+        while find_window(x.env)[3:] != win and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        # The pointer maps back through the 3x placement: source pixel (50, 40) covers window
+        # pixels 160..162 x 140..142.
+        xdo("mousemove", "--window", geometry[0], str(origin[0] + k * 50 + 1),
+            str(origin[1] + k * 40 + 1))
+        v.wait_for(r"^demo: input move 50 40$", 10)
         v.wait_for(r"^sdl: holding the last frame")
         geometry = find_window(x.env)
         title = xdo("getwindowname", geometry[0]).stdout.strip()
@@ -149,12 +160,12 @@ def check_software_scaled(x):
     check(not wrong, f"{name}: every later frame reads damage x 4 bytes (wrong: {wrong})")
     last, before = frames[-1], frames[-2]
     if last["dropped"] or before["dropped"]:
-        raise Failed(f"{name}: frame 39 or 40 was dropped at 25 fps; the last present's damage "
+        raise Failed(f"{name}: frame 49 or 50 was dropped at 25 fps; the last present's damage "
                      "is then a union this test cannot know")
     want = last["damage_pixels"] * k * k
     check(counters["software_last_pixels"] == want and want < win[0] * win[1] // 4,
           f"{name}: the last present pushed {counters['software_last_pixels']} window pixels, "
-          f"frame 40's damage {last['damage_pixels']} x {k * k} = {want}")
+          f"frame 50's damage {last['damage_pixels']} x {k * k} = {want}")
     check(counters["software_path"] == 1 and counters["software_full_redraws"] >= 2 and
           counters["software_updates"] >= len(frames), f"{name}: counters {counters}")
 
@@ -166,5 +177,5 @@ def check_software_scaled(x):
     scaled.paste(picture.resize((k * w, k * h), Image.NEAREST), origin)
     for what, path in (("screenshot", shot), ("--dump-png", dump)):
         bad, worst = compare(path, scaled, 0)
-        check(bad == 0, f"{name}: the {what} equals frame 40 scaled {k}x by nearest neighbour "
+        check(bad == 0, f"{name}: the {what} equals frame 50 scaled {k}x by nearest neighbour "
               f"at {origin}, black around ({bad} pixels differ, max {worst})")
