@@ -73,8 +73,8 @@ def run():
                   f"{' '.join(args[len(base):])}: exit 2, one line with '{words}' "
                   f"({r.returncode}: {msgs})")
         r = run_cmd([common.UDMAVIEW] + software, no_egl, 30)
-        check(r.returncode == 0, f"--sdl-path software without a loadable EGL runs ({r.returncode}: "
-              f"{one_line(r)})")
+        check(r.returncode == 0, "--sdl-path software without a loadable EGL runs "
+              f"({r.returncode}: {one_line(r)})")
 
         # Valid but wider than the screen: the window is fitted to the screen, the picture
         # letterboxed; the run completes.
