@@ -45,6 +45,10 @@ SdlOutput::~SdlOutput() {
 Status SdlOutput::start() {
     if (window_)
         return {};
+    if (options_.software && options_.sources > 1)
+        return Error{"sdl: the software path shows one source (" +
+                         std::to_string(options_.sources) + " given; tiles need --sdl-path gl)",
+                     EINVAL};
     // SDL would fall back to its offscreen/dummy drivers or fail with a vague message; say
     // what is missing instead.
     if (!env_set("SDL_VIDEODRIVER") && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))

@@ -50,10 +50,14 @@ void SdlOutput::follow_frame_size(const Layout& l) {
 
 void SdlOutput::drawable_size(uint32_t& w, uint32_t& h) const {
     int dw = 0, dh = 0;
-    if (software_)
-        SDL_GetWindowSizeInPixels(window_.get(), &dw, &dh);
-    else
+    if (software_) { // the surface the picture was placed in (SDL sizes it in window units)
+        dw = software_->surface_width();
+        dh = software_->surface_height();
+        if (dw <= 0 || dh <= 0)
+            SDL_GetWindowSize(window_.get(), &dw, &dh);
+    } else {
         SDL_GL_GetDrawableSize(window_.get(), &dw, &dh);
+    }
     w = uint32_t(std::max(1, dw));
     h = uint32_t(std::max(1, dh));
 }

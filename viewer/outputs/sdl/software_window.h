@@ -33,6 +33,9 @@ public:
     // software_fast_rects, software_last_pixels (pixels pushed by the latest present that pushed
     // any).
     std::vector<std::pair<std::string, uint64_t>> counters() const;
+    // The size of the surface last drawn (what the view is placed in); 0 before the first.
+    int surface_width() const { return surface_w_; }
+    int surface_height() const { return surface_h_; }
 
 private:
     Result<SDL_Surface*> surface();
