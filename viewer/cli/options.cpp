@@ -115,9 +115,9 @@ Outputs:
                       (no GL: the CPU writes only the changed pixels into SDL's window
                       surface and puts only those rectangles on screen, XShmPutImage on
                       X11; for hosts without a GPU, where GL means llvmpipe redrawing the
-                      whole window). software samples the nearest pixel when scaling and
-                      refuses --filter linear; it shows one --source, has no --hud and
-                      does not wait for vertical blank
+                      whole window). software always samples the nearest pixel when
+                      scaling (an explicit --filter linear is refused); it shows one
+                      --source, has no --hud and does not wait for vertical blank
   --fullscreen        sdl: start full screen (F11 or Ctrl+Alt+F toggles)
   --hud               sdl, kms (gl path): overlay fps, latency and copy counters with a
                       latency graph (Ctrl+Alt+H toggles)
