@@ -152,6 +152,34 @@ TEST(SdlSoftwareView, WriterSamplesWhatTheGlPathsNearestFilterSamples) {
         }
 }
 
+TEST(SdlSoftwareView, WriterConvertsEveryFormatIntoEveryKindOfSurface) {
+    // Whatever way a pixel takes (row copy, byte moves, unpack and pack), the surface shows the
+    // colour from_rgba8(to_rgba8(source)) shows, and a surface alpha channel is opaque.
+    for (const Format& sf : all_formats())
+        for (const char* target : {"XRGB8888", "ARGB8888", "BGR888", "RGB565", "RGBX8888"}) {
+            const Format& df = format(target);
+            Layout l{5, 3, 5 * sf.bytes_per_pixel + 3, 0, &sf};
+            std::vector<uint8_t> buffer(size_t(l.stride) * l.height);
+            for (size_t i = 0; i < buffer.size(); ++i)
+                buffer[i] = uint8_t(i * 37 + 11);
+            std::vector<uint8_t> out(size_t(5 * df.bytes_per_pixel) * 3, 0xEE);
+            const PixelTarget t{out.data(), 5 * df.bytes_per_pixel, 5, 3, df};
+            const Rect vp{0, 0, 5, 3};
+            write_rect(buffer.data(), l, vp, t, vp);
+            for (uint32_t y = 0; y < 3; ++y)
+                for (uint32_t x = 0; x < 5; ++x) {
+                    uint8_t rgba[4], packed[4] = {}, want[4], got[4];
+                    sf.to_rgba8(&buffer[y * l.stride + x * sf.bytes_per_pixel], rgba);
+                    rgba[3] = 255;
+                    df.from_rgba8(rgba, packed);
+                    df.to_rgba8(packed, want);
+                    df.to_rgba8(&out[(y * 5 + x) * df.bytes_per_pixel], got);
+                    EXPECT_EQ(std::memcmp(got, want, 4), 0)
+                        << sf.name << " -> " << target << " at " << x << "," << y;
+                }
+        }
+}
+
 TEST(SdlSoftwareView, WriterTouchesOnlyTheRectAndCopiesRowsAtOneToOne) {
     Layout l{4, 3, 16, 0, &format("XRGB8888")};
     std::vector<uint8_t> buffer(48);

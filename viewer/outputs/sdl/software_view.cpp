@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "outputs/sdl/software_view.h"
 
+#include <array>
 #include <cstring>
 #include <optional>
 #include <sys/mman.h>
@@ -19,6 +20,16 @@ bool same_channels(const Format& a, const Format& b) {
     return a.bytes_per_pixel == b.bytes_per_pixel && a.r_shift == b.r_shift &&
            a.r_bits == b.r_bits && a.g_shift == b.g_shift && a.g_bits == b.g_bits &&
            a.b_shift == b.b_shift && a.b_bits == b.b_bits && b.a_bits == 0;
+}
+
+// Where R, G and B sit when each is one whole byte of the pixel (most 24/32-bit formats):
+// then a conversion moves bytes instead of unpacking and packing words.
+std::optional<std::array<unsigned, 3>> channel_bytes(const Format& f) {
+    for (auto [shift, bits] :
+         {std::pair{f.r_shift, f.r_bits}, {f.g_shift, f.g_bits}, {f.b_shift, f.b_bits}})
+        if (bits != 8 || shift % 8 != 0)
+            return std::nullopt;
+    return std::array<unsigned, 3>{f.r_shift / 8u, f.g_shift / 8u, f.b_shift / 8u};
 }
 
 // The source index under the centre of destination pixel d of n, for a source of size src:
@@ -69,6 +80,10 @@ bool write_rect(const uint8_t* buffer, const Layout& l, const Rect& vp, const Pi
     std::vector<size_t> column(size_t(r.w)); // byte offset of each window column's source pixel
     for (int32_t i = 0; i < r.w; ++i)
         column[size_t(i)] = size_t(nearest(r.x + i - vp.x, l.width, vp.w)) * sbpp;
+    const std::optional<std::array<unsigned, 3>> from = channel_bytes(sf), to = channel_bytes(df);
+    const uint8_t opaque_black[4] = {0, 0, 0, 255};
+    uint8_t black[4] = {};
+    df.from_rgba8(opaque_black, black);
     const uint8_t* previous = nullptr;
     for (int32_t wy = r.y; wy < r.bottom(); ++wy) {
         const uint8_t* src = source_row(wy);
@@ -81,6 +96,17 @@ bool write_rect(const uint8_t* buffer, const Layout& l, const Rect& vp, const Pi
         if (same) {
             for (int32_t i = 0; i < r.w; ++i)
                 std::memcpy(dst + size_t(i) * dbpp, src + column[size_t(i)], dbpp);
+            continue;
+        }
+        if (from && to) {
+            for (int32_t i = 0; i < r.w; ++i) {
+                const uint8_t* p = src + column[size_t(i)];
+                uint8_t* q = dst + size_t(i) * dbpp;
+                std::memcpy(q, black, dbpp); // spare and alpha bits as from_rgba8 leaves them
+                q[(*to)[0]] = p[(*from)[0]];
+                q[(*to)[1]] = p[(*from)[1]];
+                q[(*to)[2]] = p[(*from)[2]];
+            }
             continue;
         }
         for (int32_t i = 0; i < r.w; ++i) {
