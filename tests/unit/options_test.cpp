@@ -154,6 +154,25 @@ TEST(Options, HudIsAFlag) {
     EXPECT_FALSE(parse({"--hud=on"}));
 }
 
+TEST(Options, SdlPathSoftwareRefusesWhatItCannotDo) {
+    EXPECT_FALSE(parse({"--output", "sdl"})->sdl_software);
+    Result<Options> o = parse(
+        {"--output", "sdl", "--sdl-path", "software", "--scale", "integer", "--filter", "nearest"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_TRUE(o->sdl_software);
+    // The default filter is linear, but only an explicit --filter linear is refused.
+    EXPECT_TRUE(parse({"--output", "sdl", "--sdl-path=software"}));
+    EXPECT_TRUE(parse({"--output", "sdl", "--sdl-path", "gl", "--hud"}));
+    expect_usage_error({"--sdl-path", "bogus"}, "--sdl-path: 'bogus' is not one of gl, software");
+    expect_usage_error({"--output", "sdl", "--sdl-path", "software", "--hud"},
+                       "--hud needs --sdl-path gl");
+    expect_usage_error({"--output", "sdl", "--sdl-path", "software", "--filter", "linear"},
+                       "--filter linear needs --sdl-path gl");
+    expect_usage_error(
+        {"--output", "sdl", "--sdl-path", "software", "--source", "demo", "--source", "demo"},
+        "--sdl-path software shows one --source (2 given)");
+}
+
 TEST(Options, HelpMentionsEveryOption) {
     const std::string help = help_text();
     for (const char* opt :
@@ -161,6 +180,6 @@ TEST(Options, HelpMentionsEveryOption) {
           "--format",    "--fps",       "--pattern", "--seed",       "--no-udmabuf", "--console",
           "--reconnect", "--dump-png",  "--device",  "--connector",  "--mode",       "--list",
           "--scale",     "--filter",    "--vsync",   "--fullscreen", "--verbose",    "--help",
-          "--version",   "--take-over", "--hud"})
+          "--version",   "--take-over", "--hud",     "--sdl-path"})
         EXPECT_NE(help.find(opt), std::string::npos) << opt;
 }

@@ -110,6 +110,14 @@ Outputs:
   --scale MODE        kms, sdl: fit (default), integer or none
   --filter F          kms (gl path), sdl: nearest or linear (default)
   --vsync on|off      sdl: wait for vertical blank when swapping (default on)
+  --sdl-path gl|software
+                      sdl: how the window is drawn: gl (default: GLES on EGL) or software
+                      (no GL: the CPU writes only the changed pixels into SDL's window
+                      surface and puts only those rectangles on screen, XShmPutImage on
+                      X11; for hosts without a GPU, where GL means llvmpipe redrawing the
+                      whole window). software always samples the nearest pixel when
+                      scaling (an explicit --filter linear is refused); it shows one
+                      --source, has no --hud and does not wait for vertical blank
   --fullscreen        sdl: start full screen (F11 or Ctrl+Alt+F toggles)
   --hud               sdl, kms (gl path): overlay fps, latency and copy counters with a
                       latency graph (Ctrl+Alt+H toggles)
@@ -131,6 +139,9 @@ Status check_sources(const Options& o) {
         return usage("--kms-path " + o.kms_path + " shows one --source (" +
                      std::to_string(o.sources.size()) +
                      " given): several are composed by GL (--kms-path gl or auto)");
+    if (o.output == OutputKind::Sdl && o.sdl_software)
+        return usage("--sdl-path software shows one --source (" + std::to_string(o.sources.size()) +
+                     " given): several are composed by GL (use --sdl-path gl)");
     if (o.output == OutputKind::Headless && !o.dump_png.empty())
         return usage("--dump-png with several --source needs --output sdl (the headless output "
                      "keeps no tiles)");
@@ -138,6 +149,18 @@ Status check_sources(const Options& o) {
 }
 
 } // namespace
+
+// What the software path of the sdl output does not do: said at start, not found later.
+Status check_sdl_path(const Options& o) {
+    if (o.output != OutputKind::Sdl || !o.sdl_software)
+        return {};
+    if (o.hud)
+        return usage("--hud needs --sdl-path gl: the software path draws no overlay");
+    if (o.filter_given && o.linear_filter)
+        return usage("--filter linear needs --sdl-path gl: the software path samples the "
+                     "nearest pixel (use --filter nearest)");
+    return {};
+}
 
 Result<Options> parse_options(const std::vector<std::string>& args) {
     Options o;
@@ -264,6 +287,14 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
              if (Status st = one_of("--filter", v, {"nearest", "linear"}); !st)
                  return st;
              o.linear_filter = v == "linear";
+             o.filter_given = true;
+             return {};
+         }},
+        {"--sdl-path",
+         [&](const std::string& v) -> Status {
+             if (Status st = one_of("--sdl-path", v, {"gl", "software"}); !st)
+                 return st;
+             o.sdl_software = v == "software";
              return {};
          }},
         {"--vsync",
@@ -321,6 +352,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         o.sources.push_back(o);
     static_cast<SourceOptions&>(o) = o.sources.front();
     if (Status st = check_sources(o); !st)
+        return st.error();
+    if (Status st = check_sdl_path(o); !st)
         return st.error();
     return o;
 }

@@ -59,6 +59,8 @@ struct Options : SourceOptions {
     std::string kms_path = "auto"; // kms: auto, plane, gl or copy
     ScaleMode scale = ScaleMode::Fit;
     bool linear_filter = true; // kms (gl path), sdl: --filter linear
+    bool filter_given = false; // --filter was on the command line
+    bool sdl_software = false; // sdl: --sdl-path software
     bool vsync = true;         // sdl
     bool fullscreen = false;   // sdl
     bool hud = false;          // sdl, kms gl path: the live timing overlay

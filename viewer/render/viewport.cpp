@@ -28,14 +28,16 @@ SourcePoint window_to_source(const Rect& viewport, uint32_t src_w, uint32_t src_
 }
 
 Region source_to_window(const Region& damage, const Rect& viewport, uint32_t src_w, uint32_t src_h,
-                        uint32_t win_w, uint32_t win_h) {
+                        uint32_t win_w, uint32_t win_h, bool linear_margin) {
     if (viewport.empty() || src_w == 0 || src_h == 0)
         return {};
     const Rect window{0, 0, int32_t(win_w), int32_t(win_h)};
     // Linear filtering blends a source pixel into the screen pixels up to half a (scaled)
     // pixel plus half a screen pixel beyond its cell: at magnification k that is
     // ceil(k / 2 + 0.5) - 1 screen pixels, and at least one.
-    auto margin = [](int64_t dst, int64_t src) {
+    auto margin = [linear_margin](int64_t dst, int64_t src) {
+        if (!linear_margin)
+            return int64_t(0);
         return std::max<int64_t>(1, (dst + src + 2 * src - 1) / (2 * src) - 1);
     };
     const int64_t mx = margin(viewport.w, src_w), my = margin(viewport.h, src_h);

@@ -25,8 +25,10 @@ struct SourcePoint {
 SourcePoint window_to_source(const Rect& viewport, uint32_t src_w, uint32_t src_h, double wx,
                              double wy);
 
-// Source damage mapped into window pixels (rounded outwards, clipped to the window).
+// Source damage mapped into window pixels (rounded outwards, clipped to the window). With
+// linear_margin, widened by the screen pixels linear filtering blends across the damage's
+// edge; nearest sampling never reads outside the source rect, so it needs none.
 Region source_to_window(const Region& damage, const Rect& viewport, uint32_t src_w, uint32_t src_h,
-                        uint32_t win_w, uint32_t win_h);
+                        uint32_t win_w, uint32_t win_h, bool linear_margin = true);
 
 } // namespace udmaview

@@ -73,7 +73,8 @@ bool SdlOutput::tile_key(int sc) {
 }
 
 void SdlOutput::pointer_to_source(int32_t wx, int32_t wy, OutputSink* sink, bool force) {
-    if (!sink || !renderer_->current_layout())
+    const Layout* shown = shown_layout();
+    if (!sink || !shown)
         return;
     // Mouse positions are in window coordinates; the viewport is in drawable pixels.
     int ww = 0, wh = 0;
@@ -81,11 +82,11 @@ void SdlOutput::pointer_to_source(int32_t wx, int32_t wy, OutputSink* sink, bool
     uint32_t dw = 0, dh = 0;
     drawable_size(dw, dh);
     const double sx = ww > 0 ? double(dw) / ww : 1.0, sy = wh > 0 ? double(dh) / wh : 1.0;
-    const Layout& l = *renderer_->current_layout();
+    const Layout& l = *shown;
     // + 0.5: the centre of the window pixel the pointer is on.
     const SourcePoint p =
         tiles_ ? tiles_->to_source(*renderer_, (wx + 0.5) * sx, (wy + 0.5) * sy, dw, dh)
-               : window_to_source(renderer_->viewport(dw, dh), l.width, l.height, (wx + 0.5) * sx,
+               : window_to_source(shown_viewport(dw, dh), l.width, l.height, (wx + 0.5) * sx,
                                   (wy + 0.5) * sy);
     if (p.inside || force || grabbed_)
         sink->on_input(PointerMove{p.x, p.y});
@@ -224,7 +225,10 @@ void SdlOutput::dispatch(OutputSink& sink) {
     if (hud_ && now_ns() - last_presented_ns_ > Hud::refresh_ns)
         refresh_hud();
     if (redraw_ || !hud_damage_.empty())
-        present();
+        if (Status s = present(); !s) {
+            sink.on_output_error(s.error());
+            return;
+        }
     update_title(false);
 }
 } // namespace udmaview

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "outputs/sdl/sdl_error.h"
 #include "udmaview/clock.h"
 #include "udmaview/png.h"
 
@@ -32,11 +33,6 @@ bool env_set(const char* name) {
     return v && *v;
 }
 
-std::string sdl_error() {
-    const char* e = SDL_GetError();
-    return e && *e ? e : "unknown SDL error";
-}
-
 } // namespace
 
 SdlOutput::SdlOutput(SdlOptions options)
@@ -49,6 +45,10 @@ SdlOutput::~SdlOutput() {
 Status SdlOutput::start() {
     if (window_)
         return {};
+    if (options_.software && options_.sources > 1)
+        return Error{"sdl: the software path shows one source (" +
+                         std::to_string(options_.sources) + " given; tiles need --sdl-path gl)",
+                     EINVAL};
     // SDL would fall back to its offscreen/dummy drivers or fail with a vague message; say
     // what is missing instead.
     if (!env_set("SDL_VIDEODRIVER") && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
@@ -57,7 +57,11 @@ Status SdlOutput::start() {
                      ENXIO};
     // EGL under X11 too (GLX gives no EGLDisplay for dma-buf import, and its swap interval
     // does not work on Mesa's software drivers); the presenter owns the signals.
-    SDL_SetHint(SDL_HINT_VIDEO_X11_FORCE_EGL, "1");
+    // The software path wants the window surface in plain memory put by the display server
+    // (XShmPutImage); SDL would otherwise back it with a GL texture, i.e. llvmpipe again.
+    SDL_SetHint(options_.software ? SDL_HINT_FRAMEBUFFER_ACCELERATION
+                                  : SDL_HINT_VIDEO_X11_FORCE_EGL,
+                options_.software ? "0" : "1");
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
@@ -96,14 +100,15 @@ Status SdlOutput::start() {
 }
 
 Status SdlOutput::open_window() {
-    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
-    SDL_GL_SetAttribute(SDL_GL_RED_SIZE, 8);
-    SDL_GL_SetAttribute(SDL_GL_GREEN_SIZE, 8);
-    SDL_GL_SetAttribute(SDL_GL_BLUE_SIZE, 8);
-    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
-    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
-    SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
-
+    if (!options_.software) {
+        SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+        SDL_GL_SetAttribute(SDL_GL_RED_SIZE, 8);
+        SDL_GL_SetAttribute(SDL_GL_GREEN_SIZE, 8);
+        SDL_GL_SetAttribute(SDL_GL_BLUE_SIZE, 8);
+        SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+        SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+        SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
+    }
     uint32_t w = options_.width, h = options_.height;
     if (options_.sources > 1) {
         tiles_ = std::make_unique<TileCompositor>(options_.sources, options_.scale);
@@ -112,61 +117,31 @@ Status SdlOutput::open_window() {
     window_size_for(w, h);
     requested_w_ = int32_t(w);
     requested_h_ = int32_t(h);
-    Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    if (!options_.software)
+        flags |= SDL_WINDOW_OPENGL;
     if (options_.fullscreen)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     fullscreen_ = options_.fullscreen;
     window_.reset(SDL_CreateWindow("udmaview", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
                                    int(w), int(h), flags));
+    if (!window_ && options_.software)
+        return Error{"sdl: cannot create a window: " + sdl_error(), ENODEV};
     if (!window_)
         return Error{"sdl: cannot create an OpenGL ES window (is EGL/GLES installed? "
                      "libegl1, libgles2): " +
                          sdl_error(),
                      ENODEV};
-    for (int major : {3, 2}) {
-        SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, major);
-        SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
-        context_.reset(SDL_GL_CreateContext(window_.get()));
-        if (context_)
-            break;
-    }
-    if (!context_)
-        return Error{"sdl: cannot create an OpenGL ES 3.0 or 2.0 context: " + sdl_error(), ENODEV};
-    if (SDL_GL_MakeCurrent(window_.get(), context_.get()) != 0)
-        return Error{"sdl: cannot make the GLES context current: " + sdl_error(), ENODEV};
-    if (SDL_GL_SetSwapInterval(options_.vsync ? 1 : 0) != 0)
-        std::cerr << "sdl: --vsync " << (options_.vsync ? "on" : "off")
-                  << " is not available here (" << sdl_error()
-                  << "); swapping as the driver does\n";
-
-    const EGLDisplay display = eglGetCurrentDisplay();
-    surface_ = eglGetCurrentSurface(EGL_DRAW);
-    RendererOptions ro;
-    ro.scale = options_.scale;
-    ro.linear = options_.linear;
-    ro.allow_import = options_.allow_import;
-    ro.verbose = options_.verbose;
-    Result<std::unique_ptr<GlesRenderer>> renderer = GlesRenderer::create(display, ro);
-    if (!renderer)
-        return Error{"sdl: " + renderer.error().message, renderer.error().errnum};
-    renderer_ = std::move(*renderer);
-    damage_swap_ = std::make_unique<EglDamageSwap>(display);
-    if (options_.verbose)
-        std::cerr << "sdl: " << renderer_->gl_renderer() << ", " << renderer_->gl_version()
-                  << "; EGL display: " << (display != EGL_NO_DISPLAY ? "yes" : "no (not EGL)")
-                  << "; dma-buf import: " << (renderer_->can_import() ? "yes" : "no")
-                  << (renderer_->has_import_modifiers() ? " (+modifiers)" : "")
-                  << "; swap with damage: "
-                  << (damage_swap_->available() ? damage_swap_->extension() : "no")
-                  << "; GL_MAX_TEXTURE_SIZE " << renderer_->max_texture_size() << "\n";
-    if (options_.hud) {
-        Result<std::unique_ptr<HudLayer>> hud = HudLayer::create(true);
-        if (!hud)
-            return Error{"sdl: --hud: " + hud.error().message, hud.error().errnum};
-        hud_ = std::move(*hud);
+    if (options_.software) {
+        software_ = std::make_unique<SoftwareWindow>(window_.get(), options_.scale);
+        if (options_.verbose)
+            std::cerr << "sdl: software path: window surface, no GL\n";
+    } else if (Status s = init_gl(); !s) {
+        return s;
     }
     redraw_ = true;
-    present();
+    if (Status s = present(); !s)
+        return s;
     update_title(true);
     return {};
 }
@@ -175,6 +150,7 @@ void SdlOutput::stop() {
     if (context_ && window_)
         SDL_GL_MakeCurrent(window_.get(), context_.get());
     damage_swap_.reset();
+    software_.reset();
     tiles_.reset();
     renderer_.reset(); // GL objects go while their context is current
     context_.reset();
@@ -183,7 +159,12 @@ void SdlOutput::stop() {
     surface_ = EGL_NO_SURFACE;
 }
 
-void SdlOutput::present() {
+Status SdlOutput::present() {
+    if (software_) {
+        const bool full = redraw_;
+        redraw_ = false;
+        return software_->present(full);
+    }
     uint32_t w = 0, h = 0;
     drawable_size(w, h);
     if (redraw_) {
@@ -212,9 +193,15 @@ void SdlOutput::present() {
     renderer_->clear_damage();
     hud_damage_ = Region();
     redraw_ = false;
+    return {};
 }
 
 void SdlOutput::toggle_hud() {
+    if (software_) {
+        std::cerr << "sdl: Ctrl+Alt+H: the software path (--sdl-path software) draws no hud; "
+                     "run with --sdl-path gl for it\n";
+        return;
+    }
     if (!hud_) {
         Result<std::unique_ptr<HudLayer>> hud = HudLayer::create(false);
         if (!hud) {
@@ -239,6 +226,8 @@ void SdlOutput::refresh_hud() {
 }
 
 std::vector<std::pair<std::string, uint64_t>> SdlOutput::counters() const {
+    if (software_)
+        return software_->counters();
     const bool swap_damage = damage_swap_ && damage_swap_->available();
     const bool import = renderer_ && renderer_->can_import();
     std::vector<std::pair<std::string, uint64_t>> out{{"egl_swap_with_damage", swap_damage ? 1 : 0},
@@ -261,7 +250,8 @@ void SdlOutput::update_title(bool force) {
     std::snprintf(fps, sizeof fps, "%.1f fps", fps_);
     std::string title = "udmaview: " + (source_name_.empty() ? "waiting for frames" : source_name_);
     if (!source_name_.empty())
-        title += " | " + std::string(fps) + " | " + renderer_->current_path();
+        title += " | " + std::string(fps) + " | " +
+                 (software_ ? std::string("software") : renderer_->current_path());
     if (grabbed_)
         title += " | input grabbed, Ctrl+Alt+G releases";
     if (title != last_title_) {
@@ -271,12 +261,14 @@ void SdlOutput::update_title(bool force) {
 }
 
 Status SdlOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) {
-    if (!renderer_)
+    if (!renderer_ && !software_)
         return Error{"sdl: submit before start", EINVAL};
     if (!frame.buffer)
         return Error{"sdl: frame " + std::to_string(frame.seq) + " has no buffer", EINVAL};
     const Layout& l = frame.buffer->layout();
-    if (Status s = renderer_->update(frame, stats); !s)
+    if (Status s =
+            software_ ? software_->view().update(frame, stats) : renderer_->update(frame, stats);
+        !s)
         return s;
     if (tiles_)
         tiles_->frame_shown(frame);
@@ -299,9 +291,13 @@ Status SdlOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
 }
 
 void SdlOutput::flush(OutputSink& sink) {
-    if (unshown_.empty() || !renderer_)
+    if (unshown_.empty() || (!renderer_ && !software_))
         return;
-    present();
+    if (Status s = present(); !s) {
+        unshown_.clear();
+        sink.on_output_error(s.error());
+        return;
+    }
     const uint64_t presented = now_ns();
     for (const Unshown& u : unshown_)
         sink.on_presented(u.seq, presented);
@@ -327,10 +323,12 @@ void SdlOutput::flush(OutputSink& sink) {
 void SdlOutput::retire(BufferId id) {
     if (renderer_)
         renderer_->retire(id);
+    if (software_)
+        software_->view().retire(id);
 }
 
 Status SdlOutput::finish(const Frame* last) {
-    if (!renderer_)
+    if (!renderer_ && !software_)
         return {};
     Status result;
     if (!options_.dump_png.empty()) {
@@ -338,6 +336,11 @@ Status SdlOutput::finish(const Frame* last) {
             result =
                 Error{"sdl: no frame arrived, so there is nothing to write to " + options_.dump_png,
                       ENODATA};
+        } else if (software_) { // the surface holds what is on screen once pending pixels are out
+            result = present();
+            Result<RgbaImage> image = software_->read_pixels();
+            if (result)
+                result = image ? write_png(options_.dump_png, *image) : Status(image.error());
         } else {
             uint32_t w = 0, h = 0;
             drawable_size(w, h);
@@ -364,7 +367,8 @@ Status SdlOutput::finish(const Frame* last) {
             }
             refresh_hud();
             if (redraw_ || !hud_damage_.empty())
-                present();
+                if (Status s = present(); !s)
+                    return s;
         }
     }
     return result;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "outputs/sdl/egl_swap.h"
+#include "outputs/sdl/software_window.h"
 #include "render/gles_renderer.h"
 #include "render/hud_layer.h"
 #include "render/tile_compositor.h"
@@ -27,10 +28,14 @@ struct SdlOptions {
     uint64_t hold_ms = 0; // keep the last frame up this long after the run ends
     bool hud = false;     // start with the --hud overlay shown (Ctrl+Alt+H toggles it)
     uint32_t sources = 1; // more than one: tiles (Frame::source), focus, layout keys
+    // --sdl-path software: no GL; changed pixels go into SDL's window surface (SoftwareWindow).
+    // One source, no hud, nearest sampling: the command line refuses the rest.
+    bool software = false;
 };
 
-// The preview window: SDL2 with a GLES context on EGL, drawn by GlesRenderer; forwards
-// keyboard and mouse to the source. SDL has no fd to poll, so the presenter dispatches it
+// The preview window: SDL2 with a GLES context on EGL, drawn by GlesRenderer (or, on the
+// software path, SDL's window surface written by SoftwareWindow); forwards keyboard and mouse
+// to the source. SDL has no fd to poll, so the presenter dispatches it
 // every few milliseconds (dispatch_interval_ns).
 class SdlOutput : public Output {
 public:
@@ -51,7 +56,8 @@ public:
     uint32_t input_source() const override { return tiles_ ? tiles_->focus() : 0; }
     void source_ended(uint32_t source) override;
     // egl_swap_with_damage, egl_dma_buf_import (1: the EGL display offers it), swaps_with_damage,
-    // swaps_full, swap_damage_pixels (window pixels named in damaged swaps).
+    // swaps_full, swap_damage_pixels (window pixels named in damaged swaps); on the software
+    // path SoftwareWindow::counters() instead.
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
 private:
@@ -69,6 +75,8 @@ private:
     };
 
     Status open_window();
+    // The GLES context, renderer and damage swap of the gl path, in the new window.
+    Status init_gl();
     void handle_event(const SDL_Event& event, OutputSink* sink);
     void handle_key(const SDL_KeyboardEvent& key, OutputSink* sink);
     void pointer_to_source(int32_t wx, int32_t wy, OutputSink* sink, bool force);
@@ -84,7 +92,10 @@ private:
     bool tile_key(int scancode);
     static bool is_tile_key(int scancode);
     // Draws the current frame and swaps (damage only when the view did not change).
-    void present();
+    Status present();
+    // The picture the window shows (nullptr before the first frame) and where it lands.
+    const Layout* shown_layout() const;
+    Rect shown_viewport(uint32_t w, uint32_t h) const;
     void update_title(bool force);
     // Ctrl+Alt+H: shows or hides the overlay (made on first use).
     void toggle_hud();
@@ -97,6 +108,7 @@ private:
     std::unique_ptr<void, ContextDeleter> context_;
     std::unique_ptr<GlesRenderer> renderer_;
     std::unique_ptr<EglDamageSwap> damage_swap_;
+    std::unique_ptr<SoftwareWindow> software_; // --sdl-path software: instead of the four above
     std::unique_ptr<HudLayer> hud_;
     std::unique_ptr<TileCompositor> tiles_; // several sources
     uint32_t tile_w_ = 0, tile_h_ = 0;      // several sources: the largest picture so far

@@ -50,9 +50,24 @@ void SdlOutput::follow_frame_size(const Layout& l) {
 
 void SdlOutput::drawable_size(uint32_t& w, uint32_t& h) const {
     int dw = 0, dh = 0;
-    SDL_GL_GetDrawableSize(window_.get(), &dw, &dh);
+    if (software_) { // the surface the picture was placed in (SDL sizes it in window units)
+        dw = software_->surface_width();
+        dh = software_->surface_height();
+        if (dw <= 0 || dh <= 0)
+            SDL_GetWindowSize(window_.get(), &dw, &dh);
+    } else {
+        SDL_GL_GetDrawableSize(window_.get(), &dw, &dh);
+    }
     w = uint32_t(std::max(1, dw));
     h = uint32_t(std::max(1, dh));
+}
+
+const Layout* SdlOutput::shown_layout() const {
+    return software_ ? software_->view().current_layout() : renderer_->current_layout();
+}
+
+Rect SdlOutput::shown_viewport(uint32_t w, uint32_t h) const {
+    return software_ ? software_->view().viewport(w, h) : renderer_->viewport(w, h);
 }
 
 Region SdlOutput::draw_view(uint32_t w, uint32_t h) {
@@ -71,7 +86,7 @@ void SdlOutput::source_ended(uint32_t source) {
         return;
     tiles_->set_ended(source);
     if (window_)
-        present();
+        (void)present(); // tiles are drawn by GL, whose present cannot fail
 }
 
 } // namespace udmaview

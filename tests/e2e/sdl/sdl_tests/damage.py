@@ -1,15 +1,22 @@
 # SPDX-License-Identifier: MIT
 """sdl-damage: the upload path copies exactly the damage (timing JSON), whole frames only at
-buffer flips, and a damage-only update changes exactly the pixels the demo changed."""
+buffer flips, and a damage-only update changes exactly the pixels the demo changed. The
+software path (--sdl-path software) reads exactly the damage too, and after the window grows
+under --scale integer it pushes exactly the damage scaled (3x: 9 window pixels per source
+pixel), maps the pointer back through that scale, shows the nearest-neighbour picture and
+dumps it, and refuses Ctrl+Alt+H."""
 
 import os
+import re
+import time
 
+from udmaview_test import images, timing
 from udmaview_test.tap import Failed, check, log
 from udmaview_test.xvfb import Xvfb
 
 from . import common
-from .common import (FORMATS, changed_pixels, compare, expected_png, show_and_shoot,
-                     timing_run, upload_expected)
+from .common import (FORMATS, Viewer, changed_pixels, compare, expected_png, find_window,
+                     run_cmd, screenshot, show_and_shoot, timing_run, upload_expected)
 
 
 def run():
@@ -79,6 +86,7 @@ def run():
                   "rects demo copies well under a third of the frame per frame")
 
         check_damage_step(x)
+        check_software_scaled(x)
 
 
 def check_damage_step(x):
@@ -98,3 +106,78 @@ def check_damage_step(x):
     in_demo = changed_pixels(shots[0][1], shots[1][1])
     check(on_screen == in_demo and 0 < on_screen < 320 * 240 // 4,
           f"frame 40 -> 41 changed {on_screen} window pixels, the demo changed {in_demo}")
+
+
+def check_software_scaled(x):
+    """160x120 rects on the software path; once the first frame is up the window is resized to
+    500x400, i.e. 3x at (10, 20) under --scale integer. Per frame the source bytes read are the
+    damage x 4; the last present pushed exactly the last frame's damage x 9 window pixels; the
+    pointer maps to source pixels; the window and the dump equal the headless frame scaled 3x
+    by nearest neighbour."""
+    w, h, k, win = 160, 120, 3, (500, 400)
+    origin = ((win[0] - k * w) // 2, (win[1] - k * h) // 2)
+    demo = ["--size", f"{w}x{h}", "--pattern", "rects", "--frames", "50", "--fps", "25"]
+    name = "software-scaled"
+    t, dump, shot = (os.path.join(common.OUTDIR, name + ext)
+                     for ext in (".json", "-dump.png", "-screen.png"))
+    v = Viewer(["--source", "demo", "--output", "sdl", "--sdl-path", "software", "--scale",
+                "integer", "--verbose", "--timing", t, "--dump-png", dump] + demo,
+               dict(x.env, UDMAVIEW_SDL_HOLD_MS="30000"), name)
+    xdo = lambda *a: run_cmd(["xdotool"] + list(a), x.env, 10)
+    try:
+        v.wait_for(r"frame 1 presented")
+        geometry = find_window(x.env)
+        xdo("windowsize", geometry[0], str(win[0]), str(win[1]))
+        deadline = time.monotonic() + 10
+        while find_window(x.env)[3:] != win and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        # The pointer maps back through the 3x placement: source pixel (50, 40) covers window
+        # pixels 160..162 x 140..142.
+        xdo("mousemove", "--window", geometry[0], str(origin[0] + k * 50 + 1),
+            str(origin[1] + k * 40 + 1))
+        v.wait_for(r"^demo: input move 50 40$", 10)
+        v.wait_for(r"^sdl: holding the last frame")
+        geometry = find_window(x.env)
+        title = xdo("getwindowname", geometry[0]).stdout.strip()
+        screenshot(x.env, geometry, shot)
+        xdo("key", "ctrl+alt+h")
+        v.wait_for(r"^sdl: Ctrl\+Alt\+H: the software path .* draws no hud", 10)
+    finally:
+        rc = v.stop()
+    check(rc == 0, f"{name}: udmaview exited 0 after SIGTERM during the hold (got {rc})")
+    check(geometry[3:] == win, f"{name}: the window was resized to {win} ({geometry[3:]})")
+    check(re.fullmatch(r"udmaview: demo 160x120 XRGB8888 \| [0-9.]+ fps \| software", title)
+          is not None, f"{name}: the title names the software path: '{title}'")
+
+    report = timing.load(t)
+    frames, counters = report["frames"], report["summary"]["output_counters"]
+    paths = {f["path"] for f in frames if not f["dropped"]}
+    check(paths == {"software"}, f"{name}: every presented frame's path is software ({paths})")
+    check(frames[0]["bytes_copied"] == w * h * 4, f"{name}: the first frame reads the picture")
+    wrong = [(f["seq"], f["bytes_copied"], f["damage_pixels"])
+             for p, f in zip(frames, frames[1:])
+             if not (p["dropped"] or f["dropped"])
+             and f["bytes_copied"] != f["damage_pixels"] * 4]
+    check(not wrong, f"{name}: every later frame reads damage x 4 bytes (wrong: {wrong})")
+    last, before = frames[-1], frames[-2]
+    if last["dropped"] or before["dropped"]:
+        raise Failed(f"{name}: frame 49 or 50 was dropped at 25 fps; the last present's damage "
+                     "is then a union this test cannot know")
+    want = last["damage_pixels"] * k * k
+    check(counters["software_last_pixels"] == want and want < win[0] * win[1] // 4,
+          f"{name}: the last present pushed {counters['software_last_pixels']} window pixels, "
+          f"frame 50's damage {last['damage_pixels']} x {k * k} = {want}")
+    check(counters["software_path"] == 1 and counters["software_full_redraws"] >= 2 and
+          counters["software_updates"] >= len(frames), f"{name}: counters {counters}")
+
+    ref = os.path.join(common.OUTDIR, name + "-expected.png")
+    expected_png(demo, ref)
+    Image, _ = images._pillow()
+    picture = images.load(ref)
+    scaled = Image.new("RGB", win, (0, 0, 0))
+    scaled.paste(picture.resize((k * w, k * h), Image.NEAREST), origin)
+    for what, path in (("screenshot", shot), ("--dump-png", dump)):
+        bad, worst = compare(path, scaled, 0)
+        check(bad == 0, f"{name}: the {what} equals frame 50 scaled {k}x by nearest neighbour "
+              f"at {origin}, black around ({bad} pixels differ, max {worst})")

@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: MIT
 """sdl-errors: no display, a dead display, no EGL, no GLES 2/3 context and bad sizes each end
-with one clear line and the documented exit status; an oversized picture is fitted."""
+with one clear line and the documented exit status; an oversized picture is fitted. A bad
+--sdl-path, and what the software path does not do (several sources, --hud, --filter
+linear), are usage errors (exit 2, one line naming the option and what to use instead); the
+software path needs no EGL at all."""
 
 import os
 
@@ -56,6 +59,22 @@ def run():
             msgs = one_line(r)
             check(r.returncode == 2 and len(msgs) == 1 and "--size" in msgs[0],
                   f"--size {size}: usage error, exit 2 ({msgs})")
+
+        software = base + ["--sdl-path", "software"]
+        for args, words in (
+                (base + ["--sdl-path", "bogus"], "--sdl-path: 'bogus' is not one of gl, software"),
+                (software + ["--source", "demo"],
+                 "--sdl-path software shows one --source (2 given)"),
+                (software + ["--hud"], "--hud needs --sdl-path gl"),
+                (software + ["--filter", "linear"], "--filter linear needs --sdl-path gl")):
+            r = run_cmd([common.UDMAVIEW] + args, x.env, 30)
+            msgs = one_line(r)
+            check(r.returncode == 2 and len(msgs) == 1 and words in msgs[0],
+                  f"{' '.join(args[len(base):])}: exit 2, one line with '{words}' "
+                  f"({r.returncode}: {msgs})")
+        r = run_cmd([common.UDMAVIEW] + software, no_egl, 30)
+        check(r.returncode == 0, "--sdl-path software without a loadable EGL runs "
+              f"({r.returncode}: {one_line(r)})")
 
         # Valid but wider than the screen: the window is fitted to the screen, the picture
         # letterboxed; the run completes.

@@ -1,35 +1,76 @@
 # SPDX-License-Identifier: MIT
 """sdl-formats: every format the SDL output takes, on screen and by glReadPixels, equals the
-headless frame (tolerance per FORMATS)."""
+headless frame (tolerance per FORMATS). Then the same on the software path (--sdl-path
+software, --fps 0 so frames merge), tolerance 0 for every format (it converts with udmaview's
+own Format code, as the headless dump does); the formats with the window surface's channel
+layout (XRGB8888 and ARGB8888 on Xvfb's 24-bit screen) take the row-copy fast path, the others
+never do."""
 
 import os
 
+from udmaview_test import timing
 from udmaview_test.tap import check
 from udmaview_test.xvfb import Xvfb
 
 from . import common
 from .common import FORMATS, compare, expected_png, show_and_shoot
 
+# Formats whose pixels are the 24-bit X11 window surface's (SDL_PIXELFORMAT_RGB888) as they are.
+SURFACE_LAYOUT = ("XRGB8888", "ARGB8888")
+
 
 def run():
     with Xvfb() as x:
         check_formats(x)
+        check_formats(x, software_args, check_software, software=True)
 
 
-def check_formats(x, extra_for=None, on_format=None):
-    """Every format on x; extra_for(fmt): more udmaview arguments; on_format(fmt) after each."""
+def software_args(fmt):
+    return ["--sdl-path", "software", "--fps", "0", "--timing", software_timing(fmt)]
+
+
+def software_timing(fmt):
+    return os.path.join(common.OUTDIR, f"software-format-{fmt}.json")
+
+
+def check_software(fmt):
+    report = timing.load(software_timing(fmt))
+    counters = report["summary"]["output_counters"]
+    paths = {f["path"] for f in report["frames"] if not f["dropped"]}
+    check(paths == {"software"}, f"software {fmt}: every presented frame took the software "
+          f"path ({sorted(paths)})")
+    fast = counters["software_fast_rects"]
+    if fmt in SURFACE_LAYOUT:
+        # Only the presents before the first frame (black window) have no picture to copy.
+        check(fast > 0 and fast >= counters["software_rects"] - counters["software_full_redraws"],
+              f"software {fmt}: every rect with picture copied rows as they are ({counters})")
+    else:
+        check(fast == 0, f"software {fmt}: converted pixel by pixel, no fast path ({counters})")
+
+
+_references = {}
+
+
+def check_formats(x, extra_for=None, on_format=None, software=False):
+    """Every format on x; extra_for(fmt): more udmaview arguments; on_format(fmt) after each;
+    software: the software path (exact for every format, file names software-format-*)."""
     for fmt, (_, tol) in FORMATS.items():
         # 75 frames of "all": buffer 0, flip to 1 at 31, back to 0 at 61; buffer 0's texture
         # must receive everything that changed while buffer 1 was shown.
         demo = ["--size", "320x240", "--format", fmt, "--pattern", "all", "--seed", "7",
                 "--frames", "75", "--fps", "60"]
-        shot, dump, _ = show_and_shoot(x, demo, "format-" + fmt,
-                                         extra_for(fmt) if extra_for else [])
-        ref = os.path.join(common.OUTDIR, f"format-{fmt}-expected.png")
-        expected_png(demo, ref)
-        for what, path in (("screenshot", shot), ("glReadPixels dump", dump)):
+        tag = "software-format-" if software else "format-"
+        shot, dump, _ = show_and_shoot(x, demo, tag + fmt, extra_for(fmt) if extra_for else [])
+        ref = _references.get(fmt)
+        if not ref:
+            ref = os.path.join(common.OUTDIR, f"format-{fmt}-expected.png")
+            expected_png(demo, ref)
+            _references[fmt] = ref
+        tol = 0 if software else tol
+        dumped = "--dump-png (window surface)" if software else "glReadPixels dump"
+        for what, path in (("screenshot", shot), (dumped, dump)):
             bad, worst = compare(path, ref, tol)
-            check(bad == 0, f"{fmt}: {what} equals the headless frame 75 within {tol} "
+            check(bad == 0, f"{tag}{fmt}: {what} equals the headless frame 75 within {tol} "
                   f"per channel (max difference seen {worst})")
         if on_format:
             on_format(fmt)
