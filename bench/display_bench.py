@@ -5,7 +5,10 @@
 The same guest (guest 2 of the e2e tests: a Linux kernel + busybox running fbguest at
 1024x768x32, on std VGA or, with --card virtio, on virtio-gpu) and workload, shown by
   none      QEMU -display none: the baseline (no display at all);
-  sdl       (A) QEMU -display sdl, its own window;
+  sdl       (A) QEMU -display sdl, its own window (SDL's default renderer: OpenGL, here
+            llvmpipe);
+  sdl-soft  (A) the same with SDL's software renderer and no GL behind the window surface
+            (SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0);
   dbus-p2p  (B) QEMU -display dbus,p2p=yes + udmaview --output sdl;
   dbus-bus  (B) QEMU -display dbus on a private dbus-daemon + udmaview --output sdl;
   dbus-p2p-m25 (B) as dbus-p2p, udmaview on Mesa 25.0 (tests/e2e/mesa/fetch-mesa25's
@@ -28,7 +31,8 @@ ms). Numbers, not verdicts: this never fails on speed, only when a run cannot be
 Usage (from a build dir; `meson compile -C build` first):
   bench/display_bench.py --build build [--reps 5] [--seconds 10]
         [--workloads small,full,scroll] [--card std,virtio]
-        [--displays none,sdl,dbus-p2p,dbus-bus,dbus-p2p-m25,dbus-p2p-sw] [--qemu system,10.0]
+        [--displays none,sdl,sdl-soft,dbus-p2p,dbus-bus,dbus-p2p-m25,dbus-p2p-sw]
+        [--qemu system,10.0]
 --qemu 10.0 uses the QEMU 10.0 that tests/e2e/qemu/fetch-qemu10 extracts into the build's
 vm-cache (downloaded once); skipped with a message when it cannot be had.
 """
@@ -60,7 +64,10 @@ WORKLOADS = {  # name: (fbguest mode, description)
     'full': ('full30', 'full screen at 30 Hz'),
     'scroll': ('scroll', 'text console scrolling 30 lines/s'),
 }
-DISPLAYS = ('none', 'sdl', 'dbus-p2p', 'dbus-bus', 'dbus-p2p-m25', 'dbus-p2p-sw')
+DISPLAYS = ('none', 'sdl', 'sdl-soft', 'dbus-p2p', 'dbus-bus', 'dbus-p2p-m25', 'dbus-p2p-sw')
+# QEMU's SDL UI with SDL's software renderer, drawing straight into the X window (no GL): what
+# QEMU's own UI costs at its cheapest on a host without a GPU.
+SDL_SOFTWARE = {'SDL_RENDER_DRIVER': 'software', 'SDL_FRAMEBUFFER_ACCELERATION': '0'}
 # The guest's card: std VGA (vesafb; QEMU shows the guest's VRAM, damage is whole rows) or
 # virtio-gpu (the virtio_gpu driver's fbdev on a 2D resource: a surface QEMU allocates itself,
 # from a memfd since 9.2, so QEMU 10 offers it through Listener.Unix.Map; damage is the
@@ -82,7 +89,7 @@ def run_one(args, qemu, card, workload, display):
             kernel, initrd = linux_guest.build(
                 env, linux_guest.VIRTIO_GPU_MODULES if virtio else ())
             p2p = display.startswith('dbus-p2p')
-            disp = 'dbus,p2p=yes' if p2p else {'none': 'none', 'sdl': 'sdl',
+            disp = 'dbus,p2p=yes' if p2p else {'none': 'none', 'sdl': 'sdl', 'sdl-soft': 'sdl',
                                                 'dbus-bus': f'dbus,addr={env.bus}'}[display]
             argv = [*qemu.argv(), '-accel', 'tcg', '-nodefaults',
                     *(['-vga', 'none', *linux_guest.VIRTIO_GPU] if virtio else ['-vga', 'std']),
@@ -91,7 +98,9 @@ def run_one(args, qemu, card, workload, display):
                                            vesa=not virtio)]
             if p2p:
                 argv += ['-qmp', f'unix:{tmp}/qmp-viewer,server=on,wait=off']
-            q = env.start('qemu', argv, env=qemu.environ(x.env if x else None))
+            qemu_env = dict(x.env, **SDL_SOFTWARE) if display == 'sdl-soft' else \
+                (x.env if x else None)
+            q = env.start('qemu', argv, env=qemu.environ(qemu_env))
             watched = [q] + [p for p in env.procs if p.name == 'dbus']
             if x:
                 watched.append(x.proc)
@@ -188,11 +197,11 @@ def report(label, card, workload, runs, args):
                   f' messages; pixel bytes copied per Scanout/Update '
                   f'{spread(per_msg, "{:.0f}")}; udmaview presented '
                   f'{spread([r.get("fps", 0.0) for r in rs])} fps')
-    if 'sdl' in cost:
+    for a in ('sdl', 'sdl-soft'):
         for b in args.displays:
-            if b.startswith('dbus') and b in cost:
-                ratios = [cb / ca for cb, ca in zip(cost[b], cost['sdl']) if ca > 0]
-                print(f'  B/A {b}: display cost / SDL UI display cost = '
+            if a in cost and b.startswith('dbus') and b in cost:
+                ratios = [cb / ca for cb, ca in zip(cost[b], cost[a]) if ca > 0]
+                print(f'  B/A {b} / {a}: display cost / QEMU UI display cost = '
                       f'{spread(ratios, "{:.2f}")} (per round)')
 
 
