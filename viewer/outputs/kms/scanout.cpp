@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "outputs/kms/scanout.h"
 
+#include <optional>
 #include <poll.h>
 #include <xf86drm.h>
 
