@@ -41,9 +41,8 @@ Status DumbCopyPath::modeset(const CopyTarget& t, const Buffer& buffer, Scanout&
     return {};
 }
 
-Status DumbCopyPath::flip(const CopyTarget& t, const Frame& frame,
-                          std::optional<uint64_t> report_seq, Scanout& scanout, SubmitStats& stats,
-                          Region& clips) {
+Status DumbCopyPath::flip(const CopyTarget& t, const Frame& frame, std::vector<uint64_t> seqs,
+                          Scanout& scanout, SubmitStats& stats, Region& clips) {
     Result<const Mapping*> map = mapping_for(*frame.buffer, stats);
     if (!map)
         return map.error();
@@ -54,7 +53,8 @@ Status DumbCopyPath::flip(const CopyTarget& t, const Frame& frame,
     stats.bytes_copied += chain_.fill(back, *frame.buffer, **map, copied);
     clips = damage_clips(copied, t.mode.hdisplay, t.mode.vdisplay, chain_.pitch(back), t.quirks);
     stats.submitted_ns = now_ns();
-    return scanout.flip(chain_.fb(back), full_screen(t), clips, Scanout::Flip{report_seq, 0, back});
+    return scanout.flip(chain_.fb(back), full_screen(t), clips,
+                        Scanout::Flip{std::move(seqs), 0, back});
 }
 
 void DumbCopyPath::clear() {

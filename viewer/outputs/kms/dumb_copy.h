@@ -6,7 +6,7 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
+#include <vector>
 
 #include <xf86drmMode.h>
 
@@ -35,7 +35,7 @@ public:
                    SubmitStats& stats);
     // A later frame: what the back buffer lacks (this frame's damage and the previous one's)
     // copied into it, and a flip to it; clips: the screen damage signalled with the flip.
-    Status flip(const CopyTarget& target, const Frame& frame, std::optional<uint64_t> report_seq,
+    Status flip(const CopyTarget& target, const Frame& frame, std::vector<uint64_t> seqs,
                 Scanout& scanout, SubmitStats& stats, Region& clips);
 
     // Where the picture lands on the screen (source → screen, 1:1).

@@ -89,8 +89,25 @@ Region GlComposer::redraw_region(const Region& damage, bool whole) {
     return redraw;
 }
 
+Status GlComposer::update(const Frame& frame, SubmitStats& stats) {
+    if (Status s = egl_->make_current(); !s)
+        return s;
+    if (Status s = renderer_->update(frame, stats); !s)
+        return Error{"kms: " + s.error().message, s.error().errnum};
+    stats.path = importing() ? "gl-import" : "gl-upload";
+    if (tiles_)
+        tiles_->frame_shown(frame);
+    return {};
+}
+
 Result<GlComposer::Composed> GlComposer::compose(const Frame& frame, bool whole,
                                                  SubmitStats& stats) {
+    if (Status s = update(frame, stats); !s)
+        return s.error();
+    return compose(whole);
+}
+
+Result<GlComposer::Composed> GlComposer::compose(bool whole) {
     if (Status s = egl_->make_current(); !s)
         return s.error();
     if (whole) {
@@ -98,12 +115,8 @@ Result<GlComposer::Composed> GlComposer::compose(const Frame& frame, bool whole,
         if (tiles_)
             tiles_->invalidate();
     }
-    if (Status s = renderer_->update(frame, stats); !s)
-        return Error{"kms: " + s.error().message, s.error().errnum};
-    stats.path = importing() ? "gl-import" : "gl-upload";
     Composed out;
     if (tiles_) {
-        tiles_->frame_shown(frame);
         out.damage = tiles_->window_damage(*renderer_, width_, height_);
         tiles_->clear_damage();
     } else {
@@ -150,10 +163,10 @@ Result<GlComposer::Composed> GlComposer::compose(const Frame& frame, bool whole,
 void GlComposer::shown(uint32_t fb_id, uint64_t presented_ns) {
     if (!queued_.bo || queued_.fb_id != fb_id)
         return;
-    if (hud_ && hud_pending_.fb_id == fb_id) {
-        const HudPending& p = hud_pending_;
-        hud_->hud().record(p.produced_ns, presented_ns, p.bytes_copied, p.imports, p.path);
-        hud_pending_ = {};
+    if (hud_ && !hud_pending_.empty() && hud_pending_.front().fb_id == fb_id) {
+        for (const HudPending& p : hud_pending_)
+            hud_->hud().record(p.produced_ns, presented_ns, p.bytes_copied, p.imports, p.path);
+        hud_pending_.clear();
         // After the flip is reported: the overlay's new image goes out with the next frame.
         if (egl_->make_current() && hud_->update(now_ns()))
             hud_damage_.add(hud_->rect(width_, height_));
@@ -168,13 +181,18 @@ void GlComposer::dropped(uint32_t fb_id) {
     if (queued_.bo && queued_.fb_id == fb_id) {
         surface_->release(queued_.bo);
         queued_ = {};
+        hud_pending_.clear();
         history_.clear(); // the next back buffer's age counts a swap nobody saw
     }
 }
 
 void GlComposer::hud_frame(uint64_t produced_ns, const SubmitStats& stats) {
-    if (hud_ && queued_.bo)
-        hud_pending_ = {queued_.fb_id, produced_ns, stats.bytes_copied, stats.imports, stats.path};
+    if (!hud_ || !queued_.bo)
+        return;
+    if (!hud_pending_.empty() && hud_pending_.front().fb_id != queued_.fb_id)
+        hud_pending_.clear(); // frames of a buffer that never went out
+    hud_pending_.push_back(
+        {queued_.fb_id, produced_ns, stats.bytes_copied, stats.imports, stats.path});
 }
 
 Status GlComposer::toggle_hud() {

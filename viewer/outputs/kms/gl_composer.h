@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <vector>
 
 #include "outputs/kms/egl_gbm.h"
 #include "outputs/kms/gbm_surface.h"
@@ -19,6 +20,14 @@
 #include "udmaview/output.h"
 
 namespace udmaview::kms {
+
+// What one composition made.
+struct ComposedFrame {
+    uint32_t fb_id = 0; // 0: nothing changed on screen, nothing to flip
+    uint32_t pitch = 0; // of fb_id's buffer
+    Region damage;      // screen pixels that differ from the previous frame
+    bool whole = false; // the whole screen was drawn (first frame, new view)
+};
 
 class GlComposer {
 public:
@@ -32,21 +41,22 @@ public:
     GlComposer(const GlComposer&) = delete;
     GlComposer& operator=(const GlComposer&) = delete;
 
-    struct Composed {
-        uint32_t fb_id = 0; // 0: nothing changed on screen, nothing to flip
-        uint32_t pitch = 0; // of fb_id's buffer
-        Region damage;      // screen pixels that differ from the previous frame
-        bool whole = false; // the whole screen was drawn (first frame, new view)
-    };
-    // Brings the frame's texture up to date (counting imports and uploaded bytes in stats),
-    // redraws what the back buffer lacks, swaps and locks the new front buffer. whole: the
+    using Composed = ComposedFrame;
+    // Brings the frame's texture up to date (counting imports and uploaded bytes in stats);
+    // its damage waits for the next compose(). Several sources: one frame of each, then
+    // one compose() for all of them.
+    Status update(const Frame& frame, SubmitStats& stats);
+    // Redraws what the back buffer lacks, swaps and locks the new front buffer. whole: the
     // screen shows none of ours (modeset): everything is damage.
+    Result<Composed> compose(bool whole);
+    // update() and compose() of one frame.
     Result<Composed> compose(const Frame& frame, bool whole, SubmitStats& stats);
     // The modeset or flip to fb_id is done at presented_ns: the buffer shown before goes
-    // back to EGL, and the overlay (if any) learns the frame's numbers (hud_frame()).
+    // back to EGL, and the overlay (if any) learns its frames' numbers (hud_frame()).
     void shown(uint32_t fb_id, uint64_t presented_ns);
-    // The frame composed last is a new source frame made at produced_ns that cost stats:
-    // the overlay shows its numbers once it is on screen.
+    // The buffer composed last shows a new source frame made at produced_ns that cost stats
+    // (with several sources, called for each frame of the round): the overlay shows their
+    // numbers once it is on screen.
     void hud_frame(uint64_t produced_ns, const SubmitStats& stats);
     // Shows or hides the overlay (made on first use); its rect is damage of the next compose.
     Status toggle_hud();
@@ -96,7 +106,8 @@ private:
         uint64_t produced_ns = 0, bytes_copied = 0;
         uint32_t imports = 0;
         std::string path;
-    } hud_pending_;
+    };
+    std::vector<HudPending> hud_pending_; // the frames of the buffer composed last
     uint32_t width_ = 0, height_ = 0;
     Locked screen_, queued_;
     // Screen damage of the last frames, newest first: what a back buffer age N swaps old

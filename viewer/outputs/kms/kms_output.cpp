@@ -108,6 +108,7 @@ void KmsOutput::stop() {
     retired_gl_.reset();
     scanout_.reset(); // the flip in flight, retired framebuffers, the mode blob
     last_frame_.reset();
+    round_.clear();
     if (vt_)
         vt_->restore(); // after the CRTC is back, so fbcon redraws onto its own framebuffer
     vt_.reset();
@@ -134,8 +135,8 @@ Scanout::FlipDone KmsOutput::flip_done(OutputSink* sink) {
             copy_.shown(flip.dumb_index);
         else
             gl_shown(flip.fb_id, presented_ns);
-        if (sink && flip.seq)
-            sink->on_presented(*flip.seq, presented_ns);
+        if (sink)
+            flip.report(presented_ns, *sink);
     };
 }
 
@@ -210,6 +211,8 @@ Status KmsOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
     if (!dev_)
         return Error{"kms: submit before start", EINVAL};
     last_frame_ = frame;
+    if (options_.sources > 1)
+        return join_round(frame, stats, sink);
     return show(frame, Origin::NewFrame, stats, sink);
 }
 
@@ -241,13 +244,12 @@ Status KmsOutput::show(const Frame& frame, Origin origin, SubmitStats& stats, Ou
     return {};
 }
 
-std::optional<uint64_t> KmsOutput::report_seq(const Frame& frame, Origin origin) {
-    return origin == Origin::NewFrame ? std::optional(frame.seq) : std::nullopt;
+std::vector<uint64_t> KmsOutput::report_seqs(const Frame& frame, Origin origin) {
+    return origin == Origin::NewFrame ? std::vector<uint64_t>{frame.seq} : std::vector<uint64_t>{};
 }
 
 void KmsOutput::presented(const Frame& frame, Origin origin, OutputSink& sink) const {
-    if (std::optional<uint64_t> seq = report_seq(frame, origin))
-        sink.on_presented(*seq, now_ns());
+    Flip{report_seqs(frame, origin)}.report(now_ns(), sink);
 }
 
 std::optional<Placement> KmsOutput::test_placement(uint32_t fb_id, const Layout& l) {
@@ -313,7 +315,7 @@ Status KmsOutput::show_import(const Frame& frame, Origin origin, SubmitStats& st
     }
     const Region clips = damage_clips(frame.damage, l.width, l.height, l.stride, quirks_);
     stats.submitted_ns = now_ns();
-    const Scanout::Flip flip{report_seq(frame, origin), 0, -1};
+    const Scanout::Flip flip{report_seqs(frame, origin), 0, -1};
     if (*fb != scanout_->on_screen()) {
         last_clips_ = pipe_.plane.has_damage_clips ? clips : Region();
         return scanout_->flip(*fb, placement_, clips, flip);
@@ -336,7 +338,7 @@ Status KmsOutput::show_copy(const Frame& frame, Origin origin, SubmitStats& stat
     const Layout& l = frame.buffer->layout();
     stats.path = "dumb-copy";
     if (!needs_modeset_)
-        return copy_.flip(copy_target(), frame, report_seq(frame, origin), *scanout_, stats,
+        return copy_.flip(copy_target(), frame, report_seqs(frame, origin), *scanout_, stats,
                           last_clips_);
     if (options_.scale != ScaleMode::None &&
         (l.width != mode_.hdisplay || l.height != mode_.vdisplay))

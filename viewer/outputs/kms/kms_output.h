@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <xf86drmMode.h>
 
@@ -39,6 +40,7 @@
 namespace udmaview::kms {
 
 class GlComposer; // gl_composer.h, where the gl path is built
+struct ComposedFrame;
 struct GlComposerDeleter {
     void operator()(GlComposer* composer) const;
 };
@@ -61,7 +63,11 @@ public:
     }
     // The guest pointer, drawn as a quad on the gl path (the plane and copy paths show none).
     void set_cursor(const CursorState& cursor) override;
+    // One source: shows the frame (a modeset, a page flip, damage). Several sources (gl path):
+    // only updates the frame's tile; flush() composes the presenter's round once and flips
+    // once, and the flip reports every frame of the round presented.
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
+    void flush(OutputSink& sink) override;
     void retire(BufferId id) override;
     // For the timing report: the redraws after the display came back (VT or seat switch),
     // then what the --hud overlay cost (gl path).
@@ -122,6 +128,17 @@ private:
     // The gl path (kms_output_gl.cpp); starts GBM and EGL on first use.
     Status show_gl(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
     Status start_gl(const Frame& frame);
+    // Starts GBM and EGL if needed (no error and no composer: they cannot start and
+    // configure() chose another path), takes the import verdict and the pointer's change.
+    Status prepare_gl(const Frame& frame);
+    // Puts what the composer made on screen (l: the picture's layout): a modeset or a page
+    // flip carrying seqs, which are reported presented once it is done.
+    Status present_gl(const ComposedFrame& c, const Layout& l, std::vector<uint64_t> seqs,
+                      OutputSink& sink);
+    // Several sources (kms_output_round.cpp): the frame's tile is updated and the frame joins
+    // the round that flush() shows.
+    Status join_round(const Frame& frame, SubmitStats& stats, OutputSink& sink);
+    Status show_round(OutputSink& sink);
     // An Error when --kms-path gl is asked of a build without the gl path.
     Status gl_built() const;
     // The composer of another mode or path leaves (it stays until the next modeset).
@@ -142,8 +159,8 @@ private:
     void gl_retire(BufferId id);
     // The placement the plane takes for the source, or nullopt when it takes none.
     std::optional<Placement> test_placement(uint32_t fb_id, const Layout& layout);
-    // The seq to report presented: the frame's, none for a redraw.
-    static std::optional<uint64_t> report_seq(const Frame& frame, Origin origin);
+    // The seqs to report presented: the frame's, none for a redraw.
+    static std::vector<uint64_t> report_seqs(const Frame& frame, Origin origin);
     void presented(const Frame& frame, Origin origin, OutputSink& sink) const;
     Scanout::FlipDone flip_done(OutputSink* sink);
     CopyTarget copy_target() const { return {*dev_, pipe_.plane, mode_, quirks_}; }
@@ -192,9 +209,16 @@ private:
     int gl_import_signal_ = 0;             // the signal that ended the probe, for the report
 
     std::optional<Frame> last_frame_; // for redraws after a VT switch back
-    bool hud_visible_ = false;        // the overlay's state, kept when the gl path restarts
-    CursorState cursor_;              // the guest pointer, for the gl path
-    bool cursor_changed_ = false;     // not yet handed to the composer
+    // Several sources: the frames of the presenter's round updated in their tiles and not
+    // shown yet, at most one per source.
+    struct RoundFrame {
+        uint64_t seq = 0, produced_ns = 0;
+        SubmitStats stats; // for the --hud overlay
+    };
+    std::vector<RoundFrame> round_;
+    bool hud_visible_ = false;    // the overlay's state, kept when the gl path restarts
+    CursorState cursor_;          // the guest pointer, for the gl path
+    bool cursor_changed_ = false; // not yet handed to the composer
     Region last_clips_;
     uint64_t total_imports_ = 0;
     uint64_t switch_redraws_ = 0; // frames redrawn whole after a switch back

@@ -146,7 +146,7 @@ Status KmsOutput::start_gl(const Frame& frame) {
     return {};
 }
 
-Status KmsOutput::show_gl(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink) {
+Status KmsOutput::prepare_gl(const Frame& frame) {
     const bool gl_fresh = !gl_;
     if (!gl_) {
         if (Status s = start_gl(frame); !s) {
@@ -157,45 +157,55 @@ Status KmsOutput::show_gl(const Frame& frame, Origin origin, SubmitStats& stats,
             return configure(frame);
         }
     }
-    const Layout& l = frame.buffer->layout();
     poll_gl_import();
     if (cursor_changed_ || gl_fresh) {
         if (Status s = gl_->set_cursor(cursor_); !s)
             return s;
         cursor_changed_ = false;
     }
+    return {};
+}
+
+Status KmsOutput::show_gl(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink) {
+    if (Status s = prepare_gl(frame); !s || !gl_)
+        return s;
     Result<GlComposer::Composed> c = gl_->compose(frame, needs_modeset_, stats);
     if (!c)
         return c.error();
     if (origin == Origin::NewFrame)
         gl_->hud_frame(frame.produced_ns, stats);
+    stats.submitted_ns = now_ns();
+    return present_gl(*c, frame.buffer->layout(), report_seqs(frame, origin), sink);
+}
+
+Status KmsOutput::present_gl(const ComposedFrame& c, const Layout& l, std::vector<uint64_t> seqs,
+                             OutputSink& sink) {
     placement_ = place(l.width, l.height, mode_.hdisplay, mode_.vdisplay, options_.scale);
     const Rect screen{0, 0, int32_t(mode_.hdisplay), int32_t(mode_.vdisplay)};
     const Placement full{screen, screen};
-    stats.submitted_ns = now_ns();
     if (needs_modeset_) {
-        if (Status s = scanout_->modeset(c->fb_id, full); !s) {
-            gl_->dropped(c->fb_id);
+        if (Status s = scanout_->modeset(c.fb_id, full); !s) {
+            gl_->dropped(c.fb_id);
             return s;
         }
-        gl_->shown(c->fb_id, now_ns());
+        gl_->shown(c.fb_id, now_ns());
         needs_modeset_ = false;
         last_clips_ = Region();
-        presented(frame, origin, sink);
+        Flip{std::move(seqs)}.report(now_ns(), sink);
         return {};
     }
-    if (!c->fb_id) { // nothing on screen changed
+    if (!c.fb_id) { // nothing on screen changed
         last_clips_ = Region();
-        presented(frame, origin, sink);
+        Flip{std::move(seqs)}.report(now_ns(), sink);
         return {};
     }
     const Region clips =
-        c->whole ? Region()
-                 : damage_clips(c->damage, mode_.hdisplay, mode_.vdisplay, c->pitch, quirks_);
+        c.whole ? Region()
+                : damage_clips(c.damage, mode_.hdisplay, mode_.vdisplay, c.pitch, quirks_);
     last_clips_ = pipe_.plane.has_damage_clips ? clips : Region();
-    Status s = scanout_->flip(c->fb_id, full, clips, Scanout::Flip{report_seq(frame, origin)});
+    Status s = scanout_->flip(c.fb_id, full, clips, Scanout::Flip{std::move(seqs)});
     if (!s)
-        gl_->dropped(c->fb_id);
+        gl_->dropped(c.fb_id);
     return s;
 }
 

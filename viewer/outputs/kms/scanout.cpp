@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "outputs/kms/scanout.h"
 
+#include <optional>
 #include <poll.h>
 #include <xf86drm.h>
 
@@ -27,7 +28,7 @@ Status Scanout::flip(uint32_t fb_id, const Placement& placement, const Region& c
     if (Status s = committer_->apply(state, ApplyMode::Async); !s)
         return s;
     flip.fb_id = fb_id;
-    inflight_ = flip;
+    inflight_.queued(std::move(flip));
     return {};
 }
 
@@ -49,7 +50,7 @@ void Scanout::handle_events(const FlipDone& done) {
 
 void Scanout::wait_idle(const FlipDone& done, int timeout_ms) {
     const uint64_t deadline = now_ns() + uint64_t(timeout_ms) * 1'000'000u;
-    while (inflight_) {
+    while (inflight_.busy()) {
         const uint64_t now = now_ns();
         if (now >= deadline)
             break;
@@ -62,13 +63,12 @@ void Scanout::wait_idle(const FlipDone& done, int timeout_ms) {
 
 void Scanout::page_flip_handler(int, unsigned, unsigned sec, unsigned usec, unsigned, void* data) {
     auto* self = static_cast<Scanout*>(data);
-    if (!self->inflight_)
+    const std::optional<Flip> flip = self->inflight_.complete();
+    if (!flip)
         return;
-    const Flip flip = *self->inflight_;
-    self->inflight_.reset();
-    self->screen_fb_ = flip.fb_id;
+    self->screen_fb_ = flip->fb_id;
     if (self->done_)
-        (*self->done_)(flip, uint64_t(sec) * 1'000'000'000u + uint64_t(usec) * 1000u);
+        (*self->done_)(*flip, uint64_t(sec) * 1'000'000'000u + uint64_t(usec) * 1000u);
     self->release_retired();
 }
 
@@ -82,7 +82,7 @@ void Scanout::retire(std::vector<Framebuffer> fbs) {
 }
 
 void Scanout::release_retired() {
-    retired_.release_unused(screen_fb_, inflight_ ? inflight_->fb_id : 0);
+    retired_.release_unused(screen_fb_, inflight_.fb_id());
 }
 
 } // namespace udmaview::kms

@@ -7,21 +7,17 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 
 #include "outputs/kms/fb_cache.h"
+#include "outputs/kms/flip_in_flight.h"
 #include "outputs/kms/kms_commit.h"
 
 namespace udmaview::kms {
 
 class Scanout {
 public:
-    // A flip in flight.
-    struct Flip {
-        std::optional<uint64_t> seq; // the frame to report presented; none for a redraw
-        uint32_t fb_id = 0;
-        int dumb_index = -1; // the copy path's buffer; -1: an imported framebuffer
-    };
+    // A flip in flight and the frames it shows (flip_in_flight.h).
+    using Flip = kms::Flip;
     using FlipDone = std::function<void(const Flip& flip, uint64_t presented_ns)>;
 
     // Events carry this object's address: it must not move (hold it by unique_ptr).
@@ -34,7 +30,7 @@ public:
     Status modeset(uint32_t fb_id, const Placement& placement);
     // A non-blocking page flip (a new framebuffer, or the same one with damage clips).
     Status flip(uint32_t fb_id, const Placement& placement, const Region& clips, Flip flip);
-    bool busy() const { return inflight_.has_value(); }
+    bool busy() const { return inflight_.busy(); }
     uint32_t on_screen() const { return screen_fb_; }
     // Someone else drew meanwhile (VT switch): nothing of ours is on screen.
     void forget_screen() { screen_fb_ = 0; }
@@ -57,7 +53,7 @@ private:
     const DrmDevice& dev_;
     std::unique_ptr<Committer> committer_;
     uint32_t screen_fb_ = 0;
-    std::optional<Flip> inflight_;
+    FlipInFlight inflight_;
     RetiredFramebuffers retired_;
     const FlipDone* done_ = nullptr; // while handle_events() runs
 };

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// KmsOutput with several sources on the gl path: one composition and one page flip per round
+// of the presenter (at most one frame of each source). submit() only brings the frame's tile
+// up to date; flush() composes every tile's damage at once and flips once, and the flip
+// event reports all frames of the round presented at its time. Flipping per frame instead
+// would give each of N busy sources 1/N of the refresh rate and N frames of latency.
+#include "outputs/kms/kms_output.h"
+#include "udmaview_config.h"
+
+#if UDMAVIEW_HAVE_KMS_GL
+#include "outputs/kms/gl_composer.h"
+#endif
+
+namespace udmaview::kms {
+
+#if UDMAVIEW_HAVE_KMS_GL
+
+Status KmsOutput::join_round(const Frame& frame, SubmitStats& stats, OutputSink& sink) {
+    if (!vt_active_) { // switched away: the redraw shows the last frame when the VT comes back
+        stats.path = "vt-inactive";
+        return {};
+    }
+    choose_path(*frame.buffer);
+    if (!(wanted(frame.buffer->layout()) == configured_))
+        if (Status s = configure(frame); !s)
+            return s;
+    if (configured_.path != Path::Gl) // only GLES composes several buffers into one
+        return show(frame, Origin::NewFrame, stats, sink);
+    if (Status s = prepare_gl(frame); !s || !gl_)
+        return s;
+    if (Status s = gl_->update(frame, stats); !s)
+        return s;
+    round_.push_back({frame.seq, frame.produced_ns, stats});
+    return {};
+}
+
+void KmsOutput::flush(OutputSink& sink) {
+    if (round_.empty())
+        return;
+    if (Status s = show_round(sink); !s)
+        sink.on_output_error(s.error());
+    round_.clear();
+}
+
+Status KmsOutput::show_round(OutputSink& sink) {
+    if (!gl_ || !vt_active_ || !last_frame_ || !last_frame_->buffer)
+        return {};
+    Result<GlComposer::Composed> c = gl_->compose(needs_modeset_);
+    if (!c)
+        return c.error();
+    std::vector<uint64_t> seqs;
+    for (const RoundFrame& f : round_) {
+        gl_->hud_frame(f.produced_ns, f.stats);
+        seqs.push_back(f.seq);
+    }
+    if (Status s = present_gl(*c, last_frame_->buffer->layout(), std::move(seqs), sink); !s)
+        return s;
+    if (!needs_modeset_)
+        retired_gl_.reset(); // the modeset took its buffers off the screen
+    return {};
+}
+
+#else // without the gl path there are no tiles: every frame is shown on its own
+
+Status KmsOutput::join_round(const Frame& frame, SubmitStats& stats, OutputSink& sink) {
+    return show(frame, Origin::NewFrame, stats, sink);
+}
+
+void KmsOutput::flush(OutputSink&) {}
+
+Status KmsOutput::show_round(OutputSink&) {
+    return {};
+}
+
+#endif
+
+} // namespace udmaview::kms
