@@ -216,17 +216,24 @@ Status KmsOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
     return show(frame, Origin::NewFrame, stats, sink);
 }
 
-Status KmsOutput::show(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink) {
+Result<bool> KmsOutput::configure_for(const Frame& frame, SubmitStats& stats) {
     if (!vt_active_) { // switched away: the frame is shown when the VT comes back
         stats.path = "vt-inactive";
-        return {};
+        return false;
     }
     // A new size or format, or a buffer that needs the other path (a dma-buf appears or goes
     // away): re-layout, without a restart.
     choose_path(*frame.buffer);
     if (!(wanted(frame.buffer->layout()) == configured_))
         if (Status s = configure(frame); !s)
-            return s;
+            return s.error();
+    return true;
+}
+
+Status KmsOutput::show(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink) {
+    Result<bool> ready = configure_for(frame, stats);
+    if (!ready || !*ready)
+        return ready ? Status{} : Status{ready.error()};
     if (configured_.path == Path::Import) {
         if (Status s = show_import(frame, origin, stats, sink); !s)
             return s;

@@ -123,6 +123,8 @@ private:
     std::string fallback_note() const;
     void announce(const std::string& key, const std::string& message);
     Status show(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
+    // Brings the path and layout up to date for frame; false: switched away, skip it.
+    Result<bool> configure_for(const Frame& frame, SubmitStats& stats);
     Status show_import(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
     Status show_copy(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
     // The gl path (kms_output_gl.cpp); starts GBM and EGL on first use.

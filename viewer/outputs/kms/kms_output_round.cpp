@@ -16,14 +16,10 @@ namespace udmaview::kms {
 #if UDMAVIEW_HAVE_KMS_GL
 
 Status KmsOutput::join_round(const Frame& frame, SubmitStats& stats, OutputSink& sink) {
-    if (!vt_active_) { // switched away: the redraw shows the last frame when the VT comes back
-        stats.path = "vt-inactive";
-        return {};
-    }
-    choose_path(*frame.buffer);
-    if (!(wanted(frame.buffer->layout()) == configured_))
-        if (Status s = configure(frame); !s)
-            return s;
+    // Switched away, the redraw shows the last frame when the VT comes back.
+    Result<bool> ready = configure_for(frame, stats);
+    if (!ready || !*ready)
+        return ready ? Status{} : Status{ready.error()};
     if (configured_.path != Path::Gl) // only GLES composes several buffers into one
         return show(frame, Origin::NewFrame, stats, sink);
     if (Status s = prepare_gl(frame); !s || !gl_)

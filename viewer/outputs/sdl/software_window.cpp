@@ -37,7 +37,29 @@ Result<Format> surface_format(const SDL_PixelFormat& pf) {
     return f;
 }
 
+// Unlocks a surface that SoftwareWindow::lock() locked, on every path.
+struct SurfaceUnlock {
+    SDL_Surface* s;
+    ~SurfaceUnlock() {
+        if (SDL_MUSTLOCK(s))
+            SDL_UnlockSurface(s);
+    }
+};
+
 } // namespace
+
+Result<SDL_Surface*> SoftwareWindow::lock(Format& format) {
+    Result<SDL_Surface*> s = surface();
+    if (!s)
+        return s.error();
+    Result<Format> f = surface_format(*(*s)->format);
+    if (!f)
+        return f.error();
+    format = *f;
+    if (SDL_MUSTLOCK(*s) && SDL_LockSurface(*s) != 0)
+        return Error{"sdl: cannot lock the window's surface: " + sdl_error(), EIO};
+    return *s;
+}
 
 Result<SDL_Surface*> SoftwareWindow::surface() {
     SDL_Surface* s = SDL_GetWindowSurface(window_);
@@ -53,21 +75,19 @@ Result<SDL_Surface*> SoftwareWindow::surface() {
 }
 
 Status SoftwareWindow::present(bool full) {
-    Result<SDL_Surface*> s = surface();
-    if (!s)
-        return s.error();
-    Result<Format> format = surface_format(*(*s)->format);
-    if (!format)
-        return format.error();
     if (full)
         view_.invalidate();
-    if (SDL_MUSTLOCK(*s) && SDL_LockSurface(*s) != 0)
-        return Error{"sdl: cannot lock the window's surface: " + sdl_error(), EIO};
-    const PixelTarget target{static_cast<uint8_t*>((*s)->pixels), uint32_t((*s)->pitch),
-                             uint32_t((*s)->w), uint32_t((*s)->h), *format};
-    const SoftwareView::Drawn drawn = view_.draw(target);
-    if (SDL_MUSTLOCK(*s))
-        SDL_UnlockSurface(*s);
+    Format format{};
+    Result<SDL_Surface*> s = lock(format);
+    if (!s)
+        return s.error();
+    SoftwareView::Drawn drawn;
+    {
+        const SurfaceUnlock unlock{*s};
+        const PixelTarget target{static_cast<uint8_t*>((*s)->pixels), uint32_t((*s)->pitch),
+                                 uint32_t((*s)->w), uint32_t((*s)->h), format};
+        drawn = view_.draw(target);
+    }
     std::vector<SDL_Rect> rects;
     rects.reserve(drawn.rects.rects().size());
     for (const Rect& r : drawn.rects.rects())
@@ -88,22 +108,17 @@ Status SoftwareWindow::present(bool full) {
 }
 
 Result<RgbaImage> SoftwareWindow::read_pixels() {
-    Result<SDL_Surface*> s = surface();
+    Format format{};
+    Result<SDL_Surface*> s = lock(format);
     if (!s)
         return s.error();
-    Result<Format> format = surface_format(*(*s)->format);
-    if (!format)
-        return format.error();
+    const SurfaceUnlock unlock{*s};
     Layout l;
     l.width = uint32_t((*s)->w);
     l.height = uint32_t((*s)->h);
     l.stride = uint32_t((*s)->pitch);
-    l.format = &*format;
-    if (SDL_MUSTLOCK(*s) && SDL_LockSurface(*s) != 0)
-        return Error{"sdl: cannot lock the window's surface: " + sdl_error(), EIO};
+    l.format = &format;
     RgbaImage image = to_rgba(l, static_cast<const uint8_t*>((*s)->pixels));
-    if (SDL_MUSTLOCK(*s))
-        SDL_UnlockSurface(*s);
     for (size_t i = 3; i < image.pixels.size(); i += 4)
         image.pixels[i] = 255;
     return image;

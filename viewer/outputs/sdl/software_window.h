@@ -39,6 +39,8 @@ public:
 
 private:
     Result<SDL_Surface*> surface();
+    // The window surface, locked for the CPU (the caller unlocks it), and its pixel layout.
+    Result<SDL_Surface*> lock(Format& format);
 
     SDL_Window* window_;
     SoftwareView view_;
