@@ -65,11 +65,13 @@ inline Picture make_picture(const Format& format, uint32_t w, uint32_t h, uint32
 }
 
 // Nearest sampling as the GL shader does it: the source pixel under the target pixel's
-// centre, rows of a bottom-up picture counted from its bottom edge.
+// centre (on an edge: the pixel before it), rows of a bottom-up picture counted from its
+// bottom edge.
 inline uint32_t nearest_index(int32_t d, int32_t dst, uint32_t src, bool from_bottom) {
-    if (from_bottom)
-        return src - 1 - uint32_t((int64_t(2 * (dst - d) - 1) * src) / (2 * int64_t(dst)));
-    return uint32_t((int64_t(2 * d + 1) * src) / (2 * int64_t(dst)));
+    const auto index = [&](int64_t twice_centre) {
+        return uint32_t((twice_centre * src - 1) / (2 * int64_t(dst)));
+    };
+    return from_bottom ? src - 1 - index(2 * (dst - d) - 1) : index(2 * d + 1);
 }
 
 } // namespace udmaview::test

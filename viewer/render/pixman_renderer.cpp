@@ -148,14 +148,15 @@ void PixmanRenderer::composite_scaled(pixman_image_t* src, uint32_t src_w, uint3
                             0);
     const double sx = double(src_w) / quad.w, sy = double(src_h) / quad.h;
     const pixman_fixed_t ux = fixed(sx), uy = fixed(sy);
-    // Nearest: a quarter of the smallest distance to a pixel edge, plus the pixman_fixed_e
-    // pixman takes off before it rounds down. Bilinear: pixman cuts weights to 7 bits by
-    // rounding down; half a step turns that into rounding to nearest.
+    // Nearest: pixman takes pixman_fixed_e off before it rounds down, so a sample on a pixel
+    // edge goes to the pixel before it, as GL's does; a quarter of the smallest distance to
+    // an edge taken off as well keeps the 16.16 rounding from ever crossing one. Bilinear:
+    // pixman cuts weights to 7 bits by rounding down; half a step rounds them to nearest.
     constexpr pixman_fixed_t half_weight = 1 << (16 - 7 - 1);
     const pixman_fixed_t bx =
-        linear ? half_weight : pixman_fixed_t(65536 / (4 * int64_t(quad.w))) + 1;
+        linear ? half_weight : 1 - pixman_fixed_t(65536 / (4 * int64_t(quad.w)));
     const pixman_fixed_t by =
-        linear ? half_weight : pixman_fixed_t(65536 / (4 * int64_t(quad.h))) + 1;
+        linear ? half_weight : 1 - pixman_fixed_t(65536 / (4 * int64_t(quad.h)));
     const int32_t span_x = exact_span(src_w, quad.w), span_y = exact_span(src_h, quad.h);
     for (int32_t y = visible.y; y < visible.bottom(); y += std::min(span_y, visible.h)) {
         const int32_t h = std::min(span_y, visible.bottom() - y);

@@ -20,9 +20,10 @@ using PixmanImage = std::unique_ptr<pixman_image_t, PixmanImageDeleter>;
 // The CPU renderer: pixman reads each buffer through its CPU mapping (made once per
 // BufferId, read between DMA_BUF_SYNC brackets) and converts, scales (nearest or bilinear)
 // and composites the scene into a RenderTarget. Nearest picks, like the GL path's shader,
-// the source pixel under each target pixel's centre: x = floor((d + 0.5) · src_w / dst_w)
-// (rows of a bottom-up buffer counted from the bottom), exactly; pixman's 16.16 transform
-// is re-anchored every few pixels (exact_span) so its rounding never moves a sample.
+// the source pixel under each target pixel's centre, u = (d + 0.5) · src_w / dst_w, a centre
+// on a pixel edge taking the pixel before it: x = ceil(u) - 1 (rows of a bottom-up buffer
+// counted from the bottom), exactly; pixman's 16.16 transform is re-anchored every few
+// pixels (exact_span) so its rounding never moves a sample.
 class PixmanRenderer final : public Renderer {
 public:
     // A target pixman cannot write is refused with its reason.
