@@ -57,6 +57,13 @@ void QemuClient::send_input(const InputEvent& event) {
     });
 }
 
+void QemuClient::reattach() {
+    run_in_loop([](gpointer self) -> gboolean {
+        static_cast<QemuClient*>(self)->connect();
+        return G_SOURCE_REMOVE;
+    });
+}
+
 void QemuClient::post_end(Status why) {
     if (ended_)
         return;
@@ -71,14 +78,46 @@ void QemuClient::connect() {
         return;
     end_session();
     session_ = std::make_unique<DbusSession>(static_cast<SessionObserver&>(*this), opt_.console);
-    if (opt_.mode == QemuOptions::Mode::P2p)
+    if (opt_.resolver)
+        connect_resolved();
+    else if (opt_.mode == QemuOptions::Mode::P2p)
         session_->open_p2p(opt_.address);
     else
         session_->open_bus(bus_address_);
 }
 
+// The resolver says where QEMU is now; when it is not there, its owner calls reattach() once
+// it is (no retry timer).
+void QemuClient::connect_resolved() {
+    Result<DisplayTarget> target = opt_.resolver->resolve();
+    if (!target) {
+        if (target.error().errnum != ESRCH) {
+            post_end(target.error());
+            return;
+        }
+        session_.reset();
+        if (ever_attached_ && !opt_.reconnect) {
+            post_end({});
+            return;
+        }
+        report_waiting(target.error().message);
+        return;
+    }
+    if (target->p2p)
+        session_->open_p2p_fd(std::move(target->p2p));
+    else
+        session_->open_bus(target->bus_address);
+}
+
+std::string QemuClient::where() const {
+    if (opt_.resolver)
+        return opt_.resolver->describe();
+    return opt_.mode == QemuOptions::Mode::P2p ? "peer-to-peer via " + opt_.address
+                                               : "bus " + bus_address_;
+}
+
 void QemuClient::schedule_connect() {
-    if (retry_source_ || ended_)
+    if (retry_source_ || ended_ || opt_.resolver)
         return;
     g_autoptr(GSource) timeout = g_timeout_source_new(opt_.retry_ms);
     g_source_set_callback(
@@ -94,6 +133,10 @@ void QemuClient::schedule_connect() {
 }
 
 void QemuClient::waiting(const std::string& why) {
+    if (opt_.resolver) {
+        report_waiting(why);
+        return;
+    }
     if (!waiting_reported_)
         log_line("waiting for QEMU: " + why + " (retrying every " + std::to_string(opt_.retry_ms) +
                  " ms; Ctrl+C to give up)");
@@ -138,9 +181,7 @@ void QemuClient::attach() {
     input_.attach(console, console.mouse_absolute());
     s.watch_console(*this);
     s.open_listener(listener_, [this] {
-        log_line("attached to console " + std::to_string(opt_.console) +
-                 (opt_.mode == QemuOptions::Mode::P2p ? " (peer-to-peer via " + opt_.address + ")"
-                                                      : " (bus " + bus_address_ + ")"));
+        log_line("attached to console " + std::to_string(opt_.console) + " (" + where() + ")");
     });
 }
 

@@ -27,12 +27,16 @@ public:
     // Any thread.
     void stop();
     void send_input(const InputEvent& event);
+    // Any thread: attach again now (the resolver's display may have come back).
+    void reattach();
 
 private:
     // Runs f(this) on the GLib thread (never in the caller's, even before the loop runs).
     void run_in_loop(GSourceFunc f);
     void post_end(Status why);
     void connect();
+    void connect_resolved();
+    std::string where() const;
     void schedule_connect();
     void waiting(const std::string& why);
     void report_waiting(const std::string& why);
