@@ -59,7 +59,9 @@ void QemuClient::send_input(const InputEvent& event) {
 
 void QemuClient::reattach() {
     run_in_loop([](gpointer self) -> gboolean {
-        static_cast<QemuClient*>(self)->connect();
+        auto* client = static_cast<QemuClient*>(self);
+        client->resolver_retries_ = 0;
+        client->connect();
         return G_SOURCE_REMOVE;
     });
 }
@@ -117,7 +119,12 @@ std::string QemuClient::where() const {
 }
 
 void QemuClient::schedule_connect() {
-    if (retry_source_ || ended_ || opt_.resolver)
+    if (!opt_.resolver)
+        arm_retry();
+}
+
+void QemuClient::arm_retry() {
+    if (retry_source_ || ended_)
         return;
     g_autoptr(GSource) timeout = g_timeout_source_new(opt_.retry_ms);
     g_source_set_callback(
@@ -134,6 +141,14 @@ void QemuClient::schedule_connect() {
 
 void QemuClient::waiting(const std::string& why) {
     if (opt_.resolver) {
+        // QEMU cancels a client's handshake when another client is added meanwhile (two
+        // viewers attaching on the same start event): an attach that failed is tried again a
+        // few times. Waiting for the display to come back is the resolver's business.
+        if (resolver_retries_ < max_resolver_retries) {
+            ++resolver_retries_;
+            arm_retry();
+            return;
+        }
         report_waiting(why);
         return;
     }
@@ -173,6 +188,7 @@ void QemuClient::attach() {
         log_line("consoles:" + console.describe(*ids));
     s.attached = true;
     ever_attached_ = true;
+    resolver_retries_ = 0;
     waiting_reported_ = false;
     stats_.update([](QemuStats& st) { ++st.sessions; });
 
@@ -227,7 +243,7 @@ void QemuClient::on_gone(const std::string& why) {
     end_session();
     if (ended_)
         return;
-    if (!was_attached && !ever_attached_) {
+    if (!was_attached && (!ever_attached_ || opt_.resolver)) {
         waiting(why);
         return;
     }

@@ -38,6 +38,7 @@ private:
     void connect_resolved();
     std::string where() const;
     void schedule_connect();
+    void arm_retry();
     void waiting(const std::string& why);
     void report_waiting(const std::string& why);
     void attach();
@@ -60,6 +61,8 @@ private:
     InputForwarder input_;
     std::unique_ptr<DbusSession> session_;
     guint retry_source_ = 0;
+    static constexpr int max_resolver_retries = 3;
+    int resolver_retries_ = 0; // failed attaches to the resolver's display in a row
     bool waiting_reported_ = false;
     bool ever_attached_ = false;
     bool ended_ = false;
