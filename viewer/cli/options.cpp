@@ -68,6 +68,9 @@ Source and output:
                         region:SPEC          a framebuffer inside a memfd/shm file
                         qemu[:ADDRESS]       QEMU -display dbus on the session bus or ADDRESS
                         qemu-p2p:QMP_SOCKET  QEMU -display dbus,p2p=yes via its QMP socket
+                        libvirt:DOMAIN       a libvirt domain (name or UUID) with
+                                             <graphics type='dbus'>; only in builds with
+                                             libvirt (meson -Dlibvirt, libvirt-dev)
                       repeat it to show up to 16 sources in tiles (sdl, kms gl path):
                       the demo and QEMU options after a --source apply to that source
                       alone, those before the first --source to every source; --frames N
@@ -95,6 +98,11 @@ Demo source:
 QEMU source:
   --console N         which QEMU console to show (default 0)
   --reconnect         when QEMU goes away, wait for it to come back instead of exiting
+                      (libvirt: wait for a shut-off domain, follow its restarts)
+
+libvirt source:
+  --connect URI       libvirt connection (default: $LIBVIRT_DEFAULT_URI, else
+                      qemu:///system, as virsh); --console N picks the QEMU console
 
 Outputs:
   --dump-png FILE     headless: write the last frame as PNG when the run ends
@@ -244,6 +252,13 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         {"--console",
          [&](const std::string& v) {
              return parse_number<uint32_t>("--console", v, cur->console, 0, 255);
+         }},
+        {"--connect",
+         [&](const std::string& v) -> Status {
+             if (v.empty())
+                 return usage("--connect: needs a libvirt URI (e.g. qemu:///system)");
+             cur->connect = v;
+             return {};
          }},
         {"--dump-png",
          [&](const std::string& v) -> Status {

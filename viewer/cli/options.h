@@ -33,6 +33,9 @@ struct SourceOptions {
     // qemu source
     uint32_t console = 0;
     bool reconnect = false;
+
+    // libvirt source
+    std::string connect; // --connect URI ("" = LIBVIRT_DEFAULT_URI, else qemu:///system)
 };
 
 // How many --source one run may show: a 4×4 grid of tiles.
