@@ -94,7 +94,6 @@ private:
     // Where the next submit round starts: an output that takes one frame at a time (a page
     // flip in flight) serves the sources in turn, so a busy first source cannot starve the rest.
     size_t next_lane_ = 0;
-    uint64_t last_presented_seq_ = 0;
     bool quit_ = false;
     int stop_signal_ = 0;
     std::optional<Error> error_;

@@ -113,7 +113,8 @@ Outputs:
   --list              kms: list cards, connectors, modes and planes, then exit
   --kms-path PATH     kms: how frames reach the screen: auto (default: the plane scans out
                       the guest's buffer where it can place it as asked, else GL composition,
-                      else CPU copy), plane (else copy), gl or copy
+                      else the CPU copy), plane (else cpu), gl, or cpu (the CPU copies
+                      damaged regions into dumb buffers; copy is another name for it)
   --take-over         kms: use a VT that a program which died left in graphics mode (reset it)
   --scale MODE        kms, sdl: fit (default), integer or none
   --filter F          kms (gl path), sdl: nearest or linear (default)
@@ -292,7 +293,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
          }},
         {"--kms-path",
          [&](const std::string& v) -> Status {
-             if (Status st = one_of("--kms-path", v, {"auto", "plane", "gl", "copy"}); !st)
+             if (Status st = one_of("--kms-path", v, {"auto", "plane", "gl", "cpu", "copy"}); !st)
                  return st;
              o.kms_path = v;
              return {};

@@ -33,10 +33,10 @@ Result<std::unique_ptr<Output>> make_kms([[maybe_unused]] const Options& o,
     k.mode = o.mode;
     k.scale = o.scale;
     k.linear = o.linear_filter;
-    k.path = o.kms_path == "plane"  ? kms::KmsPath::Plane
-             : o.kms_path == "gl"   ? kms::KmsPath::Gl
-             : o.kms_path == "copy" ? kms::KmsPath::Copy
-                                    : kms::KmsPath::Auto;
+    k.path = o.kms_path == "plane"                         ? kms::KmsPath::Plane
+             : o.kms_path == "gl"                          ? kms::KmsPath::Gl
+             : o.kms_path == "cpu" || o.kms_path == "copy" ? kms::KmsPath::Copy
+                                                           : kms::KmsPath::Auto;
     k.verbose = o.verbose;
     k.hud = o.hud;
     k.atomic = !hooks.kms_legacy;

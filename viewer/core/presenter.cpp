@@ -34,14 +34,11 @@ uint64_t poll_interval(uint64_t a_ns, uint64_t b_ns) {
     return a_ns && (!b_ns || a_ns < b_ns) ? a_ns : b_ns;
 }
 
-int poll_timeout_ms(uint64_t a_ns, uint64_t b_ns) {
-    uint64_t t = 0;
-    for (uint64_t v : {a_ns, b_ns})
-        if (v && (!t || v < t))
-            t = v;
-    if (!t)
+// poll()'s timeout for a dispatch interval (0: none, wait for an event), at least 1 ms.
+int poll_timeout_ms(uint64_t interval_ns) {
+    if (!interval_ns)
         return -1;
-    return int(std::max<uint64_t>(1, (t + 999'999) / 1'000'000));
+    return int(std::max<uint64_t>(1, (interval_ns + 999'999) / 1'000'000));
 }
 
 } // namespace
@@ -146,7 +143,7 @@ Result<StopReason> Presenter::run(UniqueFd signal_fd) {
             if (!lane.ended)
                 interval = poll_interval(interval, lane.source.dispatch_interval_ns());
         }
-        int n = ::poll(fds.data(), nfds_t(fds.size()), poll_timeout_ms(interval, 0));
+        int n = ::poll(fds.data(), nfds_t(fds.size()), poll_timeout_ms(interval));
         if (n < 0 && errno != EINTR) {
             error_ = Error::from_errno(errno, "presenter: poll failed");
             break;
@@ -296,7 +293,6 @@ void Presenter::on_source_end(Lane& lane, const Status& why) {
 void Presenter::on_presented(uint64_t seq, uint64_t presented_ns) {
     if (FrameRecord* r = timing_.find(seq))
         r->presented_ns = presented_ns;
-    last_presented_seq_ = seq;
     if (options_.verbose)
         std::cerr << "udmaview: frame " << seq << " presented\n";
 }
