@@ -180,17 +180,19 @@ Result<StopReason> Presenter::run(UniqueFd signal_fd) {
         submit_pending();
     }
 
-    for (auto& lane : lanes_) {
+    for (auto& lane : lanes_)
         lane->source.stop();
+    const Frame* last =
+        last_submitted_ && last_submitted_->current ? &*last_submitted_->current : nullptr;
+    Status finished = output_.finish(last);
+    end_shrunk_sources(); // finish() may have read the last frame (a PNG dump) first
+    for (auto& lane : lanes_) {
         // final once the source has stopped
         SourceCounters counters = lane->source.counters();
         if (lane->shrunk_files)
             counters.emplace_back("shrunk_files", lane->shrunk_files);
         timing_.set_source_counters(lane->index, std::move(counters));
     }
-    const Frame* last =
-        last_submitted_ && last_submitted_->current ? &*last_submitted_->current : nullptr;
-    Status finished = output_.finish(last);
     timing_.set_output_counters(output_.counters());
     output_.stop();
     if (error_)

@@ -12,6 +12,11 @@ malformed ScanoutMap/UpdateMap calls (QEMU 9.2's shared-memory scanout) and a va
 ScanoutMap of a memfd + UpdateMap, and prints the JSON description of the picture udmaview
 must end up showing, then "verdict ok|FAILED". It stays on the bus until killed, so the viewer
 has no reason to end.
+
+With "shrink" as argv[2] the peer instead sends a valid ScanoutMap of a memfd made like
+QEMU's (F_SEAL_SEAL, no F_SEAL_SHRINK), an UpdateMap, then truncates that memfd to one page
+(nothing stops a buggy or hostile QEMU from doing so after the call), prints "shrunk" and
+announces the whole surface changed again with UpdateMap, then "verdict ok".
 """
 import json
 import os
@@ -262,6 +267,34 @@ def attack(conn):
     # Stay on the bus (the test ends us): leaving would be "QEMU went away" for the viewer.
 
 
+def shrink_attack(conn):
+    """ScanoutMap, then the peer shrinks the memfd it handed over."""
+    size = 4096 + W * H * 4
+    fd = os.memfd_create("fake-qemu-surface", os.MFD_CLOEXEC)
+    os.ftruncate(fd, size)
+    os.pwrite(fd, pixels(W, H, (0, 255, 255)), 4096)
+    fds = Gio.UnixFDList.new()
+    fds.append(fd)
+    check_interfaces(conn)
+    call(conn, "ScanoutMap", "(huuuuu)", (0, 4096, W, H, W * 4, XRGB), True,
+         "valid ScanoutMap 64x48 at offset 4096", fds=fds, iface=MAP)
+    call(conn, "UpdateMap", "(iiii)", (0, 0, W, H), True, "UpdateMap of the whole surface",
+         iface=MAP)
+    os.ftruncate(fd, 4096)
+    print("shrunk", flush=True)
+    # The viewer may end the source (and close this connection) at any time from here on:
+    # the answer does not matter, only that the viewer does not die of SIGBUS.
+    try:
+        conn.call_sync(None, "/org/qemu/Display1/Listener", MAP, "UpdateMap",
+                       GLib.Variant("(iiii)", (0, 0, W, H)), None, Gio.DBusCallFlags.NONE,
+                       5000, None)
+        print("UpdateMap after the shrink: accepted", flush=True)
+    except GLib.Error as e:
+        print("UpdateMap after the shrink:", e.message, flush=True)
+    results["map_fd"] = fd
+    print("verdict", "ok" if results["ok"] else "FAILED", flush=True)
+
+
 def on_listener_conn(source, res):
     try:
         conn = Gio.DBusConnection.new_finish(res)
@@ -271,7 +304,8 @@ def on_listener_conn(source, res):
         loop.quit()
         return
     results["listener"] = conn
-    GLib.idle_add(lambda: attack(conn) and False)
+    mode = sys.argv[2] if len(sys.argv) > 2 else "attack"
+    GLib.idle_add(lambda: (shrink_attack if mode == "shrink" else attack)(conn) and False)
 
 
 def method(conn, sender, path, iface, name, params, inv):
