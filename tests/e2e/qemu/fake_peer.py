@@ -17,6 +17,11 @@ With "shrink" as argv[2] the peer instead sends a valid ScanoutMap of a memfd ma
 QEMU's (F_SEAL_SEAL, no F_SEAL_SHRINK), an UpdateMap, then truncates that memfd to one page
 (nothing stops a buggy or hostile QEMU from doing so after the call), prints "shrunk" and
 announces the whole surface changed again with UpdateMap, then "verdict ok".
+
+With "flood" as argv[2] the peer sends a valid Scanout, prints "flooding", then FLOOD
+Updates of an 8x8 rectangle as fast as it can (asynchronous calls, aiming at 10 kHz, in
+steps of 1/100 s), waits for every answer and prints a JSON line {"sent", "accepted",
+"seconds", "rate_hz"} and "verdict ok" when every Update was accepted.
 """
 import json
 import os
@@ -295,6 +300,54 @@ def shrink_attack(conn):
     print("verdict", "ok" if results["ok"] else "FAILED", flush=True)
 
 
+FLOOD = 10000
+
+
+def flood_attack(conn):
+    """Updates at 10 kHz: the viewer must keep up or drop frames (latest wins)."""
+    call(conn, "Scanout", "(uuuuay)", (W, H, W * 4, XRGB, pixels(W, H, (0, 0, 255))), True,
+         "valid Scanout 64x48 blue")
+    print("flooding", flush=True)
+    state = {"sent": 0, "answered": 0, "accepted": 0}
+    start = GLib.get_monotonic_time()
+
+    def answered(c, res):
+        state["answered"] += 1
+        try:
+            c.call_finish(res)
+            state["accepted"] += 1
+        except GLib.Error as e:
+            if state["answered"] - state["accepted"] == 1:
+                print("NOT OK an Update was refused:", e.message, flush=True)
+        if state["answered"] == FLOOD:
+            seconds = (GLib.get_monotonic_time() - start) / 1e6
+            good = state["accepted"] == FLOOD
+            results["ok"] = results["ok"] and good
+            print(json.dumps({"sent": FLOOD, "accepted": state["accepted"],
+                              "seconds": round(seconds, 3),
+                              "rate_hz": round(FLOOD / seconds)}), flush=True)
+            print("verdict", "ok" if results["ok"] else "FAILED", flush=True)
+
+    # Made once: building GVariants in Python costs more than the viewer spends on one.
+    tiles = [(x, y) for y in range(0, H, 8) for x in range(0, W, 8)]
+    params = [GLib.Variant("(iiiiuuay)", (x, y, 8, 8, 32, XRGB,
+                                          pixels(8, 8, (i * 5 % 256, 255 - i * 5 % 256, 0))))
+              for i, (x, y) in enumerate(tiles)]
+
+    def send_step():
+        # 10 kHz: 100 Updates per 10 ms step (GLib timers are not finer than that).
+        elapsed_us = GLib.get_monotonic_time() - start
+        due = min(FLOOD, int(elapsed_us / 100) + 100)
+        while state["sent"] < due:
+            conn.call(None, "/org/qemu/Display1/Listener", LISTENER, "Update",
+                      params[state["sent"] % len(params)], None, Gio.DBusCallFlags.NONE, 60000,
+                      None, answered)
+            state["sent"] += 1
+        return state["sent"] < FLOOD
+
+    GLib.timeout_add(10, send_step)
+
+
 def on_listener_conn(source, res):
     try:
         conn = Gio.DBusConnection.new_finish(res)
@@ -305,7 +358,8 @@ def on_listener_conn(source, res):
         return
     results["listener"] = conn
     mode = sys.argv[2] if len(sys.argv) > 2 else "attack"
-    GLib.idle_add(lambda: (shrink_attack if mode == "shrink" else attack)(conn) and False)
+    run = {"shrink": shrink_attack, "flood": flood_attack}.get(mode, attack)
+    GLib.idle_add(lambda: run(conn) and False)
 
 
 def method(conn, sender, path, iface, name, params, inv):
