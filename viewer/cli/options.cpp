@@ -106,6 +106,13 @@ libvirt source:
 
 Outputs:
   --dump-png FILE     headless: write the last frame as PNG when the run ends
+  --render cpu|gl     headless: cpu (default) maps each buffer and reads pixels only for
+                      --dump-png; gl draws every frame with the GLES renderer into an
+                      offscreen framebuffer on the EGL device platform (a GPU's device,
+                      else Mesa 25's software device, which imports the buffer zero copy:
+                      path gl-import), with --scale and --filter; the dump is that
+                      picture (without the pointer)
+  --render-size WxH   headless --render gl: the picture's size (default: the buffer's)
   --device PATH       kms: DRM device (default: first card with a connected connector)
   --connector NAME    kms: connector name (e.g. Virtual-1) or id
   --mode WxH[@R]      kms: display mode (default: a mode of the source's size when the
@@ -116,8 +123,8 @@ Outputs:
                       else the CPU copy), plane (else cpu), gl, or cpu (the CPU copies
                       damaged regions into dumb buffers; copy is another name for it)
   --take-over         kms: use a VT that a program which died left in graphics mode (reset it)
-  --scale MODE        kms, sdl: fit (default), integer or none
-  --filter F          kms (gl path), sdl: nearest or linear (default)
+  --scale MODE        kms, sdl, headless --render gl: fit (default), integer or none
+  --filter F          kms (gl path), sdl, headless --render gl: nearest or linear (default)
   --vsync on|off      sdl: wait for vertical blank when swapping (default on)
   --sdl-path gl|software
                       sdl: how the window is drawn: gl (default: GLES on EGL) or software
@@ -154,6 +161,14 @@ Status check_sources(const Options& o) {
     if (o.output == OutputKind::Headless && !o.dump_png.empty())
         return usage("--dump-png with several --source needs --output sdl (the headless output "
                      "keeps no tiles)");
+    return {};
+}
+
+Status check_render(const Options& o) {
+    if (o.output != OutputKind::Headless && (o.render_gl || o.render_size.width))
+        return usage("--render and --render-size are headless options (--output headless)");
+    if (o.render_size.width && !o.render_gl)
+        return usage("--render-size needs --render gl (the cpu path draws nothing)");
     return {};
 }
 
@@ -259,6 +274,21 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
              if (v.empty())
                  return usage("--connect: needs a libvirt URI (e.g. qemu:///system)");
              cur->connect = v;
+             return {};
+         }},
+        {"--render",
+         [&](const std::string& v) -> Status {
+             if (Status st = one_of("--render", v, {"cpu", "gl"}); !st)
+                 return st;
+             o.render_gl = v == "gl";
+             return {};
+         }},
+        {"--render-size",
+         [&](const std::string& v) -> Status {
+             Result<Size> size = parse_size(v);
+             if (!size)
+                 return usage("--render-size: " + size.error().message);
+             o.render_size = *size;
              return {};
          }},
         {"--dump-png",
@@ -370,6 +400,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     if (Status st = check_sources(o); !st)
         return st.error();
     if (Status st = check_sdl_path(o); !st)
+        return st.error();
+    if (Status st = check_render(o); !st)
         return st.error();
     return o;
 }
