@@ -10,7 +10,9 @@
 namespace udmaview {
 
 // Owns one mmap()ed range; unmaps it exactly once. The usable bytes may start inside the
-// first page (mapping an unaligned file range maps the enclosing pages).
+// first page (mapping an unaligned file range maps the enclosing pages). Mappings of a file
+// that may shrink under us (regular, no F_SEAL_SHRINK) are guarded by the SigbusGuard: a
+// truncation turns them into zero pages instead of killing the process.
 class Mapping {
 public:
     Mapping() = default;
@@ -43,6 +45,7 @@ private:
     size_t map_size_ = 0;
     size_t data_offset_ = 0;
     size_t data_size_ = 0;
+    bool guarded_ = false; // some of it is known to the SigbusGuard
 };
 
 size_t page_size();

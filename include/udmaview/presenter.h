@@ -67,6 +67,7 @@ private:
         std::optional<Frame> current;  // last submitted frame (kept alive while shown)
         std::vector<BufferId> retired; // retired by the source, still on screen
         uint64_t frames_seen = 0;
+        uint64_t shrunk_files = 0; // its buffer's file shrank under a guarded mapping
         bool ended = false;
     };
 
@@ -80,6 +81,9 @@ private:
     Status start_sources();
     void submit_pending();
     void retire_unused(Lane& lane);
+    // Ends every source whose buffer's file faulted under the SigbusGuard since last time.
+    void end_shrunk_sources();
+    static std::optional<std::string> shrunk_file(const Lane& lane, uint64_t since);
     bool limit_reached(const Lane& lane) const;
     std::optional<StopReason> stop_reason() const;
     std::string label(const Lane& lane) const;
@@ -94,7 +98,7 @@ private:
     // Where the next submit round starts: an output that takes one frame at a time (a page
     // flip in flight) serves the sources in turn, so a busy first source cannot starve the rest.
     size_t next_lane_ = 0;
-    uint64_t last_presented_seq_ = 0;
+    uint64_t seen_sigbus_faults_ = 0;
     bool quit_ = false;
     int stop_signal_ = 0;
     std::optional<Error> error_;

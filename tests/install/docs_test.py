@@ -9,7 +9,9 @@ reader (data/help_text.py), so an option that reader drops is caught.
 
 udmaview-timing's page is its argparse help: it must format cleanly and have each command.
 
-usage: docs_test.py UDMAVIEW MAN_PAGE BASH_COMPLETION UDMAVIEW_TIMING TIMING_MAN_PAGE
+The README's options block is the help itself, line for line (tools/readme-help rewrites it).
+
+usage: docs_test.py UDMAVIEW MAN_PAGE BASH_COMPLETION UDMAVIEW_TIMING TIMING_MAN_PAGE README
 """
 import re
 import shutil
@@ -22,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'lib'))
 
 from udmaview_test import procs, tap  # noqa: E402
 
-UDMAVIEW, MAN_PAGE, COMPLETION, TIMING, TIMING_MAN_PAGE = sys.argv[1:6]
+UDMAVIEW, MAN_PAGE, COMPLETION, TIMING, TIMING_MAN_PAGE, README = sys.argv[1:7]
 
 
 def help_options(help_text: str):
@@ -113,6 +115,25 @@ def check_completion(tmp: Path, options):
     tap.expect(got == {str(tmp / 'report.json')}, '--timing completes file names', str(got))
 
 
+def readme_options_block(readme: str):
+    """The lines of the first fenced block after the README's '## Options' heading."""
+    lines = readme.splitlines()
+    start = lines.index('## Options')
+    opening = next(i for i in range(start, len(lines)) if lines[i].startswith('```'))
+    closing = next(i for i in range(opening + 1, len(lines)) if lines[i].startswith('```'))
+    return lines[opening + 1:closing]
+
+
+def check_readme(help_text: str):
+    block = readme_options_block(Path(README).read_text())
+    help_lines = help_text.rstrip('\n').splitlines()
+    diff = [f'README: {a!r} / --help: {b!r}' for a, b in zip(block, help_lines) if a != b]
+    if len(block) != len(help_lines):
+        diff.append(f'README block has {len(block)} lines, --help {len(help_lines)}')
+    tap.expect(not diff, 'the README\'s options block is --help line for line '
+               '(run tools/readme-help to update it)', '\n'.join(diff[:10]))
+
+
 def main():
     procs.install_signal_handlers()
     if not shutil.which('groff') or not shutil.which('bash'):
@@ -123,6 +144,7 @@ def main():
         options = help_options(help_text)
         tap.check(len(options) >= 20 and '--source' in options and '-h' in options,
                   f'--help lists the options ({len(options)})')
+        check_readme(help_text)
         check_man(Path(tmp), options)
         check_completion(Path(tmp), options)
         check_timing_man(Path(tmp))

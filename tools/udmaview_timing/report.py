@@ -52,7 +52,9 @@ class Report:
 
 def _number(value):
     """A summary number, or 0 when it is missing or not a number (the frames still plot)."""
-    return float(value) if isinstance(value, (int, float)) and value > 0 else 0.0
+    # Infinity (JSON's Infinity/1e999) is no size or rate either: int() of it would raise.
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if ok and 0 < value < 1e300 else 0.0
 
 
 def load(path):
@@ -136,7 +138,7 @@ def _frame(path, index, record):
             out[name] = int(value)
             if out[name] < 0 or isinstance(value, (bool, float)):
                 raise ValueError
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: int(Infinity)
             raise ReportError(path, f"frame {index}: {name} is {value!r}, not a count",
                               "the file is damaged; run udmaview again") from None
     dropped = record["dropped"]

@@ -49,6 +49,7 @@ TimingRunInfo timing_run_info(const Options& options) {
         info.source_fps = options.fps;
         break;
     case SourceSpec::Kind::Qemu:
+    case SourceSpec::Kind::Libvirt:
         break;
     }
     return info;

@@ -57,78 +57,6 @@ const char* to_string(OutputKind kind) {
     return "?";
 }
 
-std::string help_text() {
-    return R"(Usage: udmaview [OPTIONS]
-Shows a virtual machine's framebuffer without copying pixels: guest memory (a memfd) becomes
-a dma-buf through /dev/udmabuf and is imported by the output; only damage is redrawn.
-
-Source and output:
-  --source SRC        where frames come from (default demo):
-                        demo                 built-in animated test picture (own memfd)
-                        region:SPEC          a framebuffer inside a memfd/shm file
-                        qemu[:ADDRESS]       QEMU -display dbus on the session bus or ADDRESS
-                        qemu-p2p:QMP_SOCKET  QEMU -display dbus,p2p=yes via its QMP socket
-                      repeat it to show up to 16 sources in tiles (sdl, kms gl path):
-                      the demo and QEMU options after a --source apply to that source
-                      alone, those before the first --source to every source; --frames N
-                      counts N frames of each. Keys and mouse go to the framed tile:
-                      Ctrl+Alt+Left/Right moves the focus, Ctrl+Alt+L shows the focused
-                      source alone or the grid; a source that ends shows "ended" and the
-                      run ends when all have
-  --output OUT        where frames go (default headless): headless, kms, sdl
-  --frames N          stop after N source frames (default: run until stopped)
-  --duration SECONDS  stop after this long
-  --timing FILE       write per-frame timing to FILE (.json or .csv); a summary is always
-                      printed when the run ends
-  --verbose           log every frame
-
-Demo source:
-  --size WxH          picture size (default 1024x768, each 1..16384)
-  --format FMT        pixel format: XRGB8888 (XR24, default), ARGB8888 (AR24), XBGR8888 (XB24),
-                      ABGR8888 (AB24), RGBX8888 (RX24), BGRX8888 (BX24), RGB888 (RG24),
-                      BGR888 (BG24), RGB565 (RG16)
-  --fps N             frames per second (default 60; 0 = as fast as possible)
-  --pattern LIST      rects, console, flip or all, comma separated (default all)
-  --seed N            seed of the picture (default 1); same seed, same pixels
-  --no-udmabuf        do not make dma-bufs; outputs map the memfd (the fallback path)
-
-QEMU source:
-  --console N         which QEMU console to show (default 0)
-  --reconnect         when QEMU goes away, wait for it to come back instead of exiting
-
-Outputs:
-  --dump-png FILE     headless: write the last frame as PNG when the run ends
-  --device PATH       kms: DRM device (default: first card with a connected connector)
-  --connector NAME    kms: connector name (e.g. Virtual-1) or id
-  --mode WxH[@R]      kms: display mode (default: a mode of the source's size when the
-                      connector has one, else the connector's preferred mode)
-  --list              kms: list cards, connectors, modes and planes, then exit
-  --kms-path PATH     kms: how frames reach the screen: auto (default: the plane scans out
-                      the guest's buffer where it can place it as asked, else GL composition,
-                      else CPU copy), plane (else copy), gl or copy
-  --take-over         kms: use a VT that a program which died left in graphics mode (reset it)
-  --scale MODE        kms, sdl: fit (default), integer or none
-  --filter F          kms (gl path), sdl: nearest or linear (default)
-  --vsync on|off      sdl: wait for vertical blank when swapping (default on)
-  --sdl-path gl|software
-                      sdl: how the window is drawn: gl (default: GLES on EGL) or software
-                      (no GL: the CPU writes only the changed pixels into SDL's window
-                      surface and puts only those rectangles on screen, XShmPutImage on
-                      X11; for hosts without a GPU, where GL means llvmpipe redrawing the
-                      whole window). software always samples the nearest pixel when
-                      scaling (an explicit --filter linear is refused); it shows one
-                      --source, has no --hud and does not wait for vertical blank
-  --fullscreen        sdl: start full screen (F11 or Ctrl+Alt+F toggles)
-  --hud               sdl, kms (gl path): overlay fps, latency and copy counters with a
-                      latency graph (Ctrl+Alt+H toggles)
-
-  -h, --help          show this text
-  --version           show the version
-
-Exit status: 0 done (frame limit, duration, signal or quit), 1 runtime error, 2 bad usage.
-)";
-}
-
 namespace {
 
 // What several sources cannot do (yet): checked once every option is known.
@@ -145,6 +73,14 @@ Status check_sources(const Options& o) {
     if (o.output == OutputKind::Headless && !o.dump_png.empty())
         return usage("--dump-png with several --source needs --output sdl (the headless output "
                      "keeps no tiles)");
+    return {};
+}
+
+Status check_render(const Options& o) {
+    if (o.output != OutputKind::Headless && (o.render_gl || o.render_size.width))
+        return usage("--render and --render-size are headless options (--output headless)");
+    if (o.render_size.width && !o.render_gl)
+        return usage("--render-size needs --render gl (the cpu path draws nothing)");
     return {};
 }
 
@@ -245,6 +181,28 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
          [&](const std::string& v) {
              return parse_number<uint32_t>("--console", v, cur->console, 0, 255);
          }},
+        {"--connect",
+         [&](const std::string& v) -> Status {
+             if (v.empty())
+                 return usage("--connect: needs a libvirt URI (e.g. qemu:///system)");
+             cur->connect = v;
+             return {};
+         }},
+        {"--render",
+         [&](const std::string& v) -> Status {
+             if (Status st = one_of("--render", v, {"cpu", "gl"}); !st)
+                 return st;
+             o.render_gl = v == "gl";
+             return {};
+         }},
+        {"--render-size",
+         [&](const std::string& v) -> Status {
+             Result<Size> size = parse_size(v);
+             if (!size)
+                 return usage("--render-size: " + size.error().message);
+             o.render_size = *size;
+             return {};
+         }},
         {"--dump-png",
          [&](const std::string& v) -> Status {
              if (v.empty())
@@ -277,7 +235,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
          }},
         {"--kms-path",
          [&](const std::string& v) -> Status {
-             if (Status st = one_of("--kms-path", v, {"auto", "plane", "gl", "copy"}); !st)
+             if (Status st = one_of("--kms-path", v, {"auto", "plane", "gl", "cpu", "copy"}); !st)
                  return st;
              o.kms_path = v;
              return {};
@@ -354,6 +312,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     if (Status st = check_sources(o); !st)
         return st.error();
     if (Status st = check_sdl_path(o); !st)
+        return st.error();
+    if (Status st = check_render(o); !st)
         return st.error();
     return o;
 }

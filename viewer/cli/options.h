@@ -33,6 +33,9 @@ struct SourceOptions {
     // qemu source
     uint32_t console = 0;
     bool reconnect = false;
+
+    // libvirt source
+    std::string connect; // --connect URI ("" = LIBVIRT_DEFAULT_URI, else qemu:///system)
 };
 
 // How many --source one run may show: a 4×4 grid of tiles.
@@ -53,6 +56,8 @@ struct Options : SourceOptions {
 
     // outputs
     std::string dump_png;          // headless, sdl
+    bool render_gl = false;        // headless: --render gl
+    Size render_size{0, 0};        // headless --render gl: 0x0 is the buffer's size
     std::string device;            // kms: /dev/dri/cardN
     std::string connector;         // kms: name or id
     std::string mode;              // kms: WxH[@R], parsed by the kms output against the connector

@@ -33,10 +33,10 @@ Result<std::unique_ptr<Output>> make_kms([[maybe_unused]] const Options& o,
     k.mode = o.mode;
     k.scale = o.scale;
     k.linear = o.linear_filter;
-    k.path = o.kms_path == "plane"  ? kms::KmsPath::Plane
-             : o.kms_path == "gl"   ? kms::KmsPath::Gl
-             : o.kms_path == "copy" ? kms::KmsPath::Copy
-                                    : kms::KmsPath::Auto;
+    k.path = o.kms_path == "plane"                         ? kms::KmsPath::Plane
+             : o.kms_path == "gl"                          ? kms::KmsPath::Gl
+             : o.kms_path == "cpu" || o.kms_path == "copy" ? kms::KmsPath::Copy
+                                                           : kms::KmsPath::Auto;
     k.verbose = o.verbose;
     k.hud = o.hud;
     k.atomic = !hooks.kms_legacy;
@@ -87,7 +87,13 @@ Result<std::unique_ptr<Output>> make_output(const Options& o, const TestHooks& h
     switch (o.output) {
     case OutputKind::Headless:
         return std::unique_ptr<Output>(
-            std::make_unique<HeadlessOutput>(HeadlessOptions{o.dump_png}));
+            std::make_unique<HeadlessOutput>(HeadlessOptions{.dump_png = o.dump_png,
+                                                             .render_gl = o.render_gl,
+                                                             .width = o.render_size.width,
+                                                             .height = o.render_size.height,
+                                                             .scale = o.scale,
+                                                             .linear = o.linear_filter,
+                                                             .verbose = o.verbose}));
     case OutputKind::Kms:
         return make_kms(o, hooks);
     case OutputKind::Sdl:

@@ -9,6 +9,9 @@
 #if UDMAVIEW_HAVE_QEMU
 #include "sources/qemu/qemu_source.h"
 #endif
+#if UDMAVIEW_HAVE_LIBVIRT
+#include "sources/libvirt/libvirt_source.h"
+#endif
 
 namespace udmaview {
 
@@ -54,6 +57,25 @@ Result<std::unique_ptr<FrameSource>> make_qemu(const SourceOptions& o,
 #endif
 }
 
+Result<std::unique_ptr<FrameSource>> make_libvirt(const SourceOptions& o,
+                                                  [[maybe_unused]] bool verbose) {
+#if UDMAVIEW_HAVE_LIBVIRT
+    virt::LibvirtOptions v;
+    v.domain = o.source.domain;
+    v.uri = o.connect;
+    v.console = o.console;
+    v.reconnect = o.reconnect;
+    v.verbose = verbose;
+    v.use_udmabuf = !o.no_udmabuf;
+    return std::unique_ptr<FrameSource>(std::make_unique<virt::LibvirtSource>(std::move(v)));
+#else
+    return Error{"--source " + o.source.text +
+                     ": the libvirt source is not built into this udmaview"
+                     " (it needs libvirt-dev and libglib2.0-dev: install them and rebuild)",
+                 ENOTSUP};
+#endif
+}
+
 } // namespace
 
 Result<std::unique_ptr<FrameSource>> make_source(const SourceOptions& o, bool verbose) {
@@ -64,6 +86,8 @@ Result<std::unique_ptr<FrameSource>> make_source(const SourceOptions& o, bool ve
         return make_region(o);
     case SourceSpec::Kind::Qemu:
         return make_qemu(o, verbose);
+    case SourceSpec::Kind::Libvirt:
+        return make_libvirt(o, verbose);
     }
     return Error{"--source " + o.source.text + ": not available in this build", ENOTSUP};
 }

@@ -117,8 +117,16 @@ Result<SourceSpec> parse_source_spec(std::string_view text) {
                          EINVAL};
         return spec;
     }
+    if (starts_with(text, "libvirt:")) {
+        spec.kind = SourceSpec::Kind::Libvirt;
+        spec.domain = std::string(text.substr(8));
+        if (spec.domain.empty())
+            return Error{"--source libvirt:DOMAIN: the domain name or UUID is empty", EINVAL};
+        return spec;
+    }
     return Error{"--source: '" + std::string(text) +
-                     "' is not demo, region:SPEC, qemu[:ADDRESS] or qemu-p2p:QMP_SOCKET",
+                     "' is not demo, region:SPEC, qemu[:ADDRESS], qemu-p2p:QMP_SOCKET or "
+                     "libvirt:DOMAIN",
                  EINVAL};
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "udmaview/mapping.h"
 
+#include "udmaview/sigbus_guard.h"
+
 #include <cerrno>
 #include <limits>
 #include <string>
@@ -18,8 +20,10 @@ Mapping::Mapping(Mapping&& other) noexcept
     : base_(other.base_)
     , map_size_(other.map_size_)
     , data_offset_(other.data_offset_)
-    , data_size_(other.data_size_) {
+    , data_size_(other.data_size_)
+    , guarded_(other.guarded_) {
     other.base_ = nullptr;
+    other.guarded_ = false;
     other.map_size_ = other.data_offset_ = other.data_size_ = 0;
 }
 
@@ -30,14 +34,18 @@ Mapping& Mapping::operator=(Mapping&& other) noexcept {
         std::swap(map_size_, other.map_size_);
         std::swap(data_offset_, other.data_offset_);
         std::swap(data_size_, other.data_size_);
+        std::swap(guarded_, other.guarded_);
     }
     return *this;
 }
 
 void Mapping::reset() {
+    if (guarded_)
+        SigbusGuard::unguard(base_, map_size_);
     if (base_)
         ::munmap(base_, map_size_);
     base_ = nullptr;
+    guarded_ = false;
     map_size_ = data_offset_ = data_size_ = 0;
 }
 
@@ -54,7 +62,10 @@ Result<Mapping> Mapping::map(int fd, uint64_t offset, size_t size, int prot, con
         return Error::from_errno(errno, std::string(what) + ": mmap of " + std::to_string(size) +
                                             " bytes at offset " + std::to_string(offset) +
                                             " failed");
-    return Mapping(base, length, lead, size);
+    Mapping mapping(base, length, lead, size);
+    if (SigbusGuard::may_shrink(fd))
+        mapping.guarded_ = SigbusGuard::guard(base, length, prot, fd);
+    return mapping;
 }
 
 Result<Mapping> Mapping::reserve(size_t size) {
@@ -77,6 +88,8 @@ Status Mapping::map_fixed(size_t at, int fd, uint64_t offset, size_t size, int p
     void* got = ::mmap(addr, size, prot, MAP_SHARED | MAP_FIXED, fd, off_t(offset));
     if (got == MAP_FAILED)
         return Error::from_errno(errno, std::string(what) + ": mmap at fixed address failed");
+    if (SigbusGuard::may_shrink(fd) && SigbusGuard::guard(addr, size, prot, fd))
+        guarded_ = true;
     return {};
 }
 

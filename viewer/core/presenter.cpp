@@ -9,8 +9,10 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
+#include <utility>
 
 #include "udmaview/clock.h"
+#include "udmaview/sigbus_guard.h"
 
 namespace udmaview {
 
@@ -34,14 +36,11 @@ uint64_t poll_interval(uint64_t a_ns, uint64_t b_ns) {
     return a_ns && (!b_ns || a_ns < b_ns) ? a_ns : b_ns;
 }
 
-int poll_timeout_ms(uint64_t a_ns, uint64_t b_ns) {
-    uint64_t t = 0;
-    for (uint64_t v : {a_ns, b_ns})
-        if (v && (!t || v < t))
-            t = v;
-    if (!t)
+// poll()'s timeout for a dispatch interval (0: none, wait for an event), at least 1 ms.
+int poll_timeout_ms(uint64_t interval_ns) {
+    if (!interval_ns)
         return -1;
-    return int(std::max<uint64_t>(1, (t + 999'999) / 1'000'000));
+    return int(std::max<uint64_t>(1, (interval_ns + 999'999) / 1'000'000));
 }
 
 } // namespace
@@ -54,7 +53,8 @@ Presenter::Presenter(const std::vector<FrameSource*>& sources, Output& output,
                      TimingRecorder& timing, PresenterOptions options)
     : output_(output)
     , timing_(timing)
-    , options_(std::move(options)) {
+    , options_(std::move(options))
+    , seen_sigbus_faults_(SigbusGuard::faults()) {
     for (FrameSource* source : sources)
         lanes_.push_back(std::make_unique<Lane>(*this, uint32_t(lanes_.size()), *source));
 }
@@ -134,19 +134,22 @@ Result<StopReason> Presenter::run(UniqueFd signal_fd) {
         deadline = make_deadline_timer(options_.duration_ns);
 
     std::optional<StopReason> reason;
-    std::vector<pollfd> fds(3 + lanes_.size());
+    // Polled so that a guarded SIGBUS in another thread (an output's) wakes the loop.
+    const int sigbus_fd = SigbusGuard::notify_fd();
+    std::vector<pollfd> fds(4 + lanes_.size());
     while (!(reason = stop_reason())) {
         fds[0] = {signal_fd.get(), POLLIN, 0};
         fds[1] = {deadline.get(), POLLIN, 0};
         fds[2] = {output_.poll_fd(), POLLIN, 0};
+        fds[3] = {sigbus_fd, POLLIN, 0};
         uint64_t interval = output_.dispatch_interval_ns();
         for (size_t i = 0; i < lanes_.size(); ++i) {
             const Lane& lane = *lanes_[i];
-            fds[3 + i] = {lane.ended ? -1 : lane.source.poll_fd(), POLLIN, 0};
+            fds[4 + i] = {lane.ended ? -1 : lane.source.poll_fd(), POLLIN, 0};
             if (!lane.ended)
                 interval = poll_interval(interval, lane.source.dispatch_interval_ns());
         }
-        int n = ::poll(fds.data(), nfds_t(fds.size()), poll_timeout_ms(interval, 0));
+        int n = ::poll(fds.data(), nfds_t(fds.size()), poll_timeout_ms(interval));
         if (n < 0 && errno != EINTR) {
             error_ = Error::from_errno(errno, "presenter: poll failed");
             break;
@@ -164,23 +167,29 @@ Result<StopReason> Presenter::run(UniqueFd signal_fd) {
         }
         for (size_t i = 0; i < lanes_.size(); ++i) {
             Lane& lane = *lanes_[i];
-            if (!lane.ended && ((fds[3 + i].revents & (POLLIN | POLLHUP | POLLERR)) ||
+            if (!lane.ended && ((fds[4 + i].revents & (POLLIN | POLLHUP | POLLERR)) ||
                                 lane.source.dispatch_interval_ns()))
                 lane.source.dispatch(lane);
         }
         if ((fds[2].revents & (POLLIN | POLLHUP | POLLERR)) || output_.dispatch_interval_ns())
             output_.dispatch(*this);
+        end_shrunk_sources();
         submit_pending();
     }
 
-    for (auto& lane : lanes_) {
+    for (auto& lane : lanes_)
         lane->source.stop();
-        // final once the source has stopped
-        timing_.set_source_counters(lane->index, lane->source.counters());
-    }
     const Frame* last =
         last_submitted_ && last_submitted_->current ? &*last_submitted_->current : nullptr;
     Status finished = output_.finish(last);
+    end_shrunk_sources(); // finish() may have read the last frame (a PNG dump) first
+    for (auto& lane : lanes_) {
+        // final once the source has stopped
+        SourceCounters counters = lane->source.counters();
+        if (lane->shrunk_files)
+            counters.emplace_back("shrunk_files", lane->shrunk_files);
+        timing_.set_source_counters(lane->index, std::move(counters));
+    }
     timing_.set_output_counters(output_.counters());
     output_.stop();
     if (error_)
@@ -293,10 +302,47 @@ void Presenter::on_source_end(Lane& lane, const Status& why) {
     }
 }
 
+std::optional<std::string> Presenter::shrunk_file(const Lane& lane, uint64_t since) {
+    for (const std::optional<Frame>* frame : {&lane.pending, &lane.current}) {
+        if (!*frame || !(*frame)->buffer)
+            continue;
+        for (const Backing& b : (*frame)->buffer->backing())
+            if (std::optional<std::string> name = SigbusGuard::faulted_file(b.memfd->get(), since))
+                return name;
+    }
+    return std::nullopt;
+}
+
+void Presenter::end_shrunk_sources() {
+    const uint64_t faults = SigbusGuard::faults();
+    if (faults == seen_sigbus_faults_)
+        return;
+    const uint64_t since = std::exchange(seen_sigbus_faults_, faults);
+    SigbusGuard::acknowledge();
+    for (auto& lane : lanes_) {
+        if (lane->ended)
+            continue;
+        const std::optional<std::string> file = shrunk_file(*lane, since);
+        if (!file)
+            continue;
+        // Its pages read as zeros now: never show them as the source's picture.
+        if (lane->pending)
+            if (FrameRecord* r = timing_.find(lane->pending->seq))
+                r->dropped = true;
+        lane->pending.reset();
+        ++lane->shrunk_files;
+        on_source_end(*lane,
+                      Error{*file + " shrank while the viewer had it mapped (reading it raised "
+                                    "SIGBUS; its pages now read as zeros): the process that owns "
+                                    "the file truncated it while sharing it; it must keep the "
+                                    "file's size or seal it with F_SEAL_SHRINK",
+                            EIO});
+    }
+}
+
 void Presenter::on_presented(uint64_t seq, uint64_t presented_ns) {
     if (FrameRecord* r = timing_.find(seq))
         r->presented_ns = presented_ns;
-    last_presented_seq_ = seq;
     if (options_.verbose)
         std::cerr << "udmaview: frame " << seq << " presented\n";
 }

@@ -86,10 +86,18 @@ Status GlesRenderer::init() {
     return {};
 }
 
+int GlesRenderer::import_fd(const Buffer& buffer) const {
+    if (const DmaBuf* dmabuf = buffer.dmabuf())
+        return dmabuf->fd();
+    const std::vector<Backing>& b = buffer.backing();
+    if (options_.import_memfd && b.size() == 1 && b[0].offset == 0 && b[0].memfd)
+        return b[0].memfd->get();
+    return -1;
+}
+
 bool GlesRenderer::try_import(Entry& entry) {
     const Buffer& buffer = *entry.buffer;
     const Layout& l = buffer.layout();
-    const DmaBuf* dmabuf = buffer.dmabuf();
     auto refuse = [&](const std::string& why) {
         if (!import_warned_ || options_.verbose)
             std::cerr << "egl: dma-buf import of " << l.to_string() << " from " << buffer.origin()
@@ -110,7 +118,7 @@ bool GlesRenderer::try_import(Entry& entry) {
     put(EGL_WIDTH, EGLint(l.width));
     put(EGL_HEIGHT, EGLint(l.height));
     put(EGL_LINUX_DRM_FOURCC_EXT, EGLint(l.format->fourcc));
-    put(EGL_DMA_BUF_PLANE0_FD_EXT, dmabuf->fd());
+    put(EGL_DMA_BUF_PLANE0_FD_EXT, import_fd(buffer));
     put(EGL_DMA_BUF_PLANE0_OFFSET_EXT, EGLint(l.offset));
     put(EGL_DMA_BUF_PLANE0_PITCH_EXT, EGLint(l.stride));
     if (import_modifiers_) {
@@ -150,7 +158,7 @@ Result<GlesRenderer::Entry*> GlesRenderer::entry_for(const Frame& frame, SubmitS
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
 
-    if (!(options_.allow_import && can_import() && buffer.dmabuf() && try_import(entry))) {
+    if (!(options_.allow_import && can_import() && import_fd(buffer) >= 0 && try_import(entry))) {
         std::optional<GlTextureFormat> f = gl_upload_format(*l.format);
         if (!f)
             return Error{"egl: " + std::string(l.format->name) +

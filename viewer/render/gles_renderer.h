@@ -25,6 +25,9 @@ struct RendererOptions {
     ScaleMode scale = ScaleMode::Fit;
     bool linear = true;       // --filter linear (else nearest)
     bool allow_import = true; // false: always take the upload path
+    // The driver imports any fd it can mmap (Mesa's swrast on the EGL device platform), so a
+    // buffer without a dma-buf is imported from its memfd when one memfd holds it all.
+    bool import_memfd = false;
     bool verbose = false;
 };
 
@@ -106,6 +109,7 @@ private:
     Status init();
     Result<Entry*> entry_for(const Frame& frame, SubmitStats& stats);
     bool try_import(Entry& entry);
+    int import_fd(const Buffer& buffer) const; // the fd to import, -1 for none
     Status upload(Entry& entry, SubmitStats& stats);
 
     EGLDisplay display_;

@@ -12,6 +12,16 @@ malformed ScanoutMap/UpdateMap calls (QEMU 9.2's shared-memory scanout) and a va
 ScanoutMap of a memfd + UpdateMap, and prints the JSON description of the picture udmaview
 must end up showing, then "verdict ok|FAILED". It stays on the bus until killed, so the viewer
 has no reason to end.
+
+With "shrink" as argv[2] the peer instead sends a valid ScanoutMap of a memfd made like
+QEMU's (F_SEAL_SEAL, no F_SEAL_SHRINK), an UpdateMap, then truncates that memfd to one page
+(nothing stops a buggy or hostile QEMU from doing so after the call), prints "shrunk" and
+announces the whole surface changed again with UpdateMap, then "verdict ok".
+
+With "flood" as argv[2] the peer sends a valid Scanout, prints "flooding", then FLOOD
+Updates of an 8x8 rectangle as fast as it can (asynchronous calls, aiming at 10 kHz, in
+steps of 1/100 s), waits for every answer and prints a JSON line {"sent", "accepted",
+"seconds", "rate_hz"} and "verdict ok" when every Update was accepted.
 """
 import json
 import os
@@ -262,6 +272,82 @@ def attack(conn):
     # Stay on the bus (the test ends us): leaving would be "QEMU went away" for the viewer.
 
 
+def shrink_attack(conn):
+    """ScanoutMap, then the peer shrinks the memfd it handed over."""
+    size = 4096 + W * H * 4
+    fd = os.memfd_create("fake-qemu-surface", os.MFD_CLOEXEC)
+    os.ftruncate(fd, size)
+    os.pwrite(fd, pixels(W, H, (0, 255, 255)), 4096)
+    fds = Gio.UnixFDList.new()
+    fds.append(fd)
+    check_interfaces(conn)
+    call(conn, "ScanoutMap", "(huuuuu)", (0, 4096, W, H, W * 4, XRGB), True,
+         "valid ScanoutMap 64x48 at offset 4096", fds=fds, iface=MAP)
+    call(conn, "UpdateMap", "(iiii)", (0, 0, W, H), True, "UpdateMap of the whole surface",
+         iface=MAP)
+    os.ftruncate(fd, 4096)
+    print("shrunk", flush=True)
+    # The viewer may end the source (and close this connection) at any time from here on:
+    # the answer does not matter, only that the viewer does not die of SIGBUS.
+    try:
+        conn.call_sync(None, "/org/qemu/Display1/Listener", MAP, "UpdateMap",
+                       GLib.Variant("(iiii)", (0, 0, W, H)), None, Gio.DBusCallFlags.NONE,
+                       5000, None)
+        print("UpdateMap after the shrink: accepted", flush=True)
+    except GLib.Error as e:
+        print("UpdateMap after the shrink:", e.message, flush=True)
+    results["map_fd"] = fd
+    print("verdict", "ok" if results["ok"] else "FAILED", flush=True)
+
+
+FLOOD = 10000
+
+
+def flood_attack(conn):
+    """Updates at 10 kHz: the viewer must keep up or drop frames (latest wins)."""
+    call(conn, "Scanout", "(uuuuay)", (W, H, W * 4, XRGB, pixels(W, H, (0, 0, 255))), True,
+         "valid Scanout 64x48 blue")
+    print("flooding", flush=True)
+    state = {"sent": 0, "answered": 0, "accepted": 0}
+    start = GLib.get_monotonic_time()
+
+    def answered(c, res):
+        state["answered"] += 1
+        try:
+            c.call_finish(res)
+            state["accepted"] += 1
+        except GLib.Error as e:
+            if state["answered"] - state["accepted"] == 1:
+                print("NOT OK an Update was refused:", e.message, flush=True)
+        if state["answered"] == FLOOD:
+            seconds = (GLib.get_monotonic_time() - start) / 1e6
+            good = state["accepted"] == FLOOD
+            results["ok"] = results["ok"] and good
+            print(json.dumps({"sent": FLOOD, "accepted": state["accepted"],
+                              "seconds": round(seconds, 3),
+                              "rate_hz": round(FLOOD / seconds)}), flush=True)
+            print("verdict", "ok" if results["ok"] else "FAILED", flush=True)
+
+    # Made once: building GVariants in Python costs more than the viewer spends on one.
+    tiles = [(x, y) for y in range(0, H, 8) for x in range(0, W, 8)]
+    params = [GLib.Variant("(iiiiuuay)", (x, y, 8, 8, 32, XRGB,
+                                          pixels(8, 8, (i * 5 % 256, 255 - i * 5 % 256, 0))))
+              for i, (x, y) in enumerate(tiles)]
+
+    def send_step():
+        # 10 kHz: 100 Updates per 10 ms step (GLib timers are not finer than that).
+        elapsed_us = GLib.get_monotonic_time() - start
+        due = min(FLOOD, int(elapsed_us / 100) + 100)
+        while state["sent"] < due:
+            conn.call(None, "/org/qemu/Display1/Listener", LISTENER, "Update",
+                      params[state["sent"] % len(params)], None, Gio.DBusCallFlags.NONE, 60000,
+                      None, answered)
+            state["sent"] += 1
+        return state["sent"] < FLOOD
+
+    GLib.timeout_add(10, send_step)
+
+
 def on_listener_conn(source, res):
     try:
         conn = Gio.DBusConnection.new_finish(res)
@@ -271,7 +357,9 @@ def on_listener_conn(source, res):
         loop.quit()
         return
     results["listener"] = conn
-    GLib.idle_add(lambda: attack(conn) and False)
+    mode = sys.argv[2] if len(sys.argv) > 2 else "attack"
+    run = {"shrink": shrink_attack, "flood": flood_attack}.get(mode, attack)
+    GLib.idle_add(lambda: run(conn) and False)
 
 
 def method(conn, sender, path, iface, name, params, inv):

@@ -11,7 +11,8 @@
 //    them to the presenter as input events (OutputSink::on_input), exactly as the SDL/KMS outputs
 //    do; the presenter hands them to QemuSource::send_input;
 //  - dumps the last frame as PNG at the end (--dump-png), like `udmaview --dump-png`.
-// Usage: qemu-driver --source SPEC [--console N] [--reconnect] [--duration S] [--dump-png P]
+// Usage: qemu-driver --source SPEC [--connect URI] [--console N] [--reconnect] [--duration S]
+//                    [--dump-png P]   (SPEC: qemu…, or libvirt:DOMAIN where libvirt is built)
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -25,6 +26,10 @@
 #include "cli/source_spec.h"
 #include "outputs/headless/headless_output.h"
 #include "sources/qemu/qemu_source.h"
+#include "udmaview_config.h"
+#if UDMAVIEW_HAVE_LIBVIRT
+#include "sources/libvirt/libvirt_source.h"
+#endif
 #include "udmaview/presenter.h"
 #include "udmaview/timing.h"
 
@@ -158,10 +163,45 @@ private:
     std::string line_;
 };
 
+// Runs the presenter on source until it ends or a signal comes; 0 on success.
+int present(FrameSource& source, const std::string& png, double duration, UniqueFd signals) {
+    DriverOutput output(HeadlessOptions{png});
+    TimingRecorder timing(source.name(), output.name());
+    PresenterOptions po;
+    po.duration_ns = uint64_t(duration * 1e9);
+    Presenter presenter(source, output, timing, po);
+    Result<StopReason> stopped = presenter.run(std::move(signals));
+    if (!stopped) {
+        std::cerr << "qemu-driver: " << stopped.error().message << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+#if UDMAVIEW_HAVE_LIBVIRT
+// libvirt:DOMAIN: the same output on the libvirt source; its stats from the counters.
+int run_libvirt(const SourceSpec& spec, const std::string& uri, uint32_t console, bool reconnect,
+                const std::string& png, double duration, UniqueFd signals) {
+    virt::LibvirtOptions options;
+    options.domain = spec.domain;
+    options.uri = uri;
+    options.console = console;
+    options.reconnect = reconnect;
+    virt::LibvirtSource source(options);
+    if (int rc = present(source, png, duration, std::move(signals)); rc != 0)
+        return rc;
+    std::string line = "stats";
+    for (const auto& [key, value] : source.counters())
+        line += " " + key + "=" + std::to_string(value);
+    std::printf("%s\n", line.c_str());
+    return 0;
+}
+#endif
+
 } // namespace
 
 int main(int argc, char** argv) {
-    std::string spec = "qemu", png;
+    std::string spec = "qemu", png, uri;
     uint32_t console = 0;
     bool reconnect = false;
     double duration = 0;
@@ -180,12 +220,22 @@ int main(int argc, char** argv) {
             duration = std::stod(next());
         else if (a == "--dump-png")
             png = next();
+        else if (a == "--connect")
+            uri = next();
         else {
             std::cerr << "qemu-driver: unknown argument " << a << "\n";
             return 2;
         }
     }
     Result<SourceSpec> parsed = parse_source_spec(spec);
+#if UDMAVIEW_HAVE_LIBVIRT
+    if (parsed && parsed->kind == SourceSpec::Kind::Libvirt) {
+        Result<UniqueFd> signals = Presenter::block_signals();
+        if (!signals)
+            return 1;
+        return run_libvirt(*parsed, uri, console, reconnect, png, duration, std::move(*signals));
+    }
+#endif
     if (!parsed || parsed->kind != SourceSpec::Kind::Qemu) {
         std::cerr << "qemu-driver: "
                   << (parsed ? spec + " is not a qemu source" : parsed.error().message) << "\n";
@@ -200,16 +250,8 @@ int main(int argc, char** argv) {
     if (!signals)
         return 1;
     qemu::QemuSource source(options);
-    DriverOutput output(HeadlessOptions{png});
-    TimingRecorder timing(source.name(), output.name());
-    PresenterOptions po;
-    po.duration_ns = uint64_t(duration * 1e9);
-    Presenter presenter(source, output, timing, po);
-    Result<StopReason> stopped = presenter.run(std::move(*signals));
-    if (!stopped) {
-        std::cerr << "qemu-driver: " << stopped.error().message << "\n";
-        return 1;
-    }
+    if (int rc = present(source, png, duration, std::move(*signals)); rc != 0)
+        return rc;
     const qemu::QemuStats st = source.stats();
     std::printf("stats scanouts=%llu updates=%llu bytes_copied=%llu rejected=%llu inputs=%llu "
                 "sessions=%llu\n",

@@ -236,6 +236,7 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
         return 1;
     }
     kms::KmsOptions ko;
+    ko.path = kms::KmsPath::Plane; // the plane, else the CPU copy whose clips are checked
     ko.verbose = true;
     ko.mode = std::to_string(w) + "x" + std::to_string(h);
     kms::KmsOutput kms_out(ko);

@@ -9,7 +9,9 @@
 # Ctrl+Alt+F1 (to the kernel's keyboard while away) brings the picture back; SIGTERM ends
 # with exit status 0 and the console back (VT state; the screendump after a clean exit is
 # kms-restore's); seatd stopping while udmaview runs ends it with
-# exit status 1 and a usable console. Without seatd, the user gets one line naming seatd and
+# exit status 1 and a usable console. If seatd itself dies during the switch case (Debian 12's
+# 0.7.0 aborted once in CI), its last lines are printed, it is started again and the case runs
+# once more. Without seatd, the user gets one line naming seatd and
 # the group to join, and exit status 1.
 # usage: seatd.sh KMS_VM_CHECK UDMAVIEW
 set -uo pipefail
@@ -44,17 +46,32 @@ console_usable() {
 
 # No seat manager yet: a normal user is told what to set up.
 timeout -k 2 30 "${user[@]}" "$udmaview" --source demo --size 800x600 --output kms \
-	--frames 10 >"$out/run-no-seatd.log" 2>&1
+		--frames 10 >"$out/run-no-seatd.log" 2>&1
 rc=$?
 cat "$out/run-no-seatd.log"
 expect "no seatd: exit status 1 (got $rc)" test "$rc" -eq 1
 expect "no seatd: names seatd and group video" grep -q "seatd -g video.*group video" \
-	"$out/run-no-seatd.log"
+		"$out/run-no-seatd.log"
 
-timeout -k 2 400 seatd -g video -l info >"$out/seatd.log" 2>&1 &
-seatd_pid=$!
-bg_pids+=("$seatd_pid")
-for ((i = 0; i < 50; i++)); do [ -S /run/seatd.sock ] && break; sleep 0.1; done
+start_seatd() {
+	rm -f /run/seatd.sock
+	timeout -k 2 400 seatd -g video -l info >>"$out/seatd.log" 2>&1 &
+	seatd_pid=$!
+	bg_pids+=("$seatd_pid")
+	for ((i = 0; i < 50; i++)); do [ -S /run/seatd.sock ] && break; sleep 0.1; done
+}
+# Debian 12's seatd 0.7.0 has asserts that upstream removed later as noise; one can abort it
+# in the middle of a VT switch (seen once in CI). Then this run says so with seatd's own last
+# lines, starts it again and runs the case once more; udmaview is judged by that run.
+seatd_survived() { # seatd_survived NAME
+	kill -0 "$seatd_pid" 2>/dev/null && return 0
+	echo "# $1: seatd itself died during the case; its last lines:"
+	tail -n 5 "$out/seatd.log" | sed 's/^/#   /'
+	wait "$pid" 2>/dev/null
+	start_seatd
+	return 1
+}
+start_seatd
 expect "seatd listens on /run/seatd.sock" test -S /run/seatd.sock
 
 start() { # start NAME: the demo as the user until it presented a frame; pid, viewer set
@@ -82,41 +99,48 @@ if start kill; then
 fi
 
 # 2. Again, with a VT switch through the seat, then SIGTERM.
-if start switch; then
+switch_case() { # switch_case NAME
+	start "$1" || return 0
 	send_keys ctrl alt f2
-	wait_for "$out/run-switch.log" 20 'switched away from seat'
+	wait_for "$out/run-$1.log" 20 'switched away from seat'
 	sleep 1
-	shot "$out/away.png"
-	"$check" console-state >"$out/console-away.txt"
-	expect "switch: away on tty2 in text mode" grep -q '^/dev/tty2 kd text' "$out/console-away.txt"
-	expect "switch: away shows a text console, not the demo" \
-		"$check" compare "$out/before.png" "$out/away.png" 100000000
+	shot "$out/away-$1.png"
+	"$check" console-state >"$out/console-away-$1.txt"
+	expect "$1: away on tty2 in text mode" grep -q '^/dev/tty2 kd text' "$out/console-away-$1.txt"
+	expect "$1: away shows a text console, not the demo" \
+		"$check" compare "$out/before.png" "$out/away-$1.png" 100000000
 	send_keys ctrl alt f1
-	expect "switch: udmaview redrew after the switch back" \
-		wait_for "$out/run-switch.log" 20 'back on seat'
+	expect "$1: udmaview redrew after the switch back" \
+		wait_for "$out/run-$1.log" 20 'back on seat'
 	sleep 1
-	shot "$out/back.png"
-	expect "switch: back shows the 800x600 demo again" \
-		bash -c "python3 '$(dirname "$UDMAVIEW_VMCTL")/pngcheck' size '$out/back.png' | grep -q 800"
-	expect "switch: back is not the text console" \
-		bash -c "! '$check' compare '$out/before.png' '$out/back.png' 10000"
+	shot "$out/back-$1.png"
+	expect "$1: back shows the 800x600 demo again" \
+		bash -c "python3 '$(dirname "$UDMAVIEW_VMCTL")/pngcheck' size '$out/back-$1.png' | grep -q 800"
+	expect "$1: back is not the text console" \
+		bash -c "! '$check' compare '$out/before.png' '$out/back-$1.png' 10000"
 	t0=$(now_ms)
 	kill -TERM "$pid"
 	wait "$pid"
 	rc=$?
 	echo "# SIGTERM -> exit: $(($(now_ms) - t0)) ms"
-	tail -n 8 "$out/run-switch.log"
-	expect "switch: exit status 0 after SIGTERM (got $rc)" test "$rc" -eq 0
+	tail -n 8 "$out/run-$1.log"
+	expect "$1: exit status 0 after SIGTERM (got $rc)" test "$rc" -eq 0
 	cp "$run"/timing-*.json "$out/" 2>/dev/null
 	# Zero-copy as root: every frame imported or held while away, no byte copied.
-	expect "switch: import path, 0 bytes copied (timing report)" python3 -c '
+	expect "$1: import path, 0 bytes copied (timing report)" python3 -c '
 import json, sys
 t = json.load(open(sys.argv[1]))
 paths = {f["path"] for f in t["frames"]}
 sys.exit(not ("import" in paths and paths <= {"import", "vt-inactive", ""}
-              and t["summary"]["bytes_copied_total"] == 0))' "$out/timing-switch.json"
+              and t["summary"]["bytes_copied_total"] == 0))' "$out/timing-$1.json"
 	sleep 0.5
-	expect "switch: console usable after SIGTERM" console_usable term
+	expect "$1: console usable after SIGTERM" console_usable "term-$1"
+}
+failures_before=$failures
+switch_case switch
+if ! seatd_survived switch; then
+	failures=$failures_before
+	switch_case switch-again
 fi
 
 # 3. The seat manager goes away while udmaview runs: it stops with exit status 1, and the

@@ -6,10 +6,64 @@
 #include <sys/mman.h>
 
 #include "udmaview/clock.h"
+#include "udmaview_config.h"
+#if UDMAVIEW_HAVE_EGL
+#include "outputs/headless/headless_gl.h"
+#else
+namespace udmaview {
+class HeadlessGlView {}; // --render gl is refused at start() without EGL
+} // namespace udmaview
+#endif
 #include "udmaview/dma_buf.h"
 #include "udmaview/png.h"
 
 namespace udmaview {
+
+HeadlessOutput::HeadlessOutput(HeadlessOptions options)
+    : options_(std::move(options)) {}
+
+HeadlessOutput::~HeadlessOutput() = default;
+
+Status HeadlessOutput::start() {
+    if (!options_.render_gl || gl_)
+        return {};
+#if UDMAVIEW_HAVE_EGL
+    Result<std::unique_ptr<HeadlessGlView>> gl =
+        HeadlessGlView::create(HeadlessGlOptions{.width = options_.width,
+                                                 .height = options_.height,
+                                                 .scale = options_.scale,
+                                                 .linear = options_.linear,
+                                                 .verbose = options_.verbose});
+    if (!gl)
+        return gl.error();
+    gl_ = std::move(*gl);
+    return {};
+#else
+    return Error{"headless --render gl: not built into this udmaview (it needs EGL and GLESv2: "
+                 "install libegl-dev libgles-dev and rebuild); use --render cpu",
+                 ENOTSUP};
+#endif
+}
+
+void HeadlessOutput::stop() {
+    mappings_.clear();
+}
+
+void HeadlessOutput::retire(BufferId id) {
+    mappings_.erase(id);
+#if UDMAVIEW_HAVE_EGL
+    if (gl_)
+        gl_->retire(id);
+#endif
+}
+
+std::vector<std::pair<std::string, uint64_t>> HeadlessOutput::counters() const {
+#if UDMAVIEW_HAVE_EGL
+    if (gl_)
+        return gl_->counters();
+#endif
+    return {};
+}
 
 Result<const Mapping*> HeadlessOutput::mapping_for(const Buffer& buffer, SubmitStats& stats) {
     auto it = mappings_.find(buffer.id());
@@ -47,6 +101,14 @@ uint64_t HeadlessOutput::checksum_damage(const Frame& frame, const uint8_t* mapp
 Status HeadlessOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) {
     if (!frame.buffer)
         return Error{"headless: frame " + std::to_string(frame.seq) + " has no buffer", EINVAL};
+#if UDMAVIEW_HAVE_EGL
+    if (gl_) {
+        if (Status s = gl_->submit(frame, stats); !s)
+            return s;
+        sink.on_presented(frame.seq, now_ns());
+        return {};
+    }
+#endif
     Result<const Mapping*> mapping = mapping_for(*frame.buffer, stats);
     if (!mapping)
         return mapping.error();
@@ -66,6 +128,14 @@ Status HeadlessOutput::finish(const Frame* last) {
         return Error{"headless: no frame arrived, so there is nothing to write to " +
                          options_.dump_png,
                      ENODATA};
+#if UDMAVIEW_HAVE_EGL
+    if (gl_) {
+        Result<RgbaImage> drawn = gl_->read();
+        if (!drawn)
+            return drawn.error();
+        return write_png(options_.dump_png, *drawn);
+    }
+#endif
     SubmitStats unused;
     Result<const Mapping*> mapping = mapping_for(*last->buffer, unused);
     if (!mapping)

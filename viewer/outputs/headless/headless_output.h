@@ -2,36 +2,48 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "udmaview/mapping.h"
 #include "udmaview/output.h"
 #include "udmaview/png.h"
+#include "udmaview/scale_mode.h"
 
 namespace udmaview {
 
 struct HeadlessOptions {
     std::string dump_png;  // write the last frame here when the run ends; empty: no dump
     bool checksum = false; // read every damaged pixel into checksum()
+    // --render gl: draw every frame with the GLES renderer offscreen (headless_gl.h) at
+    // width × height (0: the buffer's size) with scale and filter; the dump is that picture.
+    bool render_gl = false;
+    uint32_t width = 0, height = 0;
+    ScaleMode scale = ScaleMode::Fit;
+    bool linear = true;
+    bool verbose = false;
 };
+
+class HeadlessGlView;
 
 // Consumes frames without a display: maps each buffer once (cached per BufferId), presents at
 // once, and can dump the last frame. It reads pixels only when asked (dump_png, checksum): a
 // read nobody looks at would only add its cost to every measurement of the source.
 class HeadlessOutput : public Output {
 public:
-    explicit HeadlessOutput(HeadlessOptions options)
-        : options_(std::move(options)) {}
+    explicit HeadlessOutput(HeadlessOptions options);
+    ~HeadlessOutput() override;
 
     std::string name() const override { return "headless"; }
-    Status start() override { return {}; }
-    void stop() override { mappings_.clear(); }
+    Status start() override;
+    void stop() override;
     bool busy() const override { return false; }
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
-    void retire(BufferId id) override { mappings_.erase(id); }
+    void retire(BufferId id) override;
     Status finish(const Frame* last) override;
     // The PNG dump shows the source's pointer (alpha-blended at its hot spot) when visible.
     void set_cursor(const CursorState& cursor) override { cursor_ = cursor; }
+    std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
     // With options.checksum: a checksum of every damaged pixel read so far (else 0).
     uint64_t checksum() const { return checksum_; }
@@ -43,6 +55,7 @@ private:
 
     HeadlessOptions options_;
     std::map<BufferId, Mapping> mappings_;
+    std::unique_ptr<HeadlessGlView> gl_; // with render_gl, from start() to stop()
     uint64_t checksum_ = 0;
     CursorState cursor_;
 };

@@ -11,10 +11,10 @@ namespace udmaview::kms {
 
 // How frames reach the screen (--kms-path).
 enum class KmsPath {
-    Auto,  // the plane scans out the dma-buf where it can place it as asked, else GL, else copy
+    Auto,  // the plane scans out the dma-buf where it can place it as asked, else GL, else cpu
     Plane, // the plane where it can, else the CPU copy (no GL)
     Gl,    // always composed by GLES into GBM scanout buffers (an error where that cannot start)
-    Copy,  // always the CPU copy into dumb buffers
+    Copy,  // always the CPU copy into dumb buffers (--kms-path cpu, or its alias copy)
 };
 
 struct KmsOptions {
@@ -22,8 +22,8 @@ struct KmsOptions {
     std::string connector; // "" : first connected
     std::string mode;      // "" : a mode of the source's size if offered, else preferred
     ScaleMode scale = ScaleMode::Fit;
-    KmsPath path = KmsPath::Plane;
-    bool linear = true; // gl path: --filter linear (else nearest)
+    KmsPath path = KmsPath::Auto; // as the CLI's default
+    bool linear = true;           // gl path: --filter linear (else nearest)
     bool verbose = false;
     bool hud = false;        // the --hud overlay (gl path only; Ctrl+Alt+H toggles it)
     bool atomic = true;      // false: legacy SetCrtc/PageFlip even where atomic exists

@@ -8,6 +8,7 @@
 
 #include "outputs/kms/card_probe.h"
 #include "udmaview/clock.h"
+#include "udmaview_config.h"
 
 namespace udmaview::kms {
 
@@ -70,8 +71,9 @@ Status KmsOutput::start() {
             return m.error();
         mode_request_ = *m;
     }
-    if (Status s = gl_built(); !s)
-        return s;
+    // What no frame can change: several sources or --kms-path gl in a build without GL.
+    if (const PathChoice c = choose_scanout_path(path_inputs()); !c.refusal.empty())
+        return Error{c.refusal, ENOTSUP};
     if (Status s = open_seat(); !s)
         return s;
     if (Status s = open_device(); !s) {
@@ -140,39 +142,42 @@ Scanout::FlipDone KmsOutput::flip_done(OutputSink* sink) {
     };
 }
 
+constexpr bool have_kms_gl = UDMAVIEW_HAVE_KMS_GL;
+
+PathInputs KmsOutput::path_inputs() const {
+    PathInputs in;
+    in.asked = options_.path;
+    in.sources = options_.sources;
+    in.gl_built = have_kms_gl;
+    in.gl_refused = gl_refused_;
+    in.force_copy = options_.force_copy;
+    in.import_refused = import_refused_;
+    in.driver = driver_;
+    in.plane_id = pipe_.plane.id;
+    return in;
+}
+
+ScanoutPath KmsOutput::fallback() const {
+    return fallback_path(path_inputs());
+}
+
+std::string KmsOutput::fallback_note() const {
+    return kms::fallback_note(path_inputs());
+}
+
 void KmsOutput::choose_path(const Buffer& buffer) {
     const Layout& l = buffer.layout();
-    if (options_.sources > 1) { // tiles: only GLES composes several buffers into one
-        path_ = Path::Gl;
-    } else if (options_.force_copy) {
-        announce("forced", "kms: UDMAVIEW_KMS_COPY is set; copying damaged regions");
-        path_ = Path::Copy;
-    } else if (options_.path == KmsPath::Copy || options_.path == KmsPath::Gl) {
-        path_ = options_.path == KmsPath::Copy ? Path::Copy : Path::Gl;
-    } else if (!import_refused_.empty()) {
-        path_ = fallback();
-    } else if (no_direct_size_ == std::pair{l.width, l.height}) {
-        path_ = fallback();
-    } else if (!buffer.dmabuf()) {
-        announce("no-dmabuf", "kms: buffers from " + buffer.origin() +
-                                  " have no dma-buf (no /dev/udmabuf or --no-udmabuf)" +
-                                  fallback_note());
-        path_ = fallback();
-    } else if (!pipe_.plane.supports(l.format->fourcc)) {
-        announce("format",
-                 "kms: plane " + std::to_string(pipe_.plane.id) + " of " + driver_ +
-                     " cannot scan out " + std::string(l.format->name) +
-                     (fallback() == Path::Gl ? fallback_note()
-                                             : "; converting and copying damaged regions"));
-        path_ = fallback();
-    } else if (l.modifier != modifier_linear && !dev_->has_cap(DRM_CAP_ADDFB2_MODIFIERS)) {
-        announce("modifier", "kms: " + driver_ +
-                                 " takes no format modifiers and the buffer is not linear" +
-                                 fallback_note());
-        path_ = fallback();
-    } else {
-        path_ = Path::Import;
-    }
+    PathInputs in = path_inputs();
+    in.placement_refused = no_direct_size_ == std::pair{l.width, l.height};
+    in.dmabuf = bool(buffer.dmabuf());
+    in.plane_format = pipe_.plane.supports(l.format->fourcc);
+    in.modifier_ok = l.modifier == modifier_linear || dev_->has_cap(DRM_CAP_ADDFB2_MODIFIERS);
+    in.origin = buffer.origin();
+    in.format_name = l.format->name;
+    const PathChoice choice = choose_scanout_path(in);
+    if (!choice.line.empty())
+        announce(choice.key, choice.line);
+    path_ = choice.path;
 }
 
 KmsOutput::Configured KmsOutput::wanted(const Layout& l) const {
@@ -195,9 +200,9 @@ Status KmsOutput::configure(const Frame& frame) {
         return s;
     configured_ = wanted(l);
     needs_modeset_ = true;
-    if (options_.hud && path_ != Path::Gl)
+    if (options_.hud && path_ != ScanoutPath::Gl)
         announce("hud", "kms: --hud needs the gl path (--kms-path gl); the " +
-                            std::string(path_ == Path::Import ? "plane" : "copy") +
+                            std::string(path_ == ScanoutPath::Plane ? "plane" : "copy") +
                             " path shows no overlay");
     retire_stale_gl();
     if (options_.verbose)
@@ -234,16 +239,16 @@ Status KmsOutput::show(const Frame& frame, Origin origin, SubmitStats& stats, Ou
     Result<bool> ready = configure_for(frame, stats);
     if (!ready || !*ready)
         return ready ? Status{} : Status{ready.error()};
-    if (configured_.path == Path::Import) {
+    if (configured_.path == ScanoutPath::Plane) {
         if (Status s = show_import(frame, origin, stats, sink); !s)
             return s;
         // The import or its placement was refused: configure() switched to another path.
     }
-    if (configured_.path == Path::Gl)
+    if (configured_.path == ScanoutPath::Gl)
         if (Status s = show_gl(frame, origin, stats, sink); !s)
             return s;
     // GBM/EGL could not start: configure() switched to the copy path.
-    if (configured_.path == Path::Copy)
+    if (configured_.path == ScanoutPath::Cpu)
         if (Status s = show_copy(frame, origin, stats, sink); !s)
             return s;
     if (!needs_modeset_)
@@ -272,7 +277,7 @@ std::optional<Placement> KmsOutput::test_placement(uint32_t fb_id, const Layout&
         place(l.width, l.height, mode_.hdisplay, mode_.vdisplay, options_.scale);
     if (fits(wanted))
         return wanted;
-    if (!wanted.scaled() || fallback() == Path::Gl) // gl scales where the plane cannot
+    if (!wanted.scaled() || fallback() == ScanoutPath::Gl) // gl scales where the plane cannot
         return std::nullopt;
     announce("scale", "kms: plane " + std::to_string(pipe_.plane.id) + " of " + driver_ +
                           " cannot scale; showing the picture 1:1");
@@ -306,9 +311,10 @@ Status KmsOutput::show_import(const Frame& frame, Origin origin, SubmitStats& st
                      "kms: plane " + std::to_string(pipe_.plane.id) + " of " + driver_ +
                          " cannot show a " + std::to_string(l.width) + "x" +
                          std::to_string(l.height) + " picture on " + mode_string(mode_) +
-                         (fallback() == Path::Gl ? " as asked" + fallback_note()
-                                                 : " directly; composing it into a full-screen "
-                                                   "buffer (copying damaged regions)"));
+                         (fallback() == ScanoutPath::Gl
+                              ? " as asked" + fallback_note()
+                              : " directly; composing it into a full-screen "
+                                "buffer (copying damaged regions)"));
             return configure(frame);
         }
         placement_ = *p;

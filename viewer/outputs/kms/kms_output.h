@@ -26,6 +26,7 @@
 #include "outputs/kms/kms_options.h"
 #include "outputs/kms/kms_quirks.h"
 #include "outputs/kms/kms_resources.h"
+#include "outputs/kms/path_choice.h"
 #include "outputs/kms/saved_crtc.h"
 #include "outputs/kms/scanout.h"
 #include "outputs/kms/vt_console.h"
@@ -77,8 +78,7 @@ public:
     void source_ended(uint32_t source) override;
 
     // For tests and --verbose.
-    enum class Path { None, Import, Copy, Gl };
-    Path path() const { return path_; }
+    std::optional<ScanoutPath> path() const { return path_; }
     const std::string& driver() const { return driver_; }
     // The clips signalled for the last frame (FB_DAMAGE_CLIPS or DirtyFB), in framebuffer
     // pixels; empty for a full update (modeset, flip without clips).
@@ -95,7 +95,7 @@ private:
     struct Configured {
         uint32_t width = 0, height = 0; // source size
         const Format* format = nullptr;
-        Path path = Path::None;
+        std::optional<ScanoutPath> path;
         bool operator==(const Configured&) const = default;
     };
     // Why a frame is shown: a new frame is reported presented; a redraw (after a VT switch
@@ -118,7 +118,9 @@ private:
     Configured wanted(const Layout& l) const;
     void choose_path(const Buffer& buffer);
     // Where a frame goes when the plane cannot take it: GL (auto, gl) or the copy.
-    Path fallback() const;
+    // What the path choice knows before a frame (the options, the card, what was refused).
+    PathInputs path_inputs() const;
+    ScanoutPath fallback() const;
     // " composing it with GL" or " copying damaged regions": the end of a fallback line.
     std::string fallback_note() const;
     void announce(const std::string& key, const std::string& message);
@@ -141,8 +143,6 @@ private:
     // the round that flush() shows.
     Status join_round(const Frame& frame, SubmitStats& stats, OutputSink& sink);
     Status show_round(OutputSink& sink);
-    // An Error when --kms-path gl is asked of a build without the gl path.
-    Status gl_built() const;
     // The composer of another mode or path leaves (it stays until the next modeset).
     void retire_stale_gl();
     void gl_shown(uint32_t fb_id, uint64_t presented_ns);
@@ -196,7 +196,7 @@ private:
     drmModeModeInfo mode_{};
     Placement placement_;
     bool needs_modeset_ = true;
-    Path path_ = Path::None;
+    std::optional<ScanoutPath> path_;
     std::string import_refused_; // why the import path is off ("" : allowed)
     // A source size the plane cannot show directly (placement refused by the test commit).
     std::optional<std::pair<uint32_t, uint32_t>> no_direct_size_;

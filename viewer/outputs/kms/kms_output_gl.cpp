@@ -31,19 +31,11 @@ void GlComposerDeleter::operator()(GlComposer* composer) const {
     delete composer;
 }
 
-Status KmsOutput::gl_built() const {
-    return {};
-}
-
-KmsOutput::Path KmsOutput::fallback() const {
-    return options_.path == KmsPath::Auto && gl_refused_.empty() ? Path::Gl : Path::Copy;
-}
-
 void KmsOutput::retire_stale_gl() {
     if (!gl_)
         return;
     const Rect screen{0, 0, int32_t(mode_.hdisplay), int32_t(mode_.vdisplay)};
-    if (path_ != Path::Gl || gl_->size() != screen)
+    if (path_ != ScanoutPath::Gl || gl_->size() != screen)
         retired_gl_ = std::move(gl_);
 }
 
@@ -53,7 +45,7 @@ void KmsOutput::gl_shown(uint32_t fb_id, uint64_t presented_ns) {
 }
 
 void KmsOutput::toggle_hud(OutputSink& sink) {
-    if (!gl_ || configured_.path != Path::Gl) {
+    if (!gl_ || configured_.path != ScanoutPath::Gl) {
         std::cerr << "kms: Ctrl+Alt+H: the hud needs the gl path (--kms-path gl)\n";
         return;
     }
@@ -83,7 +75,7 @@ void KmsOutput::set_cursor(const CursorState& cursor) {
 void KmsOutput::show_cursor(OutputSink& sink) {
     if (!cursor_changed_)
         return;
-    if (!gl_ || configured_.path != Path::Gl) {
+    if (!gl_ || configured_.path != ScanoutPath::Gl) {
         cursor_changed_ = false; // the plane and copy paths draw no pointer
         return;
     }
@@ -213,18 +205,6 @@ Status KmsOutput::present_gl(const ComposedFrame& c, const Layout& l, std::vecto
 
 void GlComposerDeleter::operator()(GlComposer*) const {}
 
-Status KmsOutput::gl_built() const {
-    if (options_.path == KmsPath::Gl)
-        return Error{"kms: --kms-path gl: this udmaview was built without GBM/EGL (install "
-                     "libgbm-dev libegl-dev libgles-dev and rebuild)",
-                     ENOTSUP};
-    return {};
-}
-
-KmsOutput::Path KmsOutput::fallback() const {
-    return Path::Copy;
-}
-
 void KmsOutput::retire_stale_gl() {}
 void KmsOutput::poll_gl_import() {}
 void KmsOutput::gl_shown(uint32_t, uint64_t) {}
@@ -243,8 +223,8 @@ std::vector<std::pair<std::string, uint64_t>> KmsOutput::gl_counters() const {
 }
 void KmsOutput::gl_retire(BufferId) {}
 
-Status KmsOutput::start_gl(const Frame&) {
-    return gl_built();
+Status KmsOutput::start_gl(const Frame&) { // start() refused every choice that needs GL
+    return Error{"kms: this udmaview was built without GBM/EGL; use --kms-path cpu", ENOTSUP};
 }
 
 Status KmsOutput::show_gl(const Frame& frame, Origin, SubmitStats&, OutputSink&) {
@@ -252,9 +232,5 @@ Status KmsOutput::show_gl(const Frame& frame, Origin, SubmitStats&, OutputSink&)
 }
 
 #endif
-
-std::string KmsOutput::fallback_note() const {
-    return fallback() == Path::Gl ? "; composing it with GL" : "; copying damaged regions";
-}
 
 } // namespace udmaview::kms

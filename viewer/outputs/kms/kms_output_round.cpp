@@ -20,7 +20,7 @@ Status KmsOutput::join_round(const Frame& frame, SubmitStats& stats, OutputSink&
     Result<bool> ready = configure_for(frame, stats);
     if (!ready || !*ready)
         return ready ? Status{} : Status{ready.error()};
-    if (configured_.path != Path::Gl) // only GLES composes several buffers into one
+    if (configured_.path != ScanoutPath::Gl) // only GLES composes several buffers into one
         return show(frame, Origin::NewFrame, stats, sink);
     if (Status s = prepare_gl(frame); !s || !gl_)
         return s;

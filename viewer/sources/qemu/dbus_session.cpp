@@ -117,7 +117,11 @@ void DbusSession::open_p2p(const std::string& qmp_socket) {
             observer_.on_fatal(Error{"qemu: " + fd.error().message, fd.error().errnum});
         return;
     }
-    Result<GObjectPtr<GIOStream>> stream = stream_from_fd(std::move(*fd));
+    open_p2p_fd(std::move(*fd));
+}
+
+void DbusSession::open_p2p_fd(UniqueFd fd) {
+    Result<GObjectPtr<GIOStream>> stream = stream_from_fd(std::move(fd));
     if (!stream) {
         observer_.on_fatal(stream.error());
         return;

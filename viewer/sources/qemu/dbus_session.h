@@ -9,6 +9,7 @@
 #include "sources/qemu/console_proxy.h"
 #include "sources/qemu/glib_ptr.h"
 #include "udmaview/error.h"
+#include "udmaview/unique_fd.h"
 
 namespace udmaview::qemu {
 
@@ -54,6 +55,8 @@ public:
     void open_bus(const std::string& address);
     // Asks QEMU's QMP socket for a peer-to-peer D-Bus connection.
     void open_p2p(const std::string& qmp_socket);
+    // A peer-to-peer D-Bus connection already made (QEMU the authenticating server).
+    void open_p2p_fd(UniqueFd fd);
 
     // QEMU's objects; only after on_qemu_found().
     const ConsoleProxy& console() const { return *console_; }

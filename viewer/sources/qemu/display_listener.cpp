@@ -326,7 +326,8 @@ Status DisplayListener::on_scanout_map(GVariant* params, GDBusMethodInvocation* 
         return mapped.error();
     if (!(*mapped)->no_dmabuf().empty() && !said_no_map_dmabuf_) {
         log_line("ScanoutMap surfaces get no dma-buf: " + (*mapped)->no_dmabuf() +
-                 "; outputs map QEMU's memfd and upload the damage");
+                 "; outputs map QEMU's memfd and upload the damage (under the SIGBUS "
+                 "guard: should the peer truncate the file, this source ends)");
         said_no_map_dmabuf_ = true;
     }
     mapped_ = std::move(*mapped);

@@ -57,6 +57,15 @@ void QemuClient::send_input(const InputEvent& event) {
     });
 }
 
+void QemuClient::reattach() {
+    run_in_loop([](gpointer self) -> gboolean {
+        auto* client = static_cast<QemuClient*>(self);
+        client->resolver_retries_ = 0;
+        client->connect();
+        return G_SOURCE_REMOVE;
+    });
+}
+
 void QemuClient::post_end(Status why) {
     if (ended_)
         return;
@@ -71,13 +80,50 @@ void QemuClient::connect() {
         return;
     end_session();
     session_ = std::make_unique<DbusSession>(static_cast<SessionObserver&>(*this), opt_.console);
-    if (opt_.mode == QemuOptions::Mode::P2p)
+    if (opt_.resolver)
+        connect_resolved();
+    else if (opt_.mode == QemuOptions::Mode::P2p)
         session_->open_p2p(opt_.address);
     else
         session_->open_bus(bus_address_);
 }
 
+// The resolver says where QEMU is now; when it is not there, its owner calls reattach() once
+// it is (no retry timer).
+void QemuClient::connect_resolved() {
+    Result<DisplayTarget> target = opt_.resolver->resolve();
+    if (!target) {
+        if (target.error().errnum != ESRCH) {
+            post_end(target.error());
+            return;
+        }
+        session_.reset();
+        if (ever_attached_ && !opt_.reconnect) {
+            post_end({});
+            return;
+        }
+        report_waiting(target.error().message);
+        return;
+    }
+    if (target->p2p)
+        session_->open_p2p_fd(std::move(target->p2p));
+    else
+        session_->open_bus(target->bus_address);
+}
+
+std::string QemuClient::where() const {
+    if (opt_.resolver)
+        return opt_.resolver->describe();
+    return opt_.mode == QemuOptions::Mode::P2p ? "peer-to-peer via " + opt_.address
+                                               : "bus " + bus_address_;
+}
+
 void QemuClient::schedule_connect() {
+    if (!opt_.resolver)
+        arm_retry();
+}
+
+void QemuClient::arm_retry() {
     if (retry_source_ || ended_)
         return;
     g_autoptr(GSource) timeout = g_timeout_source_new(opt_.retry_ms);
@@ -94,6 +140,18 @@ void QemuClient::schedule_connect() {
 }
 
 void QemuClient::waiting(const std::string& why) {
+    if (opt_.resolver) {
+        // QEMU cancels a client's handshake when another client is added meanwhile (two
+        // viewers attaching on the same start event): an attach that failed is tried again a
+        // few times. Waiting for the display to come back is the resolver's business.
+        if (resolver_retries_ < max_resolver_retries) {
+            ++resolver_retries_;
+            arm_retry();
+            return;
+        }
+        report_waiting(why);
+        return;
+    }
     if (!waiting_reported_)
         log_line("waiting for QEMU: " + why + " (retrying every " + std::to_string(opt_.retry_ms) +
                  " ms; Ctrl+C to give up)");
@@ -130,6 +188,7 @@ void QemuClient::attach() {
         log_line("consoles:" + console.describe(*ids));
     s.attached = true;
     ever_attached_ = true;
+    resolver_retries_ = 0;
     waiting_reported_ = false;
     stats_.update([](QemuStats& st) { ++st.sessions; });
 
@@ -138,9 +197,7 @@ void QemuClient::attach() {
     input_.attach(console, console.mouse_absolute());
     s.watch_console(*this);
     s.open_listener(listener_, [this] {
-        log_line("attached to console " + std::to_string(opt_.console) +
-                 (opt_.mode == QemuOptions::Mode::P2p ? " (peer-to-peer via " + opt_.address + ")"
-                                                      : " (bus " + bus_address_ + ")"));
+        log_line("attached to console " + std::to_string(opt_.console) + " (" + where() + ")");
     });
 }
 
@@ -186,7 +243,7 @@ void QemuClient::on_gone(const std::string& why) {
     end_session();
     if (ended_)
         return;
-    if (!was_attached && !ever_attached_) {
+    if (!was_attached && (!ever_attached_ || opt_.resolver)) {
         waiting(why);
         return;
     }

@@ -27,13 +27,18 @@ public:
     // Any thread.
     void stop();
     void send_input(const InputEvent& event);
+    // Any thread: attach again now (the resolver's display may have come back).
+    void reattach();
 
 private:
     // Runs f(this) on the GLib thread (never in the caller's, even before the loop runs).
     void run_in_loop(GSourceFunc f);
     void post_end(Status why);
     void connect();
+    void connect_resolved();
+    std::string where() const;
     void schedule_connect();
+    void arm_retry();
     void waiting(const std::string& why);
     void report_waiting(const std::string& why);
     void attach();
@@ -56,6 +61,8 @@ private:
     InputForwarder input_;
     std::unique_ptr<DbusSession> session_;
     guint retry_source_ = 0;
+    static constexpr int max_resolver_retries = 3;
+    int resolver_retries_ = 0; // failed attaches to the resolver's display in a row
     bool waiting_reported_ = false;
     bool ever_attached_ = false;
     bool ended_ = false;

@@ -42,6 +42,8 @@ QemuSource::~QemuSource() {
 }
 
 std::string QemuSource::name() const {
+    if (options_.resolver)
+        return options_.resolver->describe();
     return options_.mode == QemuOptions::Mode::P2p
                ? "qemu-p2p " + options_.address
                : "qemu " +
@@ -54,7 +56,7 @@ Status QemuSource::start() {
     if (Status s = events_.open("qemu"); !s)
         return s;
     std::string bus_address;
-    if (options_.mode == QemuOptions::Mode::Bus) {
+    if (options_.mode == QemuOptions::Mode::Bus && !options_.resolver) {
         Result<std::string> resolved = resolve_bus_address(options_.address);
         if (!resolved)
             return resolved.error();
@@ -106,6 +108,11 @@ void QemuSource::send_input(const InputEvent& event) {
     if (!client_ || !thread_.joinable())
         return;
     client_->send_input(event);
+}
+
+void QemuSource::reattach() {
+    if (client_ && thread_.joinable())
+        client_->reattach();
 }
 
 std::vector<std::pair<std::string, uint64_t>> QemuSource::counters() const {

@@ -35,6 +35,8 @@ public:
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
     QemuStats stats() const { return stats_.get(); }
+    // Any thread: attach again now (QemuOptions::resolver's display came back).
+    void reattach();
 
 private:
     QemuOptions options_;

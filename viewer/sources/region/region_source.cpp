@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "udmaview/clock.h"
+#include "udmaview/sigbus_guard.h"
 #include "udmaview/udmabuf.h"
 
 namespace udmaview {
@@ -83,6 +84,16 @@ Status RegionSource::open_region() {
             std::cerr << "region: no dma-buf: " << made.error().message
                       << "; outputs map the file instead (the mmap fallback)\n";
     }
+    // A file sealed against shrinking cannot fault under us; any other is mapped under the
+    // SigbusGuard, and the presenter ends this source if the owner truncates it.
+    if (SigbusGuard::may_shrink(fd.get()))
+        std::cerr << "region: " << spec.path
+                  << " is not sealed against shrinking (no F_SEAL_SHRINK): it is mapped under "
+                     "the SIGBUS guard; if its owner truncates it, this source ends\n";
+    else
+        std::cerr << "region: " << spec.path
+                  << " is sealed against shrinking (F_SEAL_SHRINK): its owner cannot "
+                     "truncate it under the viewer\n";
     Result<Mapping> view =
         Mapping::map(fd.get(), spec.offset, size_t(bytes), PROT_READ, what.c_str());
     if (!view)

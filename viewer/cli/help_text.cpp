@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+// The --help text; tools/readme-help copies it into the README and the unit test docs checks it.
+#include "cli/options.h"
+
+namespace udmaview {
+
+std::string help_text() {
+    return R"(Usage: udmaview [OPTIONS]
+Shows a virtual machine's framebuffer without copying pixels: guest memory (a memfd) becomes
+a dma-buf through /dev/udmabuf and is imported by the output; only damage is redrawn.
+
+Source and output:
+  --source SRC        where frames come from (default demo):
+                        demo                 built-in animated test picture (own memfd)
+                        region:SPEC          a framebuffer inside a memfd/shm file
+                        qemu[:ADDRESS]       QEMU -display dbus on the session bus or ADDRESS
+                        qemu-p2p:QMP_SOCKET  QEMU -display dbus,p2p=yes via its QMP socket
+                        libvirt:DOMAIN       a libvirt domain (name or UUID) with
+                                             <graphics type='dbus'>; only in builds with
+                                             libvirt (meson -Dlibvirt, libvirt-dev)
+                      repeat it to show up to 16 sources in tiles (sdl, kms gl path):
+                      the demo and QEMU options after a --source apply to that source
+                      alone, those before the first --source to every source; --frames N
+                      counts N frames of each. Keys and mouse go to the framed tile:
+                      Ctrl+Alt+Left/Right moves the focus, Ctrl+Alt+L shows the focused
+                      source alone or the grid; a source that ends shows "ended" and the
+                      run ends when all have
+  --output OUT        where frames go (default headless): headless, kms, sdl
+  --frames N          stop after N source frames (default: run until stopped)
+  --duration SECONDS  stop after this long
+  --timing FILE       write per-frame timing to FILE (.json or .csv); a summary is always
+                      printed when the run ends
+  --verbose           log every frame
+
+Demo source:
+  --size WxH          picture size (default 1024x768, each 1..16384)
+  --format FMT        pixel format: XRGB8888 (XR24, default), ARGB8888 (AR24), XBGR8888 (XB24),
+                      ABGR8888 (AB24), RGBX8888 (RX24), BGRX8888 (BX24), RGB888 (RG24),
+                      BGR888 (BG24), RGB565 (RG16)
+  --fps N             frames per second (default 60; 0 = as fast as possible)
+  --pattern LIST      rects, console, flip or all, comma separated (default all)
+  --seed N            seed of the picture (default 1); same seed, same pixels
+  --no-udmabuf        do not make dma-bufs; outputs map the memfd (the fallback path)
+
+QEMU source:
+  --console N         which QEMU console to show (default 0)
+  --reconnect         when QEMU goes away, wait for it to come back instead of exiting
+                      (libvirt: wait for a shut-off domain, follow its restarts)
+
+libvirt source:
+  --connect URI       libvirt connection (default: $LIBVIRT_DEFAULT_URI, else
+                      qemu:///system, as virsh); --console N picks the QEMU console
+
+Outputs:
+  --dump-png FILE     headless: write the last frame as PNG when the run ends
+  --render cpu|gl     headless: cpu (default) maps each buffer and reads pixels only for
+                      --dump-png; gl draws every frame with the GLES renderer into an
+                      offscreen framebuffer on the EGL device platform (a GPU's device,
+                      else Mesa 25's software device, which imports the buffer zero copy:
+                      path gl-import), with --scale and --filter; the dump is that
+                      picture (without the pointer)
+  --render-size WxH   headless --render gl: the picture's size (default: the buffer's)
+  --device PATH       kms: DRM device (default: first card with a connected connector)
+  --connector NAME    kms: connector name (e.g. Virtual-1) or id
+  --mode WxH[@R]      kms: display mode (default: a mode of the source's size when the
+                      connector has one, else the connector's preferred mode)
+  --list              kms: list cards, connectors, modes and planes, then exit
+  --kms-path PATH     kms: how frames reach the screen: auto (default: the plane scans out
+                      the guest's buffer where it can place it as asked, else GL composition,
+                      else the CPU copy), plane (else cpu), gl, or cpu (the CPU copies
+                      damaged regions into dumb buffers; copy is another name for it)
+  --take-over         kms: use a VT that a program which died left in graphics mode (reset it)
+  --scale MODE        kms, sdl, headless --render gl: fit (default), integer or none
+  --filter F          kms (gl path), sdl, headless --render gl: nearest or linear (default)
+  --vsync on|off      sdl: wait for vertical blank when swapping (default on)
+  --sdl-path gl|software
+                      sdl: how the window is drawn: gl (default: GLES on EGL) or software
+                      (no GL: the CPU writes only the changed pixels into SDL's window
+                      surface and puts only those rectangles on screen, XShmPutImage on
+                      X11; for hosts without a GPU, where GL means llvmpipe redrawing the
+                      whole window). software always samples the nearest pixel when
+                      scaling (an explicit --filter linear is refused); it shows one
+                      --source, has no --hud and does not wait for vertical blank
+  --fullscreen        sdl: start full screen (F11 or Ctrl+Alt+F toggles)
+  --hud               sdl, kms (gl path): overlay fps, latency and copy counters with a
+                      latency graph (Ctrl+Alt+H toggles)
+
+  -h, --help          show this text
+  --version           show the version
+
+Exit status: 0 done (frame limit, duration, signal or quit), 1 runtime error, 2 bad usage.
+)";
+}
+
+} // namespace udmaview

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// Which scan-out path shows a frame: a pure function of what is known about the card, the
+// buffer and the options, so that the policy is one table (tests/unit/kms_path_choice_test).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "outputs/kms/kms_options.h"
+
+namespace udmaview::kms {
+
+// The three ways a frame reaches the screen.
+enum class ScanoutPath {
+    Plane, // the plane scans out the source's dma-buf itself (no copy)
+    Gl,    // GLES composes the buffer(s) into GBM scanout buffers
+    Cpu,   // the CPU copies damaged regions into dumb buffers
+};
+
+const char* scanout_path_name(ScanoutPath path);
+
+struct PathInputs {
+    KmsPath asked = KmsPath::Auto;
+    uint32_t sources = 1;
+    bool gl_built = true;           // this udmaview has GBM/EGL
+    std::string gl_refused;         // why GLES composition could not start ("" : it can)
+    bool force_copy = false;        // a test hook forces the CPU copy
+    std::string import_refused;     // why the kernel refused the import ("" : not refused)
+    bool placement_refused = false; // the plane cannot place a picture of this size as asked
+    bool dmabuf = true;             // the buffer has a dma-buf
+    bool plane_format = true;       // the plane scans out the buffer's format
+    bool modifier_ok = true;        // linear, or the card takes format modifiers
+    // For the one line that says why the plane is not used.
+    std::string origin; // where the buffers come from
+    std::string driver; // the card's driver
+    uint32_t plane_id = 0;
+    std::string format_name; // the buffer's format
+};
+
+struct PathChoice {
+    ScanoutPath path = ScanoutPath::Cpu;
+    std::string key;     // the reason's key: each line is said once ("" : nothing to say)
+    std::string line;    // what the user is told, on its own line
+    std::string refusal; // not "": no path can show these frames; start fails with this
+};
+
+PathChoice choose_scanout_path(const PathInputs& in);
+
+// Where the plane cannot show the buffer: GLES under auto while it can start, else the CPU.
+ScanoutPath fallback_path(const PathInputs& in);
+// "; composing it with GL" or "; copying damaged regions": the end of a fallback line.
+std::string fallback_note(const PathInputs& in);
+
+} // namespace udmaview::kms
