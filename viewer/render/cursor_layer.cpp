@@ -5,6 +5,8 @@
 #include <cmath>
 #include <vector>
 
+#include "render/premultiply.h"
+
 namespace udmaview {
 
 namespace {
@@ -39,10 +41,10 @@ void CursorLayer::set(const CursorState& state) {
     const CursorImage* image = state.image.get();
     if (!image || image == uploaded_.get() || image->width == 0 || image->height == 0)
         return;
-    // 0xAARRGGBB words to RGBA bytes: uploads in a format every GLES has.
+    // 0xAARRGGBB words to premultiplied RGBA bytes: uploads in a format every GLES has.
     std::vector<uint8_t> rgba(size_t(image->width) * image->height * 4);
     for (size_t i = 0; i < image->pixels.size() && i * 4 < rgba.size(); ++i) {
-        const uint32_t p = image->pixels[i];
+        const uint32_t p = premultiplied_argb(image->pixels[i]);
         rgba[i * 4 + 0] = uint8_t(p >> 16);
         rgba[i * 4 + 1] = uint8_t(p >> 8);
         rgba[i * 4 + 2] = uint8_t(p);
@@ -106,7 +108,8 @@ void CursorLayer::draw(const Rect& viewport, uint32_t src_w, uint32_t src_h, uin
     glEnable(GL_SCISSOR_TEST);
     glScissor(clip.x, int32_t(win_h) - clip.bottom(), clip.w, clip.h);
     glViewport(q.x, int32_t(win_h) - q.bottom(), q.w, q.h);
-    blit_.draw_blended(texture_.get());
+    const Nudge nudge = nearest_nudge(state_.image->width, state_.image->height, q.w, q.h);
+    blit_.draw_blended(texture_.get(), linear_ ? nullptr : nudge.st);
     if (scissored)
         glScissor(box[0], box[1], box[2], box[3]);
     else

@@ -12,8 +12,8 @@
 namespace udmaview {
 
 // The guest's pointer (CursorState: ARGB straight alpha, hot spot in source pixels) drawn as
-// a blended quad over the picture and scaled with it, on the GL outputs: what draw_cursor()
-// does for the headless PNG dump. Like there, the pointer is clipped to the picture.
+// a premultiplied, blended quad over the picture and scaled with it, on the GL outputs: what
+// draw_cursor() does for the headless PNG dump. Like there, the pointer is clipped to the picture.
 // Every call needs the GLES context current that create() ran in.
 class CursorLayer {
 public:

@@ -64,6 +64,7 @@ Result<BlitProgram> BlitProgram::create(const char* what) {
     b.texture_ = glGetUniformLocation(id, "u_texture");
     b.swizzle_ = glGetUniformLocation(id, "u_swizzle");
     b.bias_ = glGetUniformLocation(id, "u_bias");
+    b.nudge_ = glGetUniformLocation(id, "u_nudge");
 
     static const GLfloat corners[] = {0, 0, 1, 0, 0, 1, 1, 1};
     b.quad_ = make_buffer();
@@ -73,8 +74,18 @@ Result<BlitProgram> BlitProgram::create(const char* what) {
     return b;
 }
 
-void BlitProgram::draw(bool y0_top, const GLfloat* swizzle, const GLfloat* bias) const {
+Nudge nearest_nudge(uint32_t src_w, uint32_t src_h, int32_t dst_w, int32_t dst_h) {
+    const auto along = [](uint32_t src, int32_t dst) {
+        return src && dst > 0 ? GLfloat(1.0 / (4.0 * double(dst) * double(src))) : 0.0f;
+    };
+    return Nudge{{along(src_w, dst_w), along(src_h, dst_h)}};
+}
+
+void BlitProgram::draw(bool y0_top, const GLfloat* swizzle, const GLfloat* bias,
+                       const GLfloat* nudge) const {
+    static const GLfloat none[2] = {0, 0};
     glUseProgram(program_.get());
+    glUniform2fv(nudge_, 1, nudge ? nudge : none);
     glUniform1i(texture_, 0);
     glUniform1f(y0_top_, y0_top ? 1.0f : 0.0f);
     glUniformMatrix4fv(swizzle_, 1, GL_FALSE, swizzle);
@@ -87,14 +98,14 @@ void BlitProgram::draw(bool y0_top, const GLfloat* swizzle, const GLfloat* bias)
     glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
-void BlitProgram::draw_blended(GLuint texture) const {
+void BlitProgram::draw_blended(GLuint texture, const GLfloat* nudge) const {
     glEnable(GL_BLEND);
-    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+    glBlendFuncSeparate(GL_ONE, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, texture);
     static const GLfloat identity[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
     static const GLfloat no_bias[4] = {0, 0, 0, 0};
-    draw(true, identity, no_bias);
+    draw(true, identity, no_bias, nudge);
     glDisable(GL_BLEND);
     glBindTexture(GL_TEXTURE_2D, 0);
 }

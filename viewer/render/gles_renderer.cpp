@@ -312,7 +312,10 @@ void GlesRenderer::draw_buffer(BufferId id, const Rect& vp, uint32_t win_h) {
     glViewport(vp.x, int32_t(win_h) - vp.y - vp.h, vp.w, vp.h);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, e.texture.get());
-    blit_.draw(e.buffer->layout().y0_top, e.format.swizzle.data(), e.format.bias.data());
+    const Layout& l = e.buffer->layout();
+    const Nudge nudge = nearest_nudge(l.width, l.height, vp.w, vp.h);
+    blit_.draw(l.y0_top, e.format.swizzle.data(), e.format.bias.data(),
+               options_.linear ? nullptr : nudge.st);
 }
 
 Region GlesRenderer::window_damage(uint32_t win_w, uint32_t win_h) const {

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <utility>
 
+#include "render/premultiply.h"
+
 namespace udmaview {
 
 namespace {
@@ -106,9 +108,9 @@ void HudCanvas::fill(Rect rect, HudColor color) {
     for (int32_t y = y0; y < y1; ++y) {
         for (int32_t x = x0; x < x1; ++x) {
             uint8_t* p = &pixels_[(size_t(y) * width_ + size_t(x)) * 4];
-            p[0] = color.r;
-            p[1] = color.g;
-            p[2] = color.b;
+            p[0] = premultiply_channel(color.r, color.a);
+            p[1] = premultiply_channel(color.g, color.a);
+            p[2] = premultiply_channel(color.b, color.a);
             p[3] = color.a;
         }
     }

@@ -18,15 +18,17 @@ struct HudColor {
     bool operator==(const HudColor&) const = default;
 };
 
-// An RGBA image, top row first, that the HUD is drawn into before it becomes a texture.
+// An RGBA image, top row first, colours premultiplied by alpha (render/premultiply.h), that
+// the HUD is drawn into before a renderer blends it over the picture.
 class HudCanvas {
 public:
     HudCanvas(uint32_t width, uint32_t height);
     uint32_t width() const { return width_; }
     uint32_t height() const { return height_; }
     const std::vector<uint8_t>& pixels() const { return pixels_; }
+    // The stored (premultiplied) pixel.
     HudColor at(int32_t x, int32_t y) const;
-    // Fills rect (clipped to the canvas) with color, replacing what was there.
+    // Fills rect (clipped to the canvas) with color (straight alpha), replacing what was there.
     void fill(Rect rect, HudColor color);
 
 private:

@@ -2,12 +2,14 @@
 #include "render/pixman_renderer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <climits>
 #include <cmath>
 #include <sys/mman.h>
 
 #include "render/pixman_format.h"
+#include "render/premultiply.h"
 #include "udmaview/dma_buf.h"
 
 namespace udmaview {
@@ -29,13 +31,9 @@ void fill(pixman_image_t* dst, const Rect& r, const pixman_color_t& c) {
     pixman_image_fill_rectangles(PIXMAN_OP_SRC, dst, &c, 1, &rect);
 }
 
-// Straight-alpha 8-bit RGBA to pixman's premultiplied a8r8g8b8.
-uint32_t premultiply(uint8_t r, uint8_t g, uint8_t b, uint8_t a) {
-    const auto mul = [a](uint8_t v) {
-        return uint32_t((v * a + 127) / 255);
-    };
-    return uint32_t(a) << 24 | mul(r) << 16 | mul(g) << 8 | mul(b);
-}
+// HudCanvas's R, G, B, A bytes as one pixman format.
+constexpr pixman_format_code_t rgba_bytes =
+    std::endian::native == std::endian::little ? PIXMAN_a8b8g8r8 : PIXMAN_r8g8b8a8;
 
 pixman_fixed_t fixed(double v) {
     return pixman_fixed_t(std::llround(v * 65536.0));
@@ -210,11 +208,8 @@ void PixmanRenderer::draw_overlays(const Scene& scene, const pixman_region32_t& 
         const CursorImage& c = *state.image;
         if (state.image != pointer_made_) {
             pointer_pixels_.resize(size_t(c.width) * c.height);
-            for (size_t i = 0; i < pointer_pixels_.size() && i < c.pixels.size(); ++i) {
-                const uint32_t p = c.pixels[i];
-                pointer_pixels_[i] =
-                    premultiply(uint8_t(p >> 16), uint8_t(p >> 8), uint8_t(p), uint8_t(p >> 24));
-            }
+            for (size_t i = 0; i < pointer_pixels_.size() && i < c.pixels.size(); ++i)
+                pointer_pixels_[i] = premultiplied_argb(c.pixels[i]);
             pointer_.reset(pixman_image_create_bits(PIXMAN_a8r8g8b8, int(c.width), int(c.height),
                                                     pointer_pixels_.data(), int(c.width * 4)));
             if (pointer_)
@@ -230,14 +225,11 @@ void PixmanRenderer::draw_overlays(const Scene& scene, const pixman_region32_t& 
 
     const Rect hud = scene.hud_rect();
     if (!hud.empty()) {
+        // The canvas is premultiplied already: pixman reads it where it is (never writes it).
         const HudCanvas& canvas = *scene.hud();
-        const std::vector<uint8_t>& rgba = canvas.pixels();
-        hud_pixels_.resize(size_t(canvas.width()) * canvas.height());
-        for (size_t i = 0; i < hud_pixels_.size(); ++i)
-            hud_pixels_[i] =
-                premultiply(rgba[i * 4], rgba[i * 4 + 1], rgba[i * 4 + 2], rgba[i * 4 + 3]);
-        hud_.reset(pixman_image_create_bits(PIXMAN_a8r8g8b8, int(canvas.width()),
-                                            int(canvas.height()), hud_pixels_.data(),
+        uint8_t* rgba = const_cast<uint8_t*>(canvas.pixels().data());
+        hud_.reset(pixman_image_create_bits(rgba_bytes, int(canvas.width()), int(canvas.height()),
+                                            reinterpret_cast<uint32_t*>(rgba),
                                             int(canvas.width() * 4)));
         if (hud_)
             each(hud, [&](const Rect& r) {

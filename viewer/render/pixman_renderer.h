@@ -61,9 +61,9 @@ private:
     RenderTarget target_;
     PixmanImage dst_;
     std::map<BufferId, Entry> entries_;
-    // The hud and pointer as premultiplied ARGB images, remade when they change.
+    // The hud (over the canvas's own pixels) and the pointer as premultiplied images.
     PixmanImage hud_, pointer_;
-    std::vector<uint32_t> hud_pixels_, pointer_pixels_;
+    std::vector<uint32_t> pointer_pixels_;
     std::shared_ptr<const CursorImage> pointer_made_;
 };
 
