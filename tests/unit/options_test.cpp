@@ -154,23 +154,17 @@ TEST(Options, HudIsAFlag) {
     EXPECT_FALSE(parse({"--hud=on"}));
 }
 
-TEST(Options, SdlPathSoftwareRefusesWhatItCannotDo) {
-    EXPECT_FALSE(parse({"--output", "sdl"})->sdl_software);
-    Result<Options> o = parse(
-        {"--output", "sdl", "--sdl-path", "software", "--scale", "integer", "--filter", "nearest"});
-    ASSERT_TRUE(o) << o.error().message;
-    EXPECT_TRUE(o->sdl_software);
-    // The default filter is linear, but only an explicit --filter linear is refused.
-    EXPECT_TRUE(parse({"--output", "sdl", "--sdl-path=software"}));
-    EXPECT_TRUE(parse({"--output", "sdl", "--sdl-path", "gl", "--hud"}));
-    expect_usage_error({"--sdl-path", "bogus"}, "--sdl-path: 'bogus' is not one of gl, software");
-    expect_usage_error({"--output", "sdl", "--sdl-path", "software", "--hud"},
-                       "--hud needs --sdl-path gl");
-    expect_usage_error({"--output", "sdl", "--sdl-path", "software", "--filter", "linear"},
-                       "--filter linear needs --sdl-path gl");
-    expect_usage_error(
-        {"--output", "sdl", "--sdl-path", "software", "--source", "demo", "--source", "demo"},
-        "--sdl-path software shows one --source (2 given)");
+TEST(Options, SdlPathAutoByDefaultAndEveryViewTakesEveryOption) {
+    EXPECT_EQ(parse({"--output", "sdl"})->sdl_path, "auto");
+    for (const char* path : {"auto", "gl", "software"}) {
+        Result<Options> o = parse({"--output", "sdl", "--sdl-path", path, "--hud", "--filter",
+                                   "linear", "--source", "demo", "--source", "demo"});
+        ASSERT_TRUE(o) << path << ": " << o.error().message;
+        EXPECT_EQ(o->sdl_path, path);
+    }
+    EXPECT_EQ(parse({"--output", "sdl", "--sdl-path=software"})->sdl_path, "software");
+    expect_usage_error({"--sdl-path", "bogus"},
+                       "--sdl-path: 'bogus' is not one of auto, gl, software");
 }
 
 TEST(Options, HelpMentionsEveryOption) {

@@ -67,9 +67,6 @@ Status check_sources(const Options& o) {
         return usage("--kms-path " + o.kms_path + " shows one --source (" +
                      std::to_string(o.sources.size()) +
                      " given): several are composed by GL (--kms-path gl or auto)");
-    if (o.output == OutputKind::Sdl && o.sdl_software)
-        return usage("--sdl-path software shows one --source (" + std::to_string(o.sources.size()) +
-                     " given): several are composed by GL (use --sdl-path gl)");
     if (o.output == OutputKind::Headless && !o.dump_png.empty())
         return usage("--dump-png with several --source needs --output sdl (the headless output "
                      "keeps no tiles)");
@@ -85,18 +82,6 @@ Status check_render(const Options& o) {
 }
 
 } // namespace
-
-// What the software path of the sdl output does not do: said at start, not found later.
-Status check_sdl_path(const Options& o) {
-    if (o.output != OutputKind::Sdl || !o.sdl_software)
-        return {};
-    if (o.hud)
-        return usage("--hud needs --sdl-path gl: the software path draws no overlay");
-    if (o.filter_given && o.linear_filter)
-        return usage("--filter linear needs --sdl-path gl: the software path samples the "
-                     "nearest pixel (use --filter nearest)");
-    return {};
-}
 
 Result<Options> parse_options(const std::vector<std::string>& args) {
     Options o;
@@ -245,14 +230,13 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
              if (Status st = one_of("--filter", v, {"nearest", "linear"}); !st)
                  return st;
              o.linear_filter = v == "linear";
-             o.filter_given = true;
              return {};
          }},
         {"--sdl-path",
          [&](const std::string& v) -> Status {
-             if (Status st = one_of("--sdl-path", v, {"gl", "software"}); !st)
+             if (Status st = one_of("--sdl-path", v, {"auto", "gl", "software"}); !st)
                  return st;
-             o.sdl_software = v == "software";
+             o.sdl_path = v;
              return {};
          }},
         {"--vsync",
@@ -310,8 +294,6 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         o.sources.push_back(o);
     static_cast<SourceOptions&>(o) = o.sources.front();
     if (Status st = check_sources(o); !st)
-        return st.error();
-    if (Status st = check_sdl_path(o); !st)
         return st.error();
     if (Status st = check_render(o); !st)
         return st.error();

@@ -63,14 +63,13 @@ struct Options : SourceOptions {
     std::string mode;              // kms: WxH[@R], parsed by the kms output against the connector
     std::string kms_path = "auto"; // kms: auto, plane, gl or copy
     ScaleMode scale = ScaleMode::Fit;
-    bool linear_filter = true; // kms (gl path), sdl: --filter linear
-    bool filter_given = false; // --filter was on the command line
-    bool sdl_software = false; // sdl: --sdl-path software
-    bool vsync = true;         // sdl
-    bool fullscreen = false;   // sdl
-    bool hud = false;          // sdl, kms gl path: the live timing overlay
-    bool list = false;         // kms: list devices and exit
-    bool take_over = false;    // kms: reset a VT a dead program left in graphics mode
+    bool linear_filter = true;     // kms (gl path), sdl: --filter linear
+    std::string sdl_path = "auto"; // sdl: --sdl-path auto|gl|software
+    bool vsync = true;             // sdl
+    bool fullscreen = false;       // sdl
+    bool hud = false;              // sdl, kms gl path: the live timing overlay
+    bool list = false;             // kms: list devices and exit
+    bool take_over = false;        // kms: reset a VT a dead program left in graphics mode
 
     bool verbose = false;
     bool help = false;

@@ -65,7 +65,9 @@ Result<std::unique_ptr<Output>> make_sdl([[maybe_unused]] const Options& o,
     sdl.hold_ms = hooks.sdl_hold_ms;
     sdl.hud = o.hud;
     sdl.sources = uint32_t(o.sources.size());
-    sdl.software = o.sdl_software;
+    sdl.path = o.sdl_path == "gl"         ? SdlPath::Gl
+               : o.sdl_path == "software" ? SdlPath::Software
+                                          : SdlPath::Auto;
     return std::unique_ptr<Output>(std::make_unique<SdlOutput>(std::move(sdl)));
 #else
     return not_built("--output sdl",

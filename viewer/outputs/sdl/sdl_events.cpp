@@ -54,40 +54,37 @@ bool SdlOutput::is_tile_key(int sc) {
 }
 
 bool SdlOutput::tile_key(int sc) {
-    if (!tiles_)
+    if (scene_.tiles() == 1)
         return false;
     if (sc == SDL_SCANCODE_LEFT || sc == SDL_SCANCODE_RIGHT)
-        tiles_->move_focus(sc == SDL_SCANCODE_LEFT ? -1 : 1);
+        scene_.move_focus(sc == SDL_SCANCODE_LEFT ? -1 : 1);
     else if (sc == SDL_SCANCODE_L)
-        tiles_->toggle_mode();
+        scene_.toggle_mode();
     else
         return false;
     if (options_.verbose)
-        std::cerr << "sdl: source " << tiles_->focus() + 1 << " focused, "
-                  << (tiles_->mode() == TileMode::Grid ? "grid" : "alone") << "\n";
-    source_name_ = std::to_string(tiles_->tiles()) + " sources, #" +
-                   std::to_string(tiles_->focus() + 1) + " focused";
+        std::cerr << "sdl: source " << scene_.focus() + 1 << " focused, "
+                  << (scene_.mode() == TileMode::Grid ? "grid" : "alone") << "\n";
+    source_name_ = std::to_string(scene_.tiles()) + " sources, #" +
+                   std::to_string(scene_.focus() + 1) + " focused";
     update_title(true);
     redraw_ = true;
     return true;
 }
 
 void SdlOutput::pointer_to_source(int32_t wx, int32_t wy, OutputSink* sink, bool force) {
-    const Layout* shown = shown_layout();
-    if (!sink || !shown)
+    if (!sink || !scene_.picture(scene_.focus()))
         return;
     // Mouse positions are in window coordinates; the viewport is in drawable pixels.
     int ww = 0, wh = 0;
     SDL_GetWindowSize(window_.get(), &ww, &wh);
     uint32_t dw = 0, dh = 0;
-    drawable_size(dw, dh);
+    view_->drawable_size(dw, dh);
     const double sx = ww > 0 ? double(dw) / ww : 1.0, sy = wh > 0 ? double(dh) / wh : 1.0;
-    const Layout& l = *shown;
-    // + 0.5: the centre of the window pixel the pointer is on.
-    const SourcePoint p =
-        tiles_ ? tiles_->to_source(*renderer_, (wx + 0.5) * sx, (wy + 0.5) * sy, dw, dh)
-               : window_to_source(shown_viewport(dw, dh), l.width, l.height, (wx + 0.5) * sx,
-                                  (wy + 0.5) * sy);
+    // The scene has the drawable's size once presented; + 0.5: the centre of the window pixel
+    // the pointer is on.
+    scene_.resize(dw, dh);
+    const SourcePoint p = scene_.to_source((wx + 0.5) * sx, (wy + 0.5) * sy);
     if (p.inside || force || grabbed_)
         sink->on_input(PointerMove{p.x, p.y});
 }
@@ -115,7 +112,7 @@ void SdlOutput::handle_key(const SDL_KeyboardEvent& key, OutputSink* sink) {
             toggle_hud();
             return;
         }
-        if (ctrl_alt && tiles_ && is_tile_key(sc)) {
+        if (ctrl_alt && scene_.tiles() > 1 && is_tile_key(sc)) {
             swallowed_.insert(sc);
             // The guest losing the focus must not keep Ctrl and Alt (or more) held down; the
             // new one never saw them pressed, so it gets no releases either.
@@ -135,7 +132,7 @@ void SdlOutput::handle_key(const SDL_KeyboardEvent& key, OutputSink* sink) {
     const uint16_t code = sdl_scancode_to_linux_key(sc);
     if (!code || !sink)
         return;
-    if (tiles_) {
+    if (scene_.tiles() > 1) {
         if (!down && released_early_.erase(code))
             return;
         down ? void(keys_down_.insert(code)) : void(keys_down_.erase(code));
@@ -223,8 +220,8 @@ void SdlOutput::dispatch(OutputSink& sink) {
     // While frames arrive the overlay's new image goes out with the next one (submit());
     // an extra swap here could wait for vblank and delay that frame.
     if (hud_ && now_ns() - last_presented_ns_ > Hud::refresh_ns)
-        refresh_hud();
-    if (redraw_ || !hud_damage_.empty())
+        hud_->refresh(now_ns());
+    if (redraw_ || !scene_.damage().empty())
         if (Status s = present(); !s) {
             sink.on_output_error(s.error());
             return;

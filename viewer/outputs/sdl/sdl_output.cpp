@@ -10,7 +10,9 @@
 #include <cstring>
 #include <iostream>
 
+#include "outputs/sdl/gl_view.h"
 #include "outputs/sdl/sdl_error.h"
+#include "outputs/sdl/software_view.h"
 #include "udmaview/clock.h"
 #include "udmaview/png.h"
 
@@ -36,7 +38,8 @@ bool env_set(const char* name) {
 } // namespace
 
 SdlOutput::SdlOutput(SdlOptions options)
-    : options_(std::move(options)) {}
+    : options_(std::move(options))
+    , scene_(options_.sources, options_.scale, options_.linear) {}
 
 SdlOutput::~SdlOutput() {
     stop();
@@ -45,10 +48,6 @@ SdlOutput::~SdlOutput() {
 Status SdlOutput::start() {
     if (window_)
         return {};
-    if (options_.software && options_.sources > 1)
-        return Error{"sdl: the software path shows one source (" +
-                         std::to_string(options_.sources) + " given; tiles need --sdl-path gl)",
-                     EINVAL};
     // SDL would fall back to its offscreen/dummy drivers or fail with a vague message; say
     // what is missing instead.
     if (!env_set("SDL_VIDEODRIVER") && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
@@ -57,11 +56,10 @@ Status SdlOutput::start() {
                      ENXIO};
     // EGL under X11 too (GLX gives no EGLDisplay for dma-buf import, and its swap interval
     // does not work on Mesa's software drivers); the presenter owns the signals.
-    // The software path wants the window surface in plain memory put by the display server
+    // The software view wants the window surface in plain memory put by the display server
     // (XShmPutImage); SDL would otherwise back it with a GL texture, i.e. llvmpipe again.
-    SDL_SetHint(options_.software ? SDL_HINT_FRAMEBUFFER_ACCELERATION
-                                  : SDL_HINT_VIDEO_X11_FORCE_EGL,
-                options_.software ? "0" : "1");
+    SDL_SetHint(SDL_HINT_VIDEO_X11_FORCE_EGL, "1");
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
@@ -92,15 +90,15 @@ Status SdlOutput::start() {
     }
     if (options_.verbose)
         std::cerr << "sdl: video driver " << (driver ? driver : "?") << "\n";
-    if (Status s = open_window(); !s) {
+    if (Status s = open(); !s) {
         stop();
         return s;
     }
     return {};
 }
 
-Status SdlOutput::open_window() {
-    if (!options_.software) {
+Status SdlOutput::open_window(bool gl, bool hidden) {
+    if (gl) {
         SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
         SDL_GL_SetAttribute(SDL_GL_RED_SIZE, 8);
         SDL_GL_SetAttribute(SDL_GL_GREEN_SIZE, 8);
@@ -110,35 +108,79 @@ Status SdlOutput::open_window() {
         SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
     }
     uint32_t w = options_.width, h = options_.height;
-    if (options_.sources > 1) {
-        tiles_ = std::make_unique<TileCompositor>(options_.sources, options_.scale);
+    if (options_.sources > 1)
         grid_window_size(options_.sources, options_.width, options_.height, w, h);
-    }
     window_size_for(w, h);
     requested_w_ = int32_t(w);
     requested_h_ = int32_t(h);
     Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
-    if (!options_.software)
+    if (gl)
         flags |= SDL_WINDOW_OPENGL;
+    if (hidden)
+        flags |= SDL_WINDOW_HIDDEN;
     if (options_.fullscreen)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     fullscreen_ = options_.fullscreen;
     window_.reset(SDL_CreateWindow("udmaview", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
                                    int(w), int(h), flags));
-    if (!window_ && options_.software)
+    if (!window_ && !gl)
         return Error{"sdl: cannot create a window: " + sdl_error(), ENODEV};
     if (!window_)
         return Error{"sdl: cannot create an OpenGL ES window (is EGL/GLES installed? "
                      "libegl1, libgles2): " +
                          sdl_error(),
                      ENODEV};
-    if (options_.software) {
-        software_ = std::make_unique<SoftwareWindow>(window_.get(), options_.scale);
-        if (options_.verbose)
-            std::cerr << "sdl: software path: window surface, no GL\n";
-    } else if (Status s = init_gl(); !s) {
-        return s;
+    return {};
+}
+
+Status SdlOutput::open_gl_view() {
+    RendererOptions ro;
+    ro.scale = options_.scale;
+    ro.linear = options_.linear;
+    ro.allow_import = options_.allow_import;
+    ro.verbose = options_.verbose;
+    Result<std::unique_ptr<GlView>> gl = GlView::create(window_.get(), ro, options_.vsync);
+    if (!gl)
+        return gl.error();
+    view_ = std::move(*gl);
+    return {};
+}
+
+Status SdlOutput::open() {
+    const bool probe = options_.path == SdlPath::Auto;
+    bool software = options_.path == SdlPath::Software;
+    if (!software) {
+        Status s = open_window(true, probe);
+        if (s)
+            s = open_gl_view();
+        if (!s && !probe)
+            return s;
+        if (probe) {
+            const GlView* gl = static_cast<const GlView*>(view_.get());
+            const std::string renderer = s ? gl->gl_renderer() : std::string();
+            software = !s || is_software_rasterizer(renderer);
+            std::cerr << sdl_auto_line(software, renderer, s ? "" : s.error().message) << "\n";
+            auto_chosen_ = true;
+        }
+        if (software) {
+            view_.reset();
+            window_.reset();
+        } else if (probe) {
+            SDL_ShowWindow(window_.get());
+        }
     }
+    if (software) {
+        if (Status s = open_window(false, false); !s)
+            return s;
+        Result<std::unique_ptr<SoftwareView>> sw = SoftwareView::create(window_.get());
+        if (!sw)
+            return sw.error();
+        view_ = std::move(*sw);
+        if (options_.verbose)
+            std::cerr << "sdl: software view: pixman into the window surface, no GL\n";
+    }
+    if (options_.hud)
+        hud_ = std::make_unique<SdlHud>(scene_, true);
     redraw_ = true;
     if (Status s = present(); !s)
         return s;
@@ -147,94 +189,35 @@ Status SdlOutput::open_window() {
 }
 
 void SdlOutput::stop() {
-    if (context_ && window_)
-        SDL_GL_MakeCurrent(window_.get(), context_.get());
-    damage_swap_.reset();
-    software_.reset();
-    tiles_.reset();
-    renderer_.reset(); // GL objects go while their context is current
-    context_.reset();
+    view_.reset(); // GL objects go while their window (and context) lives
     window_.reset();
     video_.reset();
-    surface_ = EGL_NO_SURFACE;
 }
 
 Status SdlOutput::present() {
-    if (software_) {
-        const bool full = redraw_;
-        redraw_ = false;
-        return software_->present(full);
-    }
-    uint32_t w = 0, h = 0;
-    drawable_size(w, h);
-    if (redraw_) {
-        renderer_->invalidate_view();
-        if (tiles_)
-            tiles_->invalidate();
-    }
-    Region damage = draw_view(w, h);
-    if (hud_) {
-        hud_->draw(h);
-        for (const Rect& r : hud_damage_.rects())
-            damage.add(r);
-    }
-    bool swapped = false;
-    if (damage_swap_->available()) {
-        swapped = damage_swap_->swap(surface_, damage, int32_t(h));
-        if (swapped) {
-            ++swaps_with_damage_;
-            swap_damage_pixels_ += uint64_t(damage.area());
-        }
-    }
-    if (!swapped) {
-        SDL_GL_SwapWindow(window_.get());
-        ++swaps_full_;
-    }
-    renderer_->clear_damage();
-    hud_damage_ = Region();
+    if (redraw_)
+        scene_.invalidate();
     redraw_ = false;
+    if (Status s = view_->present(scene_); !s)
+        return s;
+    if (hud_)
+        hud_->presented();
     return {};
 }
 
 void SdlOutput::toggle_hud() {
-    if (software_) {
-        std::cerr << "sdl: Ctrl+Alt+H: the software path (--sdl-path software) draws no hud; "
-                     "run with --sdl-path gl for it\n";
-        return;
-    }
     if (!hud_) {
-        Result<std::unique_ptr<HudLayer>> hud = HudLayer::create(false);
-        if (!hud) {
-            std::cerr << "sdl: Ctrl+Alt+H: cannot show the hud: " << hud.error().message << "\n";
-            return;
-        }
-        hud_ = std::move(*hud);
-    }
-    uint32_t w = 0, h = 0;
-    drawable_size(w, h);
-    hud_damage_.add(hud_->rect(w, h)); // the area it covered, when hiding
-    hud_->toggle();
-    hud_damage_.add(hud_->rect(w, h));
-}
-
-void SdlOutput::refresh_hud() {
-    if (!hud_ || !hud_->update(now_ns()))
+        hud_ = std::make_unique<SdlHud>(scene_, true);
         return;
-    uint32_t w = 0, h = 0;
-    drawable_size(w, h);
-    hud_damage_.add(hud_->rect(w, h));
+    }
+    hud_->toggle();
 }
 
 std::vector<std::pair<std::string, uint64_t>> SdlOutput::counters() const {
-    if (software_)
-        return software_->counters();
-    const bool swap_damage = damage_swap_ && damage_swap_->available();
-    const bool import = renderer_ && renderer_->can_import();
-    std::vector<std::pair<std::string, uint64_t>> out{{"egl_swap_with_damage", swap_damage ? 1 : 0},
-                                                      {"egl_dma_buf_import", import ? 1 : 0},
-                                                      {"swaps_with_damage", swaps_with_damage_},
-                                                      {"swaps_full", swaps_full_},
-                                                      {"swap_damage_pixels", swap_damage_pixels_}};
+    std::vector<std::pair<std::string, uint64_t>> out{{"sdl_path_auto", auto_chosen_ ? 1 : 0}};
+    if (view_)
+        for (const auto& c : view_->counters())
+            out.push_back(c);
     if (hud_)
         for (const auto& c : hud_->counters())
             out.push_back(c);
@@ -250,8 +233,7 @@ void SdlOutput::update_title(bool force) {
     std::snprintf(fps, sizeof fps, "%.1f fps", fps_);
     std::string title = "udmaview: " + (source_name_.empty() ? "waiting for frames" : source_name_);
     if (!source_name_.empty())
-        title += " | " + std::string(fps) + " | " +
-                 (software_ ? std::string("software") : renderer_->current_path());
+        title += " | " + std::string(fps) + " | " + view_->frame_path();
     if (grabbed_)
         title += " | input grabbed, Ctrl+Alt+G releases";
     if (title != last_title_) {
@@ -261,22 +243,19 @@ void SdlOutput::update_title(bool force) {
 }
 
 Status SdlOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) {
-    if (!renderer_ && !software_)
+    if (!view_)
         return Error{"sdl: submit before start", EINVAL};
     if (!frame.buffer)
         return Error{"sdl: frame " + std::to_string(frame.seq) + " has no buffer", EINVAL};
     const Layout& l = frame.buffer->layout();
-    if (Status s =
-            software_ ? software_->view().update(frame, stats) : renderer_->update(frame, stats);
-        !s)
+    if (Status s = view_->update(frame, stats); !s)
         return s;
-    if (tiles_)
-        tiles_->frame_shown(frame);
+    scene_.frame_shown(frame);
     std::string name = frame.buffer->origin() + " " + std::to_string(l.width) + "x" +
                        std::to_string(l.height) + " " + std::string(l.format->name);
-    if (tiles_)
-        name = std::to_string(tiles_->tiles()) + " sources, #" +
-               std::to_string(tiles_->focus() + 1) + " focused";
+    if (scene_.tiles() > 1)
+        name = std::to_string(scene_.tiles()) + " sources, #" + std::to_string(scene_.focus() + 1) +
+               " focused";
     if (name != source_name_) {
         source_name_ = name;
         update_title(true);
@@ -285,13 +264,13 @@ Status SdlOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
     stats.submitted_ns = now_ns();
     unshown_.push_back(
         {frame.seq, frame.produced_ns, stats.bytes_copied, stats.imports, stats.path});
-    if (!tiles_) // several sources: one present for the presenter's round, in flush()
+    if (scene_.tiles() == 1) // several sources: one present for the presenter's round, in flush()
         flush(sink);
     return {};
 }
 
 void SdlOutput::flush(OutputSink& sink) {
-    if (unshown_.empty() || (!renderer_ && !software_))
+    if (unshown_.empty() || !view_)
         return;
     if (Status s = present(); !s) {
         unshown_.clear();
@@ -304,8 +283,8 @@ void SdlOutput::flush(OutputSink& sink) {
     last_presented_ns_ = presented;
     if (hud_) { // after the presentation is reported: the overlay's cost stays out of it
         for (const Unshown& u : unshown_)
-            hud_->hud().record(u.produced_ns, presented, u.bytes_copied, u.imports, u.path);
-        refresh_hud();
+            hud_->record(u.produced_ns, presented, u.bytes_copied, u.imports, u.path);
+        hud_->refresh(now_ns());
     }
 
     fps_frames_ += unshown_.size();
@@ -321,14 +300,12 @@ void SdlOutput::flush(OutputSink& sink) {
 }
 
 void SdlOutput::retire(BufferId id) {
-    if (renderer_)
-        renderer_->retire(id);
-    if (software_)
-        software_->view().retire(id);
+    if (view_)
+        view_->retire(id);
 }
 
 Status SdlOutput::finish(const Frame* last) {
-    if (!renderer_ && !software_)
+    if (!view_)
         return {};
     Status result;
     if (!options_.dump_png.empty()) {
@@ -336,23 +313,12 @@ Status SdlOutput::finish(const Frame* last) {
             result =
                 Error{"sdl: no frame arrived, so there is nothing to write to " + options_.dump_png,
                       ENODATA};
-        } else if (software_) { // the surface holds what is on screen once pending pixels are out
-            result = present();
-            Result<RgbaImage> image = software_->read_pixels();
-            if (result)
-                result = image ? write_png(options_.dump_png, *image) : Status(image.error());
         } else {
-            uint32_t w = 0, h = 0;
-            drawable_size(w, h);
-            renderer_->invalidate_view();
-            if (tiles_)
-                tiles_->invalidate();
-            draw_view(w, h);
-            if (hud_)
-                hud_->draw(h);
-            result = write_png(options_.dump_png, renderer_->read_pixels(w, h));
-            SDL_GL_SwapWindow(window_.get());
-            renderer_->clear_damage();
+            if (redraw_)
+                scene_.invalidate();
+            redraw_ = false;
+            Result<RgbaImage> image = view_->read_pixels(scene_);
+            result = image ? write_png(options_.dump_png, *image) : Status(image.error());
         }
     }
     if (options_.hold_ms && !quit_) {
@@ -365,8 +331,9 @@ Status SdlOutput::finish(const Frame* last) {
                 while (SDL_PollEvent(&e))
                     handle_event(e, nullptr);
             }
-            refresh_hud();
-            if (redraw_ || !hud_damage_.empty())
+            if (hud_)
+                hud_->refresh(now_ns());
+            if (redraw_ || !scene_.damage().empty())
                 if (Status s = present(); !s)
                     return s;
         }

@@ -1,213 +1,158 @@
 // SPDX-License-Identifier: MIT
 #include "outputs/sdl/software_view.h"
 
-#include <array>
-#include <cstring>
-#include <optional>
-#include <sys/mman.h>
+#include <algorithm>
+#include <cerrno>
 #include <vector>
 
-#include "render/viewport.h"
-#include "udmaview/clock.h"
+#include "outputs/sdl/sdl_error.h"
 
 namespace udmaview {
 
-namespace {
-
-// Same bytes for the same colour: rows can be copied as they are. Alpha does not matter (the
-// window is opaque) as long as the target has no alpha bits of its own to fill.
-bool same_channels(const Format& a, const Format& b) {
-    return a.bytes_per_pixel == b.bytes_per_pixel && a.r_shift == b.r_shift &&
-           a.r_bits == b.r_bits && a.g_shift == b.g_shift && a.g_bits == b.g_bits &&
-           a.b_shift == b.b_shift && a.b_bits == b.b_bits && b.a_bits == 0;
-}
-
-// Where R, G and B sit when each is one whole byte of the pixel (most 24/32-bit formats):
-// then a conversion moves bytes instead of unpacking and packing words.
-std::optional<std::array<unsigned, 3>> channel_bytes(const Format& f) {
-    for (auto [shift, bits] :
-         {std::pair{f.r_shift, f.r_bits}, {f.g_shift, f.g_bits}, {f.b_shift, f.b_bits}})
-        if (bits != 8 || shift % 8 != 0)
-            return std::nullopt;
-    return std::array<unsigned, 3>{f.r_shift / 8u, f.g_shift / 8u, f.b_shift / 8u};
-}
-
-// The source index under the centre of destination pixel d of n, for a source of size src:
-// floor((d + 0.5) · src / n), in integers so every pixel is exact.
-int64_t nearest(int64_t d, int64_t src, int64_t n) {
-    return (2 * d + 1) * src / (2 * n);
-}
-
-} // namespace
-
-Region damage_to_window(const Region& damage, const Layout& l, const Rect& viewport, uint32_t win_w,
-                        uint32_t win_h) {
-    Region shown;
-    if (l.y0_top) {
-        shown = damage;
-    } else { // buffer row y is shown at height - 1 - y
-        for (const Rect& r : damage.rects())
-            shown.add(Rect{r.x, int32_t(l.height) - r.bottom(), r.w, r.h});
+uint32_t sdl_surface_fourcc(uint32_t sdl_format) {
+    // SDL names packed formats by the native-endian pixel word from its top bits, DRM by the
+    // little-endian one from its top bits: the same words on the little-endian hosts udmaview
+    // runs on. SDL's byte-array formats (RGB24: bytes R, G, B) are DRM's reversed names.
+    switch (sdl_format) {
+    case SDL_PIXELFORMAT_RGB888:
+        return make_fourcc('X', 'R', '2', '4');
+    case SDL_PIXELFORMAT_ARGB8888:
+        return make_fourcc('A', 'R', '2', '4');
+    case SDL_PIXELFORMAT_BGR888:
+        return make_fourcc('X', 'B', '2', '4');
+    case SDL_PIXELFORMAT_ABGR8888:
+        return make_fourcc('A', 'B', '2', '4');
+    case SDL_PIXELFORMAT_RGBX8888:
+        return make_fourcc('R', 'X', '2', '4');
+    case SDL_PIXELFORMAT_BGRX8888:
+        return make_fourcc('B', 'X', '2', '4');
+    case SDL_PIXELFORMAT_RGB24:
+        return make_fourcc('B', 'G', '2', '4');
+    case SDL_PIXELFORMAT_BGR24:
+        return make_fourcc('R', 'G', '2', '4');
+    case SDL_PIXELFORMAT_RGB565:
+        return make_fourcc('R', 'G', '1', '6');
+    default:
+        return 0;
     }
-    return source_to_window(shown, viewport, l.width, l.height, win_w, win_h, false);
 }
 
-bool write_rect(const uint8_t* buffer, const Layout& l, const Rect& vp, const PixelTarget& t,
-                const Rect& rect) {
-    const Rect r = rect.intersect(vp).intersect(Rect{0, 0, int32_t(t.width), int32_t(t.height)});
-    if (r.empty() || l.width == 0 || l.height == 0)
-        return false;
-    const Format& sf = *l.format;
-    const Format& df = t.format;
-    const unsigned sbpp = sf.bytes_per_pixel, dbpp = df.bytes_per_pixel;
-    const uint8_t* pixels = buffer + l.offset;
-    auto source_row = [&](int32_t wy) {
-        int64_t d = wy - vp.y;
-        if (!l.y0_top) // bottom-up: the viewport's bottom row shows buffer row 0
-            d = int64_t(vp.h) - 1 - d;
-        return pixels + uint64_t(nearest(d, l.height, vp.h)) * l.stride;
-    };
-    auto target_row = [&](int32_t wy) {
-        return t.pixels + size_t(wy) * t.pitch + size_t(r.x) * dbpp;
-    };
-    const bool same = same_channels(sf, df);
-    if (same && vp.w == int32_t(l.width) && vp.h == int32_t(l.height)) {
-        const size_t x_bytes = size_t(r.x - vp.x) * sbpp, bytes = size_t(r.w) * sbpp;
-        for (int32_t wy = r.y; wy < r.bottom(); ++wy)
-            std::memcpy(target_row(wy), source_row(wy) + x_bytes, bytes);
-        return true;
-    }
-    std::vector<size_t> column(size_t(r.w)); // byte offset of each window column's source pixel
-    for (int32_t i = 0; i < r.w; ++i)
-        column[size_t(i)] = size_t(nearest(r.x + i - vp.x, l.width, vp.w)) * sbpp;
-    const std::optional<std::array<unsigned, 3>> from = channel_bytes(sf), to = channel_bytes(df);
-    const uint8_t opaque_black[4] = {0, 0, 0, 255};
-    uint8_t black[4] = {};
-    df.from_rgba8(opaque_black, black);
-    const uint8_t* previous = nullptr;
-    for (int32_t wy = r.y; wy < r.bottom(); ++wy) {
-        const uint8_t* src = source_row(wy);
-        uint8_t* dst = target_row(wy);
-        if (src == previous) { // magnified: this row repeats the one above
-            std::memcpy(dst, dst - t.pitch, size_t(r.w) * dbpp);
-            continue;
-        }
-        previous = src;
-        if (same) {
-            for (int32_t i = 0; i < r.w; ++i)
-                std::memcpy(dst + size_t(i) * dbpp, src + column[size_t(i)], dbpp);
-            continue;
-        }
-        if (from && to) {
-            for (int32_t i = 0; i < r.w; ++i) {
-                const uint8_t* p = src + column[size_t(i)];
-                uint8_t* q = dst + size_t(i) * dbpp;
-                std::memcpy(q, black, dbpp); // spare and alpha bits as from_rgba8 leaves them
-                q[(*to)[0]] = p[(*from)[0]];
-                q[(*to)[1]] = p[(*from)[1]];
-                q[(*to)[2]] = p[(*from)[2]];
-            }
-            continue;
-        }
-        for (int32_t i = 0; i < r.w; ++i) {
-            uint8_t rgba[4];
-            sf.to_rgba8(src + column[size_t(i)], rgba);
-            rgba[3] = 255;
-            df.from_rgba8(rgba, dst + size_t(i) * dbpp);
-        }
-    }
-    return false;
+Result<std::unique_ptr<SoftwareView>> SoftwareView::create(SDL_Window* window) {
+    std::unique_ptr<SoftwareView> v(new SoftwareView(window));
+    Result<RenderTarget> target = v->lock();
+    if (!target)
+        return target.error();
+    Result<std::unique_ptr<PixmanRenderer>> renderer = PixmanRenderer::create(*target);
+    v->unlock();
+    if (!renderer)
+        return Error{"sdl: the window surface: " + renderer.error().message,
+                     renderer.error().errnum};
+    v->renderer_ = std::move(*renderer);
+    v->surface_pixels_ = target->pixels;
+    return v;
 }
 
-void fill_black(const PixelTarget& t, const Rect& rect) {
-    const Rect r = rect.intersect(Rect{0, 0, int32_t(t.width), int32_t(t.height)});
-    if (r.empty())
-        return;
-    const unsigned bpp = t.format.bytes_per_pixel;
-    const uint8_t black_rgba[4] = {0, 0, 0, 255};
-    uint8_t black[4] = {};
-    t.format.from_rgba8(black_rgba, black);
-    for (int32_t y = r.y; y < r.bottom(); ++y) {
-        uint8_t* row = t.pixels + size_t(y) * t.pitch + size_t(r.x) * bpp;
-        for (int32_t x = 0; x < r.w; ++x)
-            std::memcpy(row + size_t(x) * bpp, black, bpp);
-    }
+Result<RenderTarget> SoftwareView::lock() {
+    SDL_Surface* s = SDL_GetWindowSurface(window_);
+    if (!s)
+        return Error{"sdl: cannot get the window's surface: " + sdl_error(), ENOMEM};
+    const uint32_t fourcc = sdl_surface_fourcc(s->format->format);
+    if (!fourcc)
+        return Error{std::string("sdl: the window surface is ") +
+                         SDL_GetPixelFormatName(s->format->format) +
+                         ", which the software view cannot draw into (use --sdl-path gl)",
+                     ENOTSUP};
+    if (SDL_MUSTLOCK(s) && SDL_LockSurface(s) != 0)
+        return Error{"sdl: cannot lock the window's surface: " + sdl_error(), EIO};
+    surface_ = s;
+    return RenderTarget{static_cast<uint8_t*>(s->pixels), uint32_t(s->pitch), uint32_t(s->w),
+                        uint32_t(s->h), fourcc};
+}
+
+void SoftwareView::unlock() {
+    if (surface_ && SDL_MUSTLOCK(surface_))
+        SDL_UnlockSurface(surface_);
+}
+
+void SoftwareView::drawable_size(uint32_t& w, uint32_t& h) const {
+    int sw = 0, sh = 0;
+    // The surface the scene is drawn into: SDL sizes it in window units.
+    SDL_GetWindowSize(window_, &sw, &sh);
+    w = uint32_t(std::max(1, sw));
+    h = uint32_t(std::max(1, sh));
 }
 
 Status SoftwareView::update(const Frame& frame, SubmitStats& stats) {
-    if (!frame.buffer)
-        return Error{"sdl: frame " + std::to_string(frame.seq) + " has no buffer", EINVAL};
-    const Buffer& buffer = *frame.buffer;
-    const Layout& l = buffer.layout();
-    auto it = entries_.find(buffer.id());
-    if (it == entries_.end()) {
-        if (Status s = l.validate(buffer.size()); !s)
-            return Error{"sdl: buffer from " + buffer.origin() + ": " + s.error().message,
-                         s.error().errnum};
-        Result<Mapping> mapping = buffer.map(PROT_READ);
-        if (!mapping)
-            return Error{"sdl: " + mapping.error().message, mapping.error().errnum};
-        it = entries_.emplace(buffer.id(), Entry{frame.buffer, std::move(*mapping)}).first;
-        ++stats.imports;
-    }
-    const Layout* before = current_layout();
-    if (!before || before->width != l.width || before->height != l.height ||
-        before->y0_top != l.y0_top)
-        view_changed_ = true;
-    current_ = buffer.id();
-    const Region damage = frame.damage.intersected(l.bounds());
-    damage_.add(damage);
+    Status s = renderer_->update(frame, stats);
     stats.path = "software";
-    stats.imported_ns = now_ns();
-    const uint64_t read = view_changed_ ? uint64_t(l.width) * l.height : uint64_t(damage.area());
-    stats.bytes_copied += read * l.format->bytes_per_pixel;
+    return s;
+}
+
+Status SoftwareView::present(Scene& scene) {
+    const SDL_Surface* before = surface_;
+    Result<RenderTarget> target = lock();
+    if (!target)
+        return target.error();
+    // A new surface holds nothing drawn yet.
+    if (surface_ != before || target->pixels != surface_pixels_ || target->width != scene.width() ||
+        target->height != scene.height()) {
+        scene.resize(target->width, target->height);
+        scene.invalidate();
+    }
+    Status drawn = renderer_->set_target(*target);
+    surface_pixels_ = target->pixels;
+    const Region damage =
+        scene.damage().intersected(Rect{0, 0, int32_t(target->width), int32_t(target->height)});
+    if (drawn)
+        drawn = renderer_->draw(scene, damage);
+    unlock();
+    scene.clear_damage();
+    if (!drawn)
+        return drawn;
+    std::vector<SDL_Rect> rects;
+    rects.reserve(damage.rects().size());
+    for (const Rect& r : damage.rects())
+        rects.push_back(SDL_Rect{r.x, r.y, r.w, r.h});
+    if (rects.empty())
+        return {};
+    if (SDL_UpdateWindowSurfaceRects(window_, rects.data(), int(rects.size())) != 0)
+        return Error{"sdl: cannot put " + std::to_string(rects.size()) +
+                         " rectangles of the window's surface on screen: " + sdl_error(),
+                     EIO};
+    ++updates_;
+    rects_ += rects.size();
+    last_pixels_ = uint64_t(damage.area());
+    pixels_ += last_pixels_;
+    if (last_pixels_ == uint64_t(target->width) * target->height)
+        ++full_redraws_;
     return {};
 }
 
-SoftwareView::Drawn SoftwareView::draw(const PixelTarget& t) {
-    Drawn out;
-    const Rect window{0, 0, int32_t(t.width), int32_t(t.height)};
-    if (t.width != last_w_ || t.height != last_h_) {
-        view_changed_ = true;
-        last_w_ = t.width;
-        last_h_ = t.height;
-    }
-    auto it = entries_.find(current_);
-    const Rect vp = viewport(t.width, t.height);
-    if (view_changed_) {
-        out.full = true;
-        out.rects = Region(window);
-        const Region borders = Region(window).subtracted(Region(vp));
-        for (const Rect& border : borders.rects())
-            fill_black(t, border);
-    } else if (it != entries_.end()) {
-        out.rects = damage_to_window(damage_, it->second.buffer->layout(), vp, t.width, t.height);
-    }
-    view_changed_ = false;
-    damage_ = Region();
-    if (it == entries_.end() || out.rects.empty())
-        return out;
-    const Buffer& buffer = *it->second.buffer;
-    std::optional<DmaBufSync> sync = buffer.cpu_access(DmaBufSync::Read);
-    for (const Rect& r : out.rects.rects())
-        if (write_rect(it->second.mapping.data(), buffer.layout(), vp, t, r))
-            ++out.fast_rects;
-    return out;
+Result<RgbaImage> SoftwareView::read_pixels(Scene& scene) {
+    if (Status s = present(scene); !s)
+        return s.error();
+    Result<RenderTarget> target = lock();
+    if (!target)
+        return target.error();
+    Layout l;
+    l.width = target->width;
+    l.height = target->height;
+    l.stride = target->stride;
+    l.format = find_format(target->fourcc);
+    RgbaImage image = to_rgba(l, target->pixels);
+    unlock();
+    for (size_t i = 3; i < image.pixels.size(); i += 4)
+        image.pixels[i] = 255;
+    return image;
 }
 
-const Layout* SoftwareView::current_layout() const {
-    auto it = entries_.find(current_);
-    return it == entries_.end() ? nullptr : &it->second.buffer->layout();
-}
-
-Rect SoftwareView::viewport(uint32_t win_w, uint32_t win_h) const {
-    const Layout* l = current_layout();
-    return l ? compute_viewport(l->width, l->height, win_w, win_h, scale_) : Rect{};
-}
-
-void SoftwareView::retire(BufferId id) {
-    if (id != current_)
-        entries_.erase(id);
+std::vector<std::pair<std::string, uint64_t>> SoftwareView::counters() const {
+    return {{"software_path", 1},
+            {"software_updates", updates_},
+            {"software_rects", rects_},
+            {"software_pixels", pixels_},
+            {"software_full_redraws", full_redraws_},
+            {"software_last_pixels", last_pixels_}};
 }
 
 } // namespace udmaview

@@ -1,86 +1,51 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <cstdint>
-#include <map>
+#include <SDL.h>
 #include <memory>
 
-#include "udmaview/format.h"
-#include "udmaview/frame.h"
-#include "udmaview/mapping.h"
-#include "udmaview/output.h"
-#include "udmaview/region.h"
-#include "udmaview/scale_mode.h"
+#include "outputs/sdl/view.h"
+#include "render/pixman_renderer.h"
 
 namespace udmaview {
 
-// Memory the software path draws into (a window surface), its pixels described as a Format so
-// the source's own channel conversion applies. A format without alpha bits leaves the pixel's
-// spare bits as they come (an opaque window ignores them).
-struct PixelTarget {
-    uint8_t* pixels = nullptr;
-    uint32_t pitch = 0; // bytes per row
-    uint32_t width = 0, height = 0;
-    Format format{};
-};
-
-// Source damage (buffer rows as stored) in window pixels for a picture placed at viewport
-// (compute_viewport): every window pixel whose nearest-sampled source pixel changed, rows of a
-// bottom-up buffer flipped, clipped to the window.
-Region damage_to_window(const Region& damage, const Layout& layout, const Rect& viewport,
-                        uint32_t win_w, uint32_t win_h);
-
-// Writes the window pixels of rect that the picture covers (rect ∩ viewport ∩ target) from the
-// buffer bytes at buffer. Each window pixel takes the source pixel under its centre, as the GL
-// path's nearest filter does: x = floor((d + 0.5) · src_w / viewport.w), d the pixel's offset
-// in the viewport (rows alike, counted from the bottom for bottom-up buffers). True when it
-// copied the rows as they are (same channel layout, 1:1), the path this output exists for.
-bool write_rect(const uint8_t* buffer, const Layout& layout, const Rect& viewport,
-                const PixelTarget& target, const Rect& rect);
-
-// Paints rect (clipped to the target) black.
-void fill_black(const PixelTarget& target, const Rect& rect);
-
-// The software half of the sdl output: keeps a CPU mapping per BufferId and writes the changed
-// part of the current picture, scaled by --scale with nearest sampling, into a window surface.
-class SoftwareView {
+// The software view (--sdl-path software): no GL anywhere. The pixman renderer draws the
+// scene's damage into SDL's window surface (plain memory; on X11 a shared-memory image) and
+// only those rectangles go to the screen (SDL_UpdateWindowSurfaceRects, one XShmPutImage
+// each), so a host without a GPU pays for the pixels that changed, not for a whole-window
+// redraw. A new surface (SDL makes one after every size change) is drawn whole.
+class SoftwareView final : public SdlView {
 public:
-    explicit SoftwareView(ScaleMode scale)
-        : scale_(scale) {}
+    // window: made without SDL_WINDOW_OPENGL; it outlives the view.
+    static Result<std::unique_ptr<SoftwareView>> create(SDL_Window* window);
 
-    // Makes frame's buffer current (mapped once per BufferId) and collects its damage. Counts
-    // the source bytes the next draw reads: the damage, or the whole picture when the view
-    // changes with it.
-    Status update(const Frame& frame, SubmitStats& stats);
-    // The next draw repaints the whole target (new surface, resize, expose).
-    void invalidate() { view_changed_ = true; }
-
-    struct Drawn {
-        Region rects;            // window pixels written, to be pushed to the screen
-        bool full = false;       // the whole target, borders included
-        uint32_t fast_rects = 0; // rects copied row by row without conversion
-    };
-    // Writes what changed since the last draw into target (everything after the view changed:
-    // borders black, picture placed anew).
-    Drawn draw(const PixelTarget& target);
-
-    const Layout* current_layout() const;
-    Rect viewport(uint32_t win_w, uint32_t win_h) const;
-    // Drops a buffer's mapping unless it is on screen.
-    void retire(BufferId id);
+    const char* name() const override { return "software"; }
+    void drawable_size(uint32_t& w, uint32_t& h) const override;
+    Status update(const Frame& frame, SubmitStats& stats) override;
+    void retire(BufferId id) override { renderer_->retire(id); }
+    Status present(Scene& scene) override;
+    Result<RgbaImage> read_pixels(Scene& scene) override;
+    std::string frame_path() const override { return "software"; }
+    // software_path, software_updates (presents that pushed pixels), software_rects,
+    // software_pixels, software_full_redraws, software_last_pixels (pixels pushed by the
+    // latest present that pushed any).
+    std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
 private:
-    struct Entry {
-        std::shared_ptr<const Buffer> buffer; // kept while mapped: the mapping reads it
-        Mapping mapping;
-    };
+    explicit SoftwareView(SDL_Window* window)
+        : window_(window) {}
+    // The window surface, locked for the CPU until unlock(), as a render target.
+    Result<RenderTarget> lock();
+    void unlock();
 
-    ScaleMode scale_;
-    std::map<BufferId, Entry> entries_;
-    BufferId current_ = 0;
-    Region damage_; // buffer pixels changed since the last draw
-    bool view_changed_ = true;
-    uint32_t last_w_ = 0, last_h_ = 0;
+    SDL_Window* window_;
+    std::unique_ptr<PixmanRenderer> renderer_;
+    SDL_Surface* surface_ = nullptr; // owned by SDL, valid until the window changes size
+    void* surface_pixels_ = nullptr; // what the renderer's target is
+    uint64_t updates_ = 0, rects_ = 0, pixels_ = 0, full_redraws_ = 0, last_pixels_ = 0;
 };
+
+// The DRM fourcc of an SDL surface format the pixman renderer can draw into; 0 if none.
+uint32_t sdl_surface_fourcc(uint32_t sdl_format);
 
 } // namespace udmaview
