@@ -109,14 +109,15 @@ def expected_png(demo_args, path):
 
 
 def show_and_shoot(x, demo_args, name, extra=()):
-    """Runs the sdl output to the end of demo_args' frames (extra: more udmaview arguments),
-    holds the last frame, takes an external screenshot and the output's own glReadPixels dump;
-    returns (shot, dump, stderr)."""
+    """Runs the sdl output to the end of demo_args' frames (extra: more udmaview arguments;
+    --sdl-path gl unless they name one), holds the last frame, takes an external screenshot and
+    the output's own dump (--dump-png); returns (shot, dump, stderr)."""
     shot = os.path.join(OUTDIR, name + "-screen.png")
     dump = os.path.join(OUTDIR, name + "-readpixels.png")
     env = dict(x.env, UDMAVIEW_SDL_HOLD_MS="30000")
+    path = [] if "--sdl-path" in extra else ["--sdl-path", "gl"]
     v = Viewer(["--source", "demo", "--output", "sdl", "--vsync", "off", "--dump-png", dump,
-                "--verbose"] + demo_args + list(extra), env, name)
+                "--verbose"] + path + demo_args + list(extra), env, name)
     try:
         v.wait_for(r"^sdl: holding the last frame")
         geometry = find_window(x.env)
@@ -136,8 +137,8 @@ def upload_expected(err):
 
 def timing_run(x, name, demo):
     t = os.path.join(OUTDIR, name + ".json")
-    v = Viewer(["--source", "demo", "--output", "sdl", "--vsync", "off", "--verbose",
-                "--timing", t] + demo, x.env, name)
+    v = Viewer(["--source", "demo", "--output", "sdl", "--sdl-path", "gl", "--vsync", "off",
+                "--verbose", "--timing", t] + demo, x.env, name)
     rc = v.proc.wait(120)
     err = v.stderr()
     check(rc == 0, f"{name}: udmaview exited 0 (got {rc})")

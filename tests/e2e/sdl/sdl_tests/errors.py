@@ -1,9 +1,8 @@
 # SPDX-License-Identifier: MIT
-"""sdl-errors: no display, a dead display, no EGL, no GLES 2/3 context and bad sizes each end
-with one clear line and the documented exit status; an oversized picture is fitted. A bad
---sdl-path, and what the software path does not do (several sources, --hud, --filter
-linear), are usage errors (exit 2, one line naming the option and what to use instead); the
-software path needs no EGL at all."""
+"""sdl-errors: no display, a dead display, and with --sdl-path gl no EGL and no GLES 2/3
+context, and bad sizes each end with one clear line and the documented exit status; an
+oversized picture is fitted. A bad --sdl-path is a usage error (exit 2, one line); the software
+path needs no EGL at all, and --sdl-path auto without EGL runs on it, saying so in one line."""
 
 import os
 
@@ -42,14 +41,15 @@ def run():
 
         # No EGL: SDL cannot load the EGL library it is pointed at.
         no_egl = dict(x.env, SDL_VIDEO_EGL_DRIVER="/nonexistent/libEGL.so.1")
-        r = run_cmd([common.UDMAVIEW] + base, no_egl, 30)
+        gl = base + ["--sdl-path", "gl"]
+        r = run_cmd([common.UDMAVIEW] + gl, no_egl, 30)
         msgs = one_line(r)
         check(r.returncode == 1 and len(msgs) == 1 and "OpenGL ES" in msgs[0],
               f"no loadable EGL: exit 1, one line ({r.returncode}: {msgs})")
 
         # No usable context: Mesa told to offer GLES 1.1 only (SDL asks for 3.0, then 2.0).
         no_ctx = dict(x.env, MESA_GLES_VERSION_OVERRIDE="1.1")
-        r = run_cmd([common.UDMAVIEW] + base, no_ctx, 30)
+        r = run_cmd([common.UDMAVIEW] + gl, no_ctx, 30)
         msgs = one_line(r)
         check(r.returncode == 1 and len(msgs) == 1 and "context" in msgs[0],
               f"no GLES 2/3 context: exit 1, one line ({r.returncode}: {msgs})")
@@ -61,20 +61,21 @@ def run():
                   f"--size {size}: usage error, exit 2 ({msgs})")
 
         software = base + ["--sdl-path", "software"]
-        for args, words in (
-                (base + ["--sdl-path", "bogus"], "--sdl-path: 'bogus' is not one of gl, software"),
-                (software + ["--source", "demo"],
-                 "--sdl-path software shows one --source (2 given)"),
-                (software + ["--hud"], "--hud needs --sdl-path gl"),
-                (software + ["--filter", "linear"], "--filter linear needs --sdl-path gl")):
-            r = run_cmd([common.UDMAVIEW] + args, x.env, 30)
-            msgs = one_line(r)
-            check(r.returncode == 2 and len(msgs) == 1 and words in msgs[0],
-                  f"{' '.join(args[len(base):])}: exit 2, one line with '{words}' "
-                  f"({r.returncode}: {msgs})")
+        r = run_cmd([common.UDMAVIEW] + base + ["--sdl-path", "bogus"], x.env, 30)
+        msgs = one_line(r)
+        words = "--sdl-path: 'bogus' is not one of auto, gl, software"
+        check(r.returncode == 2 and len(msgs) == 1 and words in msgs[0],
+              f"--sdl-path bogus: exit 2, one line with '{words}' ({r.returncode}: {msgs})")
         r = run_cmd([common.UDMAVIEW] + software, no_egl, 30)
         check(r.returncode == 0, "--sdl-path software without a loadable EGL runs "
               f"({r.returncode}: {one_line(r)})")
+        for what, env_ in (("a loadable EGL", no_egl), ("a GLES 2/3 context", no_ctx)):
+            r = run_cmd([common.UDMAVIEW] + base, env_, 30)
+            chose = [l for l in r.stderr.splitlines() if l.startswith("sdl: --sdl-path auto")]
+            check(r.returncode == 0 and len(chose) == 1 and
+                  "chose software: GL cannot start here" in chose[0],
+                  f"--sdl-path auto without {what} runs on the software view and says so in "
+                  f"one line ({r.returncode}: {chose} {one_line(r)})")
 
         # Valid but wider than the screen: the window is fitted to the screen, the picture
         # letterboxed; the run completes.

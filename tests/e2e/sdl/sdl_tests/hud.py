@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """sdl-hud: with --hud the overlay's corner of the window differs from the headless frame and
 the rest equals it; without --hud the window equals the frame; Ctrl+Alt+H hides and shows the
-overlay. The overlay's own cost is in the timing report's summary.output_counters."""
+overlay. The overlay's own cost is in the timing report's summary.output_counters. All that on
+the gl view and on the software view (--sdl-path gl, software)."""
 
 import itertools
 import os
@@ -30,6 +31,7 @@ def split(path):
 
 
 SHOTS = itertools.count(1)
+PATH = ["gl"]  # the view the current round tests
 
 
 def shoot(x, name):
@@ -51,6 +53,7 @@ def wait_hud(x, name, ref_box, shown, timeout=10):
 
 
 def held_viewer(x, name, extra):
+    extra = ["--sdl-path", PATH[0]] + extra
     t = os.path.join(common.OUTDIR, name + ".json")
     env = dict(x.env, UDMAVIEW_SDL_HOLD_MS="60000")
     v = Viewer(["--source", "demo", "--output", "sdl", "--vsync", "off", "--verbose",
@@ -65,6 +68,13 @@ def stop(v, name):
 
 
 def run():
+    for path in ("gl", "software"):
+        PATH[0] = path
+        log(f"--sdl-path {path}")
+        run_path()
+
+
+def run_path():
     ref = os.path.join(common.OUTDIR, "hud-expected.png")
     expected_png(DEMO, ref)
     ref_box, ref_rest = split(ref)

@@ -13,8 +13,8 @@ from .common import Viewer, find_window, run_cmd
 
 def run():
     with Xvfb() as x:
-        v = Viewer(["--source", "demo", "--output", "sdl", "--size", "320x240", "--fps", "10",
-                    "--duration", "60", "--verbose"], x.env, "input")
+        v = Viewer(["--source", "demo", "--output", "sdl", "--sdl-path", "gl", "--size",
+                    "320x240", "--fps", "10", "--duration", "60", "--verbose"], x.env, "input")
         try:
             v.wait_for(r"frame 1 presented")
             win = find_window(x.env)[0]

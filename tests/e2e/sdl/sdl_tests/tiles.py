@@ -6,8 +6,12 @@ x = [i·324, (i+1)·324); its picture sits 1:1 inside the 2-pixel frame at (i·3
 frame around the focused tile (the first at start) is amber (255, 191, 0), elsewhere black.
 Each picture equals the headless dump of the same demo after 40 frames. Ctrl+Alt+Right moves
 the frame to tile 2; Ctrl+Alt+L then shows source 2 alone: fitted 1:1 in the 644×240 inside,
-centred at x = 2 + (644 - 320) / 2 = 164. The timing summary reports each source; a source
-that cannot start is named (exit 1); a 17th source is refused (exit 2)."""
+centred at x = 2 + (644 - 320) / 2 = 164. All that on the gl view and on the software view
+(--sdl-path gl, software). Then the software view with --filter linear and --hud: the window
+grown to 808x304 puts each picture 1.25x into its 400x300 inside; outside the hud's corner
+each tile equals its demo's frame scaled 1.25x bilinearly (computed here, within 3 per
+channel: pixman's weights have 7 bits), the corner shows the overlay. The timing summary reports each source; a source that cannot start
+is named (exit 1); a 17th source is refused (exit 2)."""
 
 import os
 import time
@@ -47,19 +51,72 @@ def run():
         expected_png(demo_args(seed) + ["--frames", "40"], ref)
         refs.append(ref)
     with Xvfb() as x:
-        check_grid(x, refs)
+        for path in ("gl", "software"):
+            check_grid(x, refs, path)
+        check_software_linear_hud(x, refs)
         check_bad_input(x)
 
 
-def check_grid(x, refs):
-    dump = os.path.join(common.OUTDIR, "tiles-readpixels.png")
-    t = os.path.join(common.OUTDIR, "tiles.json")
-    args = ["--output", "sdl", "--vsync", "off", "--scale", "integer", "--filter", "nearest",
+def check_software_linear_hud(x, refs):
+    name = "tiles-software-linear-hud"
+    shot = os.path.join(common.OUTDIR, name + ".png")
+    t = os.path.join(common.OUTDIR, name + ".json")
+    sw, sh = W * 5 // 4, H * 5 // 4
+    win = (2 * (sw + 2 * F), sh + 2 * F)
+    args = ["--output", "sdl", "--sdl-path", "software", "--scale", "fit", "--filter", "linear",
+            "--hud", "--frames", "40", "--timing", t, "--verbose"]
+    for seed in SEEDS:
+        args += ["--source", "demo"] + demo_args(seed)
+    v = Viewer(args, dict(x.env, UDMAVIEW_SDL_HOLD_MS="30000"), name)
+    xdo = lambda *a: run_cmd(["xdotool"] + list(a), x.env, 10)
+    try:
+        v.wait_for(r"^sdl: holding the last frame")
+        geometry = find_window(x.env)
+        xdo("windowsize", geometry[0], str(win[0]), str(win[1]))
+        deadline = time.monotonic() + 10
+        while find_window(x.env)[3:] != win and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        geometry = find_window(x.env)
+        screenshot(x.env, geometry, shot)
+    finally:
+        rc = v.stop()
+    check(rc == 0, f"{name}: udmaview exited 0 after SIGTERM during the hold (got {rc})")
+    check(geometry[3:] == win, f"{name}: the window was resized to {win} ({geometry[3:]})")
+    Image, _ = images._pillow()
+    got = images.load(shot)
+    hud = (8, 8, 8 + 320, 8 + 96)
+    tw = win[0] // 2
+    for i, ref in enumerate(refs):
+        want = images.load(ref).resize((sw, sh), Image.BILINEAR)
+        tile = got.crop((i * tw + F, F, i * tw + F + sw, F + sh))
+        if i == 0:  # the overlay's corner is checked apart
+            want.paste((0, 0, 0), (hud[0] - F, hud[1] - F, hud[2] - F, hud[3] - F))
+            corner = tile.crop((hud[0] - F, hud[1] - F, hud[2] - F, hud[3] - F))
+            tile.paste((0, 0, 0), (hud[0] - F, hud[1] - F, hud[2] - F, hud[3] - F))
+            differ = images.compare(corner, images.load(ref).resize(
+                (sw, sh), Image.BILINEAR).crop((hud[0] - F, hud[1] - F, hud[2] - F,
+                                                hud[3] - F))).differing
+            check(differ > 1000, f"{name}: the hud's corner shows the overlay ({differ} pixels "
+                  "differ from the picture)")
+        bad, worst = compare(tile, want, 3)
+        check(bad == 0, f"{name}: tile {i + 1} equals its frame 40 scaled 1.25x bilinearly "
+              f"within 3 ({bad} pixels differ, max difference {worst})")
+    counters = timing.load(t)["summary"]["output_counters"]
+    check(counters.get("software_path") == 1 and counters.get("hud_draws", 0) >= 1,
+          f"{name}: the software view drew the hud ({counters})")
+
+
+def check_grid(x, refs, path):
+    dump = os.path.join(common.OUTDIR, f"tiles-{path}-readpixels.png")
+    t = os.path.join(common.OUTDIR, f"tiles-{path}.json")
+    args = ["--output", "sdl", "--sdl-path", path, "--vsync", "off", "--scale", "integer",
+            "--filter", "nearest",
             "--frames", "40", "--dump-png", dump, "--timing", t, "--verbose"]
     for seed in SEEDS:
         args += ["--source", "demo"] + demo_args(seed)
-    v = Viewer(args, dict(x.env, UDMAVIEW_SDL_HOLD_MS="30000"), "tiles")
-    shots = {name: os.path.join(common.OUTDIR, f"tiles-{name}.png")
+    v = Viewer(args, dict(x.env, UDMAVIEW_SDL_HOLD_MS="30000"), f"tiles-{path}")
+    shots = {name: os.path.join(common.OUTDIR, f"tiles-{path}-{name}.png")
              for name in ("grid", "focus2", "alone")}
     try:
         v.wait_for(r"^sdl: holding the last frame")
@@ -77,16 +134,16 @@ def check_grid(x, refs):
         screenshot(x.env, geometry, shots["alone"])
     finally:
         rc = v.stop()
-    check(rc == 0, f"udmaview exited 0 after SIGTERM during the hold (got {rc})")
-    for what, path in (("screenshot", shots["grid"]), ("glReadPixels dump", dump)):
-        bad, worst = compare(path, expected_grid(refs, 0), 0)
-        check(bad == 0, f"grid {what}: each tile equals its demo's frame 40, the first framed "
+    check(rc == 0, f"{path}: udmaview exited 0 after SIGTERM during the hold (got {rc})")
+    for what, png in (("screenshot", shots["grid"]), ("--dump-png", dump)):
+        bad, worst = compare(png, expected_grid(refs, 0), 0)
+        check(bad == 0, f"{path} grid {what}: each tile equals its demo's frame 40, the first framed "
               f"({bad} pixels differ, max difference {worst})")
     bad, worst = compare(shots["focus2"], expected_grid(refs, 1), 0)
-    check(bad == 0, f"Ctrl+Alt+Right frames tile 2 ({bad} pixels differ, max {worst})")
+    check(bad == 0, f"{path}: Ctrl+Alt+Right frames tile 2 ({bad} pixels differ, max {worst})")
     alone = images.load(shots["alone"]).crop((164, F, 164 + W, F + H))
     bad, worst = compare(alone, refs[1], 0)
-    check(bad == 0, f"Ctrl+Alt+L shows source 2 alone, 1:1 at x 164 ({bad} differ, max {worst})")
+    check(bad == 0, f"{path}: Ctrl+Alt+L shows source 2 alone, 1:1 at x 164 ({bad} differ, max {worst})")
     report = timing.load(t)
     per = report["summary"].get("sources", [])
     check(len(per) == 2 and all(s["frames"] == 40 and s["presented"] >= 1 for s in per),
