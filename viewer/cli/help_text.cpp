@@ -72,15 +72,15 @@ Outputs:
   --take-over         kms: use a VT that a program which died left in graphics mode (reset it)
   --scale MODE        kms, sdl, headless --render gl: fit (default), integer or none
   --filter F          kms (gl path), sdl, headless --render gl: nearest or linear (default)
-  --vsync on|off      sdl: wait for vertical blank when swapping (default on)
-  --sdl-path gl|software
-                      sdl: how the window is drawn: gl (default: GLES on EGL) or software
-                      (no GL: the CPU writes only the changed pixels into SDL's window
-                      surface and puts only those rectangles on screen, XShmPutImage on
-                      X11; for hosts without a GPU, where GL means llvmpipe redrawing the
-                      whole window). software always samples the nearest pixel when
-                      scaling (an explicit --filter linear is refused); it shows one
-                      --source, has no --hud and does not wait for vertical blank
+  --vsync on|off      sdl (gl view): wait for vertical blank when swapping (default on)
+  --sdl-path auto|gl|software
+                      sdl: how the window is drawn. gl: GLES on EGL redraws the window
+                      each frame. software: no GL; pixman draws only the changed pixels
+                      into SDL's window surface and only those rectangles go on screen
+                      (XShmPutImage on X11); no vertical blank wait. Both show tiles,
+                      --hud, the guest pointer, nearest and linear. auto (default):
+                      software when GL's renderer is a CPU rasterizer (llvmpipe,
+                      softpipe, swrast) or GL cannot start, else gl; one line says which
   --fullscreen        sdl: start full screen (F11 or Ctrl+Alt+F toggles)
   --hud               sdl, kms (gl path): overlay fps, latency and copy counters with a
                       latency graph (Ctrl+Alt+H toggles)
