@@ -9,9 +9,9 @@ The same guest (guest 2 of the e2e tests: a Linux kernel + busybox running fbgue
             llvmpipe);
   sdl-soft  (A) the same with SDL's software renderer and no GL behind the window surface
             (SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0);
-  dbus-p2p  (B) QEMU -display dbus,p2p=yes + udmaview --output sdl;
+  dbus-p2p  (B) QEMU -display dbus,p2p=yes + udmaview --output sdl (no path flag: auto);
   dbus-bus  (B) QEMU -display dbus on a private dbus-daemon + udmaview --output sdl;
-  dbus-p2p-m25 (B) as dbus-p2p, udmaview on Mesa 25.0 (tests/e2e/mesa/fetch-mesa25's
+  dbus-p2p-m25 (B) as dbus-p2p, udmaview --sdl-path gl on Mesa 25.0 (tests/e2e/mesa/fetch-mesa25's
             prefix, selected by the environment): its X11 EGL swaps with damage, so llvmpipe
             redraws and Xvfb receives only the damaged rectangles (Mesa 22.3: the whole window);
   dbus-p2p-sw (B) as dbus-p2p, udmaview --sdl-path software: no GL, the damaged rectangles
@@ -113,7 +113,9 @@ def run_one(args, qemu, card, workload, display):
                 viewer_env = dict(x.env)
                 if display.endswith('-m25'):
                     viewer_env.update(mesa.env(args.mesa25))
-                path = ['--sdl-path', 'software'] if display.endswith('-sw') else []
+                # No flag on dbus-p2p and dbus-bus: what a user gets (--sdl-path auto).
+                path = (['--sdl-path', 'software'] if display.endswith('-sw') else
+                        ['--sdl-path', 'gl'] if display.endswith('-m25') else [])
                 viewer = env.start('udmaview', [args.udmaview, '--source', source,
                                                 '--output', 'sdl', *path, '--timing',
                                                 timing_path], env=viewer_env)
