@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'lib'))
 from udmaview_test import procs, tap  # noqa: E402
 
 MESON, BUILD_DIR, UDMAVIEW = sys.argv[1:4]
+HAVE_LIBVIRT = sys.argv[4] == 'libvirt'  # what meson found
 
 # What a user runs or the system reads, by the name it is installed under.
 EXPECTED = ['bin/udmaview', 'bin/udmaview-timing', 'man1/udmaview.1', 'man1/udmaview-timing.1',
@@ -138,6 +139,47 @@ def check_units(tmp: Path, stage: Path, installed):
                    out + err)
 
 
+def check_libvirt_unit(tmp: Path, stage: Path, installed):
+    """udmaview-libvirt@.service: installed exactly when the libvirt source is built in; its
+    ExecStart parses with the settings file's UDMAVIEW_DOMAIN and shows that domain."""
+    binary = next(i for i in installed if Path(i).name == 'udmaview')
+    units = [i for i in installed if Path(i).name == 'udmaview-libvirt@.service']
+    tap.expect(bool(units) == HAVE_LIBVIRT,
+               f'udmaview-libvirt@.service installed exactly when libvirt is built in '
+               f'(unit {"installed" if units else "absent"}, libvirt {HAVE_LIBVIRT})')
+    if not units:
+        return
+    unit = find(stage, installed, 'udmaview-libvirt@.service')
+    text = unit.read_text()
+    line = next(l for l in text.splitlines() if l.startswith('ExecStart='))
+    words = [w.replace('${UDMAVIEW_DOMAIN}', 'vm1') for w in line[len('ExecStart='):].split()
+             if w != '$UDMAVIEW_OPTIONS']
+    tap.expect(words[0] == binary, f'the libvirt unit runs the installed binary ({words[0]})')
+    rc, _, err = procs.run('libvirt-service-args', [staged(stage, binary), *words[1:], '--help'],
+                           30, out_dir=tmp)
+    tap.expect(rc == 0 and '--source libvirt:vm1' in ' '.join(words) and
+               '--reconnect' in words and '--output kms' in ' '.join(words),
+               f'the libvirt unit shows domain vm1 full screen and follows it ({words[1:]})', err)
+    tap.expect('After=libvirtd.service' in text, 'the libvirt unit starts after libvirtd')
+    analyze = shutil.which('systemd-analyze')
+    if not analyze:
+        tap.log('SKIP systemd-analyze verify: systemd-analyze is not installed')
+        return
+    units_dir = tmp / 'libvirt-units'
+    units_dir.mkdir()
+    (units_dir / 'udmaview-libvirt@.service').write_text(
+        text.replace(f'ExecStart={binary} ', f'ExecStart={staged(stage, binary)} '))
+    (units_dir / 'udmaview-libvirt@tty2.service').symlink_to('udmaview-libvirt@.service')
+    env = dict(os.environ, SYSTEMD_UNIT_PATH=f'{units_dir}:',
+               MANPATH=str(find(stage, installed, 'udmaview.1').parents[1]))
+    rc, out, err = procs.run('verify-libvirt', [analyze, 'verify',
+                                                units_dir / 'udmaview-libvirt@tty2.service'],
+                             60, out_dir=tmp, env=env)
+    ours = [l for l in (out + err).splitlines() if 'udmaview' in l]
+    tap.expect(rc == 0 and not ours, 'systemd-analyze verify udmaview-libvirt@tty2.service: '
+               'no complaints', out + err)
+
+
 def check_udev_rule(tmp: Path, stage: Path, installed):
     rule = find(stage, installed, '60-udmabuf.rules')
     lines = [l for l in rule.read_text().splitlines() if l and not l.startswith('#')]
@@ -160,6 +202,7 @@ def main():
         stage, installed = install(Path(tmp))
         check_binaries(Path(tmp), stage, installed)
         check_units(Path(tmp), stage, installed)
+        check_libvirt_unit(Path(tmp), stage, installed)
         check_udev_rule(Path(tmp), stage, installed)
 
 
