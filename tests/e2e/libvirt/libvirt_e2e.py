@@ -198,6 +198,38 @@ def case_restart(env):
               f"a Scanout from each of the domain's two QEMUs ({counters.get('scanout')})")
 
 
+def case_daemon_restart(env):
+    """libvirtd restarted while a domain is shown with --reconnect: the picture goes on, the
+    viewer connects to the new daemon, and a later restart of the domain is still followed (its
+    events come over the new connection)."""
+    lv = env.libvirt
+    lv.define(domain_xml('bios', "<graphics type='dbus' p2p='yes'/>"), 'bios')
+    lv.virsh('start', 'bios')
+    viewer = env.viewer('udmaview', 'bios', '--reconnect')
+    attached = lambda: env.err('udmaview').count('attached to console')  # noqa: E731
+    procs.wait_until('udmaview attached', lambda: attached() >= 1, 30, proc=viewer)
+    lv.restart_daemon()
+    log('libvirtd restarted')
+    procs.wait_until('udmaview connected to the new libvirtd',
+                     lambda: 'connected to' in env.err('udmaview'), 30, proc=viewer)
+    tap.check(viewer.running() and attached() == 1,
+              'the picture went on through the restart (no new attach)')
+    lv.virsh('destroy', 'bios')
+    time.sleep(1.0)
+    lv.virsh('start', 'bios')
+    procs.wait_until('udmaview attached to the new QEMU', lambda: attached() >= 2, 30,
+                     proc=viewer)
+    time.sleep(2.0)
+    ppm = env.screenshot('bios', 'screen')
+    env.end(viewer)
+    env.same_picture(f'{env.tmp}/udmaview.png', ppm)
+    counters = timing.source_counters(timing.load(f'{env.tmp}/udmaview.json'))
+    log(f'source counters: {counters}')
+    tap.check(counters.get('libvirt_lost', 0) == 1 and counters.get('libvirt_reconnects', 0) == 1,
+              'one connection lost and made again (timing report)')
+    tap.check(counters['scanout'] >= 2, f"a Scanout from each QEMU ({counters['scanout']})")
+
+
 def case_bus(env):
     """Bus mode: the address libvirt's dbus-daemon has, from the live XML."""
     lv = env.libvirt
@@ -259,7 +291,8 @@ def case_errors(env):
                   'access denied names the group and the polkit rule')
 
 
-CASES = {'p2p': case_p2p, 'restart': case_restart, 'bus': case_bus, 'errors': case_errors}
+CASES = {'p2p': case_p2p, 'restart': case_restart, 'daemon-restart': case_daemon_restart,
+         'bus': case_bus, 'errors': case_errors}
 
 
 def run(args):
