@@ -230,6 +230,30 @@ def case_daemon_restart(env):
     tap.check(counters['scanout'] >= 2, f"a Scanout from each QEMU ({counters['scanout']})")
 
 
+def case_tiles(env):
+    """Two domains as two tiles of one viewer: each source attaches to its own domain (the
+    report's per-source counters)."""
+    lv = env.libvirt
+    for name in ('left', 'right'):
+        lv.define(domain_xml(name, "<graphics type='dbus' p2p='yes'/>"), name)
+        lv.virsh('start', name)
+    report = f'{env.tmp}/tiles.json'
+    viewer = env.start('udmaview', [env.args.udmaview, '--connect', lv.uri, '--source',
+                                    'libvirt:left', '--source', 'libvirt:right', '--output',
+                                    'headless', '--timing', report])
+    procs.wait_until('both sources attached',
+                     lambda: env.err('udmaview').count('attached to console') >= 2, 40,
+                     proc=viewer)
+    time.sleep(2.0)
+    env.end(viewer)
+    sources = timing.load(report)['summary'].get('sources', [])
+    log('sources: ' + '; '.join(f"{s['name']}: {s['source_counters']}" for s in sources))
+    tap.check([s['name'] for s in sources] == ['libvirt left', 'libvirt right'],
+              'one tile per domain, in order')
+    tap.check(all(s['source_counters'].get('scanout', 0) >= 1 and s['presented'] >= 1
+                  for s in sources), 'each tile got its own Scanout and presented frames')
+
+
 def case_bus(env):
     """Bus mode: the address libvirt's dbus-daemon has, from the live XML."""
     lv = env.libvirt
@@ -292,7 +316,7 @@ def case_errors(env):
 
 
 CASES = {'p2p': case_p2p, 'restart': case_restart, 'daemon-restart': case_daemon_restart,
-         'bus': case_bus, 'errors': case_errors}
+         'tiles': case_tiles, 'bus': case_bus, 'errors': case_errors}
 
 
 def run(args):
