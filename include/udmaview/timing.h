@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <iosfwd>
 #include <string>
 #include <utility>
@@ -56,6 +57,9 @@ struct TimingSummary {
         produced_to_presented;
     double bytes_copied_per_frame = 0, imports_per_frame = 0;
     uint64_t bytes_copied_total = 0, imports_total = 0;
+    // The frames the stage percentiles come from: all of them, or the newest ones when the
+    // recorder keeps a window (TimingRecorder::set_window).
+    uint64_t stage_frames = 0;
     SourceCounters source_counters;
     SourceCounters output_counters;     // Output::counters(), same shape
     std::vector<SourceSummary> sources; // one per source when there are several, else empty
@@ -69,6 +73,15 @@ struct TimingRunInfo {
     double source_fps = 0;
 };
 
+// Counts that stay exact when old records are let go: what summary() needs besides the
+// stage percentiles.
+struct FrameTotals {
+    uint64_t frames = 0, dropped = 0, presented = 0, bytes_copied = 0, imports = 0;
+    uint64_t first_produced_ns = 0, first_presented_ns = 0, last_presented_ns = 0;
+    void add(const FrameRecord& r);
+    void merge(const FrameTotals& t);
+};
+
 class TimingRecorder {
 public:
     TimingRecorder(std::string source, std::string output)
@@ -76,10 +89,15 @@ public:
         , output_(std::move(output)) {}
 
     void set_run_info(const TimingRunInfo& info) { run_info_ = info; }
+    // Keep only the newest `frames` records (0: all, what a timing file needs). Older ones are
+    // folded into exact totals, so a viewer that runs for days without --timing keeps its
+    // memory flat; the percentiles then describe the newest frames.
+    void set_window(size_t frames) { window_ = frames; }
     FrameRecord& add(const FrameRecord& record);
-    // The record of seq, or nullptr (already summarised records stay available).
+    // The record of seq, or nullptr (already summarised records stay available while they
+    // are in the window).
     FrameRecord* find(uint64_t seq);
-    const std::vector<FrameRecord>& records() const { return records_; }
+    const std::deque<FrameRecord>& records() const { return records_; }
     // The source's counters at the end of the run; written in the JSON summary as the object
     // "source_counters" and printed by print_summary() (the CSV holds frame records only).
     void set_source_counters(SourceCounters counters) {
@@ -104,7 +122,9 @@ private:
 
     std::string source_, output_;
     TimingRunInfo run_info_;
-    std::vector<FrameRecord> records_;
+    std::deque<FrameRecord> records_;
+    size_t window_ = 0;
+    std::vector<FrameTotals> evicted_; // by FrameRecord::source
     SourceCounters counters_;
     SourceCounters output_counters_;
     std::vector<std::string> names_;

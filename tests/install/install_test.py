@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'lib'))
 from udmaview_test import procs, tap  # noqa: E402
 
 MESON, BUILD_DIR, UDMAVIEW = sys.argv[1:4]
+HAVE_LIBVIRT = sys.argv[4] == 'libvirt'  # what meson found
 
 # What a user runs or the system reads, by the name it is installed under.
 EXPECTED = ['bin/udmaview', 'bin/udmaview-timing', 'man1/udmaview.1', 'man1/udmaview-timing.1',
@@ -89,53 +90,93 @@ def check_binaries(tmp: Path, stage: Path, installed):
                'installed udmaview-timing --help', out + err)
 
 
-def service_args(unit_text: str, guest: str):
+def service_args(unit_text: str, settings: dict):
     """The udmaview arguments of ExecStart=, with the unit's environment as systemd expands it
-    (UDMAVIEW_GUEST from the settings file, UDMAVIEW_OPTIONS empty)."""
+    (the settings file's variables, UDMAVIEW_OPTIONS empty)."""
     line = next(l for l in unit_text.splitlines() if l.startswith('ExecStart='))
-    words = line[len('ExecStart='):].split()
-    words = [w.replace('${UDMAVIEW_GUEST}', guest) for w in words if w != '$UDMAVIEW_OPTIONS']
+    words = [w for w in line[len('ExecStart='):].split() if w != '$UDMAVIEW_OPTIONS']
+    for key, value in settings.items():
+        words = [w.replace('${' + key + '}', value) for w in words]
     return words[0], words[1:]
 
 
-def check_units(tmp: Path, stage: Path, installed):
-    unit = find(stage, installed, 'udmaview@.service')
-    binary, args = service_args(unit.read_text(), 'vm1')
+def check_service_args(tmp: Path, stage: Path, installed, unit: Path, settings: dict):
+    """The unit runs the installed binary and its options parse; returns (binary, args)."""
+    binary, args = service_args(unit.read_text(), settings)
     tap.expect(binary in installed and Path(binary).name == 'udmaview',
-               f'the service runs the installed binary ({binary})')
+               f'{unit.name} runs the installed binary ({binary})')
     # --help after the service's options: they parse (exit 0) or udmaview says which is bad.
-    rc, _, err = procs.run('service-args', [staged(stage, binary), *args, '--help'], 30,
+    rc, _, err = procs.run(f'args-{unit.name}', [staged(stage, binary), *args, '--help'], 30,
                            out_dir=tmp)
-    tap.expect(rc == 0, f'udmaview accepts the service\'s options {args}', err)
-    tap.expect('--source qemu-p2p:/run/udmaview/vm1.qmp' in ' '.join(args) and
-               '--reconnect' in args and '--output kms' in ' '.join(args),
-               'the service shows the guest full screen and waits for QEMU')
+    tap.expect(rc == 0, f'udmaview accepts the options of {unit.name}: {args}', err)
+    return binary, args
 
+
+def verify_units(tmp: Path, stage: Path, installed, folder: str, files: dict, names):
+    """systemd-analyze verify of names, with files (name -> text, or a unit name to link to)
+    in a unit folder of their own; ExecStart= and man:udmaview(1) point at the staged files."""
     analyze = shutil.which('systemd-analyze')
     if not analyze:
         tap.log('SKIP systemd-analyze verify: systemd-analyze is not installed')
         return
-    # systemd-analyze checks that ExecStart= is executable and that man:udmaview(1)
-    # resolves: point both at the staged files.
-    units = tmp / 'units'
+    units = tmp / folder
     units.mkdir()
-    text = unit.read_text().replace(f'ExecStart={binary} ', f'ExecStart={staged(stage, binary)} ')
-    (units / 'udmaview@.service').write_text(text)
-    (units / 'udmaview@tty2.service').symlink_to('udmaview@.service')
-    (units / 'qemu-vm1.service').write_text('[Unit]\nDescription=a QEMU guest\n'
-                                            '[Service]\nExecStart=/bin/true\n')
-    (units / 'qemu-vm1.service.d').mkdir()
-    shutil.copy(find(stage, installed, 'qemu-udmaview.conf'),
-                units / 'qemu-vm1.service.d' / 'udmaview.conf')
+    for name, content in files.items():
+        (units / name).parent.mkdir(parents=True, exist_ok=True)
+        if content.endswith('.service'):
+            (units / name).symlink_to(content)
+        else:
+            (units / name).write_text(content)
     env = dict(os.environ, SYSTEMD_UNIT_PATH=f'{units}:',
                MANPATH=str(find(stage, installed, 'udmaview.1').parents[1]))
-    for name in ('udmaview@tty2.service', 'qemu-vm1.service'):
+    for name in names:
         rc, out, err = procs.run(f'verify-{name}', [analyze, 'verify', units / name], 60,
                                  out_dir=tmp, env=env)
         # Unknown keys are only warnings (exit 0): every line about our files counts.
         ours = [l for l in (out + err).splitlines() if 'udmaview' in l or 'qemu-vm1' in l]
         tap.expect(rc == 0 and not ours, f'systemd-analyze verify {name}: no complaints',
                    out + err)
+
+
+def staged_unit_text(stage: Path, unit: Path, binary: str) -> str:
+    return unit.read_text().replace(f'ExecStart={binary} ', f'ExecStart={staged(stage, binary)} ')
+
+
+def check_units(tmp: Path, stage: Path, installed):
+    unit = find(stage, installed, 'udmaview@.service')
+    binary, args = check_service_args(tmp, stage, installed, unit, {'UDMAVIEW_GUEST': 'vm1'})
+    tap.expect('--source qemu-p2p:/run/udmaview/vm1.qmp' in ' '.join(args) and
+               '--reconnect' in args and '--output kms' in ' '.join(args),
+               'the service shows the guest full screen and waits for QEMU')
+    verify_units(tmp, stage, installed, 'units', {
+        'udmaview@.service': staged_unit_text(stage, unit, binary),
+        'udmaview@tty2.service': 'udmaview@.service',
+        'qemu-vm1.service': '[Unit]\nDescription=a QEMU guest\n[Service]\nExecStart=/bin/true\n',
+        'qemu-vm1.service.d/udmaview.conf':
+            find(stage, installed, 'qemu-udmaview.conf').read_text(),
+    }, ['udmaview@tty2.service', 'qemu-vm1.service'])
+
+
+def check_libvirt_unit(tmp: Path, stage: Path, installed):
+    """udmaview-libvirt@.service: installed exactly when the libvirt source is built in; its
+    ExecStart parses with the settings file's UDMAVIEW_DOMAIN and shows that domain."""
+    units = [i for i in installed if Path(i).name == 'udmaview-libvirt@.service']
+    tap.expect(bool(units) == HAVE_LIBVIRT,
+               f'udmaview-libvirt@.service installed exactly when libvirt is built in '
+               f'(unit {"installed" if units else "absent"}, libvirt {HAVE_LIBVIRT})')
+    if not units:
+        return
+    unit = find(stage, installed, 'udmaview-libvirt@.service')
+    binary, args = check_service_args(tmp, stage, installed, unit, {'UDMAVIEW_DOMAIN': 'vm1'})
+    tap.expect('--source libvirt:vm1' in ' '.join(args) and '--reconnect' in args and
+               '--output kms' in ' '.join(args),
+               'the libvirt unit shows domain vm1 full screen and follows it')
+    tap.expect('After=libvirtd.service' in unit.read_text(),
+               'the libvirt unit starts after libvirtd')
+    verify_units(tmp, stage, installed, 'libvirt-units', {
+        'udmaview-libvirt@.service': staged_unit_text(stage, unit, binary),
+        'udmaview-libvirt@tty2.service': 'udmaview-libvirt@.service',
+    }, ['udmaview-libvirt@tty2.service'])
 
 
 def check_udev_rule(tmp: Path, stage: Path, installed):
@@ -160,6 +201,7 @@ def main():
         stage, installed = install(Path(tmp))
         check_binaries(Path(tmp), stage, installed)
         check_units(Path(tmp), stage, installed)
+        check_libvirt_unit(Path(tmp), stage, installed)
         check_udev_rule(Path(tmp), stage, installed)
 
 

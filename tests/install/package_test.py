@@ -82,6 +82,7 @@ def check_unpacked(tmp: Path, debs):
                  'usr/share/bash-completion/completions/udmaview',
                  'usr/lib/udev/rules.d/60-udmabuf.rules',
                  'usr/lib/systemd/system/udmaview@.service',
+                 'usr/lib/systemd/system/udmaview-libvirt@.service',
                  'usr/share/doc/udmaview/examples/qemu-udmaview.conf',
                  'usr/share/udmaview/udmaview_timing/cli.py',
                  'usr/src/udmabuf-1.0/dkms.conf', 'usr/src/udmabuf-1.0/udmabuf.c',

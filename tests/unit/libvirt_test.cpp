@@ -5,6 +5,7 @@
 #include "cli/options.h"
 #include "sources/libvirt/dbus_graphics.h"
 #include "sources/libvirt/domain_lookup.h"
+#include "sources/libvirt/virt_connection.h"
 
 using namespace udmaview;
 
@@ -65,4 +66,23 @@ TEST(LibvirtSpec, DomainAndConnectPerSource) {
     EXPECT_EQ(o->sources[1].connect, "qemu+ssh://h/system");
     EXPECT_FALSE(parse_options({"--source", "libvirt:"}));
     EXPECT_FALSE(parse_options({"--connect", ""}));
+}
+
+TEST(LibvirtVersion, DbusGraphicsNeeds840) {
+    using namespace udmaview::virt;
+    EXPECT_TRUE(check_library_version(8004000));
+    EXPECT_TRUE(check_library_version(11003000));
+    const Status lib = check_library_version(8003000);
+    ASSERT_FALSE(lib);
+    EXPECT_NE(lib.error().message.find("library is 8.3.0"), std::string::npos)
+        << lib.error().message;
+    EXPECT_NE(lib.error().message.find("8.4.0 or newer"), std::string::npos);
+    EXPECT_FALSE(check_library_version(0)) << "an unknown version is refused";
+    EXPECT_TRUE(check_daemon_version(9000000, "qemu:///system"));
+    const Status daemon = check_daemon_version(7010002, "qemu+ssh://host/system");
+    ASSERT_FALSE(daemon);
+    EXPECT_NE(daemon.error().message.find("daemon at qemu+ssh://host/system is libvirt 7.10.2"),
+              std::string::npos)
+        << daemon.error().message;
+    EXPECT_NE(daemon.error().message.find("upgrade libvirt there"), std::string::npos);
 }

@@ -11,8 +11,9 @@ using namespace udmaview;
 
 namespace {
 
-TimingRecorder sample() {
+TimingRecorder sample(size_t window = 0, uint32_t sources = 1) {
     TimingRecorder t("src", "out");
+    t.set_window(window);
     for (uint64_t i = 1; i <= 100; ++i) {
         FrameRecord r;
         r.seq = i;
@@ -23,6 +24,7 @@ TimingRecorder sample() {
         r.presented_ns = r.submitted_ns + i * 100'000; // 0.1 .. 10 ms
         r.bytes_copied = 400;
         r.imports = i == 1;
+        r.source = uint32_t(i % sources);
         if (i % 10 == 0) {
             r.dropped = true;
             r.imported_ns = r.submitted_ns = r.presented_ns = 0;
@@ -153,4 +155,42 @@ TEST(Timing, OutputCountersInJsonSummaryOnlyNotOnStderr) {
     EXPECT_LT(j.find("\"summary\""), counters);
     EXPECT_LT(counters, j.find("\"frames\": ["));
     EXPECT_EQ(with_text.str().find("egl_swap_with_damage"), std::string::npos) << with_text.str();
+}
+
+TEST(Timing, WindowKeepsCountsExactAndMemoryBounded) {
+    const TimingSummary all = sample().summary();
+    TimingRecorder windowed = sample(8);
+    EXPECT_EQ(windowed.records().size(), 8u);
+    EXPECT_EQ(windowed.records().front().seq, 93u) << "the newest records stay";
+    const TimingSummary w = windowed.summary();
+    EXPECT_EQ(w.frames, all.frames);
+    EXPECT_EQ(w.presented, all.presented);
+    EXPECT_EQ(w.dropped, all.dropped);
+    EXPECT_EQ(w.bytes_copied_total, all.bytes_copied_total);
+    EXPECT_EQ(w.imports_total, all.imports_total);
+    EXPECT_DOUBLE_EQ(w.duration_s, all.duration_s);
+    EXPECT_DOUBLE_EQ(w.fps, all.fps);
+    EXPECT_DOUBLE_EQ(w.bytes_copied_per_frame, all.bytes_copied_per_frame);
+    EXPECT_EQ(all.stage_frames, 100u);
+    EXPECT_EQ(w.stage_frames, 8u);
+    EXPECT_EQ(w.produced_to_presented.samples, 7u) << "percentiles of the newest 8 (one dropped)";
+    EXPECT_EQ(windowed.find(5), nullptr) << "let go";
+    EXPECT_NE(windowed.find(99), nullptr);
+    std::ostringstream text;
+    TimingRecorder::print_summary(w, text);
+    EXPECT_NE(text.str().find("newest 8 frames"), std::string::npos) << text.str();
+}
+
+TEST(Timing, WindowKeepsPerSourceCountsExact) {
+    TimingRecorder all = sample(0, 3), windowed = sample(5, 3);
+    all.set_source_names({"a", "b", "c"});
+    windowed.set_source_names({"a", "b", "c"});
+    const TimingSummary a = all.summary(), w = windowed.summary();
+    ASSERT_EQ(w.sources.size(), 3u);
+    for (size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(w.sources[i].frames, a.sources[i].frames) << i;
+        EXPECT_EQ(w.sources[i].presented, a.sources[i].presented) << i;
+        EXPECT_EQ(w.sources[i].dropped, a.sources[i].dropped) << i;
+        EXPECT_DOUBLE_EQ(w.sources[i].fps, a.sources[i].fps) << i;
+    }
 }

@@ -17,7 +17,7 @@ double ms_between(uint64_t from, uint64_t to) {
     return double(to - from) / 1e6;
 }
 
-StageStats stage(const std::vector<FrameRecord>& records, uint64_t FrameRecord::*from,
+StageStats stage(const std::deque<FrameRecord>& records, uint64_t FrameRecord::*from,
                  uint64_t FrameRecord::*to) {
     std::vector<double> samples;
     for (const FrameRecord& r : records)
@@ -100,8 +100,45 @@ StageStats stage_stats(std::vector<double> samples) {
     return s;
 }
 
+void FrameTotals::add(const FrameRecord& r) {
+    ++frames;
+    dropped += r.dropped;
+    if (r.produced_ns && (!first_produced_ns || r.produced_ns < first_produced_ns))
+        first_produced_ns = r.produced_ns;
+    if (r.presented_ns) {
+        ++presented;
+        if (!first_presented_ns || r.presented_ns < first_presented_ns)
+            first_presented_ns = r.presented_ns;
+        last_presented_ns = std::max(last_presented_ns, r.presented_ns);
+    }
+    bytes_copied += r.bytes_copied;
+    imports += r.imports;
+}
+
+void FrameTotals::merge(const FrameTotals& t) {
+    auto earliest = [](uint64_t a, uint64_t b) {
+        return !a ? b : !b ? a : std::min(a, b);
+    };
+    frames += t.frames;
+    dropped += t.dropped;
+    presented += t.presented;
+    bytes_copied += t.bytes_copied;
+    imports += t.imports;
+    first_produced_ns = earliest(first_produced_ns, t.first_produced_ns);
+    first_presented_ns = earliest(first_presented_ns, t.first_presented_ns);
+    last_presented_ns = std::max(last_presented_ns, t.last_presented_ns);
+}
+
 FrameRecord& TimingRecorder::add(const FrameRecord& record) {
+    // A deque: references to kept records stay valid while old ones go.
     records_.push_back(record);
+    while (window_ && records_.size() > window_) {
+        const FrameRecord& old = records_.front();
+        if (evicted_.size() <= old.source)
+            evicted_.resize(old.source + 1);
+        evicted_[old.source].add(old);
+        records_.pop_front();
+    }
     return records_.back();
 }
 
@@ -126,12 +163,12 @@ std::vector<SourceSummary> TimingRecorder::source_summaries() const {
     if (names_.size() < 2)
         return out;
     for (uint32_t i = 0; i < names_.size(); ++i) {
-        std::vector<FrameRecord> mine;
+        TimingRecorder one(names_[i], output_);
         for (const FrameRecord& r : records_)
             if (r.source == i)
-                mine.push_back(r);
-        TimingRecorder one(names_[i], output_);
-        one.records_ = std::move(mine);
+                one.records_.push_back(r);
+        if (i < evicted_.size())
+            one.evicted_ = {evicted_[i]};
         const TimingSummary t = one.summary();
         SourceSummary s;
         s.source = i;
@@ -156,26 +193,22 @@ TimingSummary TimingRecorder::summary() const {
     s.output = output_;
     s.source_counters = counters_;
     s.output_counters = output_counters_;
-    s.frames = records_.size();
-    uint64_t first_produced = 0, first_presented = 0, last_presented = 0;
-    for (const FrameRecord& r : records_) {
-        if (r.dropped)
-            ++s.dropped;
-        if (r.produced_ns && (!first_produced || r.produced_ns < first_produced))
-            first_produced = r.produced_ns;
-        if (r.presented_ns) {
-            ++s.presented;
-            if (!first_presented || r.presented_ns < first_presented)
-                first_presented = r.presented_ns;
-            last_presented = std::max(last_presented, r.presented_ns);
-        }
-        s.bytes_copied_total += r.bytes_copied;
-        s.imports_total += r.imports;
-    }
-    if (first_produced && last_presented > first_produced)
-        s.duration_s = double(last_presented - first_produced) / 1e9;
-    if (s.presented > 1 && last_presented > first_presented)
-        s.fps = double(s.presented - 1) / (double(last_presented - first_presented) / 1e9);
+    FrameTotals t;
+    for (const FrameTotals& e : evicted_)
+        t.merge(e);
+    for (const FrameRecord& r : records_)
+        t.add(r);
+    s.frames = t.frames;
+    s.dropped = t.dropped;
+    s.presented = t.presented;
+    s.bytes_copied_total = t.bytes_copied;
+    s.imports_total = t.imports;
+    s.stage_frames = records_.size();
+    if (t.first_produced_ns && t.last_presented_ns > t.first_produced_ns)
+        s.duration_s = double(t.last_presented_ns - t.first_produced_ns) / 1e9;
+    if (s.presented > 1 && t.last_presented_ns > t.first_presented_ns)
+        s.fps =
+            double(s.presented - 1) / (double(t.last_presented_ns - t.first_presented_ns) / 1e9);
     s.produced_to_imported = stage(records_, &FrameRecord::produced_ns, &FrameRecord::imported_ns);
     s.imported_to_submitted =
         stage(records_, &FrameRecord::imported_ns, &FrameRecord::submitted_ns);
@@ -279,6 +312,8 @@ void TimingRecorder::print_summary(const TimingSummary& s, std::ostream& out) {
     line("imported -> submitted", s.imported_to_submitted);
     line("submitted -> presented", s.submitted_to_presented);
     line("produced -> presented", s.produced_to_presented);
+    if (s.stage_frames < s.frames)
+        out << "  (percentiles over the newest " << s.stage_frames << " frames; counts over all)\n";
     out << "  copied " << std::setprecision(0) << s.bytes_copied_per_frame << " bytes/frame ("
         << s.bytes_copied_total << " total), imports " << std::setprecision(3)
         << s.imports_per_frame << "/frame (" << s.imports_total << " total)\n";

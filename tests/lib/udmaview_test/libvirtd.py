@@ -46,6 +46,7 @@ class Libvirtd:
         self.dir = Path(tmp) / 'libvirt'
         self.uri = f'qemu:///system?socket={self.dir}/sock/libvirt-sock'
         self.proc = None
+        self.old = []  # earlier libvirtd processes (restart_daemon), for stop()
         self.tmp = tmp
 
     def start(self, timeout=30):
@@ -63,6 +64,17 @@ class Libvirtd:
             f'unix_sock_dir = "{self.dir}/sock"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\n'
             # root only: another user meets "Permission denied", as on a real host
             'unix_sock_rw_perms = "0700"\nunix_sock_ro_perms = "0700"\n')
+        return self.spawn(timeout)
+
+    def restart_daemon(self, timeout=30):
+        """libvirtd alone stopped (SIGTERM, as `systemctl restart libvirtd` does) and started
+        again on the same directories; its domains, their dbus-daemons and virtlogd go on."""
+        os.kill(self.proc.pid, signal.SIGTERM)
+        procs.wait_until('libvirtd stopped', lambda: not self.proc.running(), timeout)
+        self.old.append(self.proc)  # its process group still holds virtlogd
+        return self.spawn(timeout)
+
+    def spawn(self, timeout):
         script = START.replace('VIRTLOGD', VIRTLOGD).replace('LIBVIRTD', LIBVIRTD)
         env = dict(os.environ, DIR=str(self.dir))
         self.proc = procs.start('libvirtd', ['/usr/bin/unshare', '-m', 'sh', '-c', script],
@@ -117,4 +129,6 @@ class Libvirtd:
                 except (ProcessLookupError, PermissionError):
                     pass
         self.proc.kill(signal.SIGTERM, 10)
+        for old in self.old:
+            old.kill(signal.SIGTERM, 10)
         self.proc = None

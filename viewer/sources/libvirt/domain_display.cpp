@@ -2,24 +2,45 @@
 #include "sources/libvirt/domain_display.h"
 
 #include <cerrno>
+#include <utility>
 
 #include "sources/libvirt/dbus_graphics.h"
 
 namespace udmaview::virt {
 
-DomainDisplay::DomainDisplay(std::shared_ptr<virConnect> conn, DomainPtr domain, std::string name,
-                             std::string uri)
-    : conn_(std::move(conn))
-    , domain_(std::move(domain))
-    , name_(std::move(name))
+DomainDisplay::DomainDisplay(std::string name, std::string uri)
+    : name_(std::move(name))
     , uri_(std::move(uri)) {}
+
+void DomainDisplay::replace(std::shared_ptr<virConnect> conn, DomainPtr domain) {
+    DomainPtr old_domain;
+    std::shared_ptr<virConnect> old_conn;
+    {
+        std::lock_guard lock(mutex_);
+        old_domain = std::exchange(domain_, std::move(domain));
+        old_conn = std::exchange(conn_, std::move(conn));
+    }
+    // Released outside the lock, the domain before its connection.
+    old_domain.reset();
+}
+
+virDomainPtr DomainDisplay::domain() const {
+    std::lock_guard lock(mutex_);
+    return domain_.get();
+}
+
+unsigned int DomainDisplay::id() const {
+    std::lock_guard lock(mutex_);
+    return domain_ ? virDomainGetID(domain_.get()) : unsigned(-1);
+}
 
 std::string DomainDisplay::describe() const {
     return "libvirt domain " + name_ + " on " + uri_;
 }
 
 bool DomainDisplay::running() const {
-    return virDomainIsActive(domain_.get()) == 1;
+    std::lock_guard lock(mutex_);
+    return domain_ && virDomainIsActive(domain_.get()) == 1;
 }
 
 Error DomainDisplay::not_running() const {
@@ -30,7 +51,18 @@ Error DomainDisplay::not_running() const {
 Result<qemu::DisplayTarget> DomainDisplay::resolve() {
     if (!running())
         return not_running();
-    CString xml(virDomainGetXMLDesc(domain_.get(), 0));
+    // A reference of our own: replace() may swap domain_ meanwhile.
+    std::shared_ptr<virConnect> conn;
+    DomainPtr domain;
+    {
+        std::lock_guard lock(mutex_);
+        conn = conn_;
+        if (domain_ && virDomainRef(domain_.get()) == 0)
+            domain.reset(domain_.get());
+    }
+    if (!domain)
+        return not_running();
+    CString xml(virDomainGetXMLDesc(domain.get(), 0));
     if (!xml) {
         if (!running())
             return not_running();
@@ -52,7 +84,7 @@ Result<qemu::DisplayTarget> DomainDisplay::resolve() {
         target.bus_address = (*graphics)->address;
         return target;
     }
-    const int fd = virDomainOpenGraphicsFD(domain_.get(), unsigned((*graphics)->index), 0);
+    const int fd = virDomainOpenGraphicsFD(domain.get(), unsigned((*graphics)->index), 0);
     if (fd < 0) {
         if (!running())
             return not_running();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "sources/libvirt/virt_ptr.h"
@@ -15,21 +16,27 @@ namespace udmaview::virt {
 // reach). Bus mode: the address from the live XML.
 class DomainDisplay : public qemu::DisplayResolver {
 public:
-    DomainDisplay(std::shared_ptr<virConnect> conn, DomainPtr domain, std::string name,
-                  std::string uri);
+    DomainDisplay(std::string name, std::string uri);
+
+    // The connection and domain the next calls use (DaemonLink: at start and after libvirtd
+    // came back); any thread.
+    void replace(std::shared_ptr<virConnect> conn, DomainPtr domain);
 
     // ESRCH when the domain is not running.
     Result<qemu::DisplayTarget> resolve() override;
     std::string describe() const override;
 
-    virDomainPtr domain() const { return domain_.get(); }
+    virDomainPtr domain() const;
     bool running() const;
+    // libvirt's ID of the running domain (a new one on every start), or -1 as unsigned.
+    unsigned int id() const;
     const std::string& uri() const { return uri_; }
     const std::string& name() const { return name_; }
 
 private:
     Error not_running() const;
 
+    mutable std::mutex mutex_;         // resolve() on the source's thread, replace() on ours
     std::shared_ptr<virConnect> conn_; // outlives domain_
     DomainPtr domain_;
     std::string name_, uri_;

@@ -3,9 +3,9 @@
 
 #include <cerrno>
 
+#include "sources/libvirt/daemon_link.h"
 #include "sources/libvirt/dbus_graphics.h"
 #include "sources/libvirt/domain_display.h"
-#include "sources/libvirt/domain_events.h"
 #include "sources/libvirt/domain_lookup.h"
 #include "sources/libvirt/virt_connection.h"
 #include "sources/qemu/qemu_source.h"
@@ -53,10 +53,7 @@ Status LibvirtSource::start() {
     Result<DomainPtr> domain = lookup_domain(conn->get(), options_.domain, uri_);
     if (!domain)
         return domain.error();
-    std::shared_ptr<virConnect> shared(conn->release(), ConnectClose{});
-    display_ = std::make_shared<DomainDisplay>(shared, std::move(*domain), options_.domain, uri_);
-    if (Status s = check_domain(*display_); !s)
-        return s;
+    display_ = std::make_shared<DomainDisplay>(options_.domain, uri_);
 
     qemu::QemuOptions q;
     q.mode = qemu::QemuOptions::Mode::P2p;
@@ -67,15 +64,32 @@ Status LibvirtSource::start() {
     q.resolver = display_;
     qemu_ = std::make_unique<qemu::QemuSource>(std::move(q));
     qemu::QemuSource* source = qemu_.get();
-    events_ = std::make_unique<DomainEvents>(shared.get(), display_->domain(),
-                                             [source] { source->reattach(); });
-    if (Status s = events_->status(); !s)
+    DaemonLink::Callbacks callbacks;
+    callbacks.started = [source] {
+        source->reattach();
+    };
+    callbacks.back = [source] {
+        source->reattach();
+    };
+    callbacks.lost_domain = [source](Error why) {
+        source->end(Status(std::move(why)));
+    };
+    link_ = std::make_unique<DaemonLink>(std::move(*conn), std::move(*domain), display_,
+                                         options_.domain, uri_, std::move(callbacks));
+    if (Status s = link_->status(); !s)
+        return s;
+    if (Status s = check_domain(*display_); !s)
         return s;
     return qemu_->start();
 }
 
 void LibvirtSource::stop() {
-    events_.reset();
+    if (link_) {
+        // The counters outlive the link: the report is written after stop().
+        losses_ = link_->losses();
+        reconnects_ = link_->reconnects();
+    }
+    link_.reset();
     if (qemu_)
         qemu_->stop();
 }
@@ -97,7 +111,10 @@ void LibvirtSource::send_input(const InputEvent& event) {
 std::vector<std::pair<std::string, uint64_t>> LibvirtSource::counters() const {
     if (!qemu_)
         return {};
-    return qemu_->counters();
+    std::vector<std::pair<std::string, uint64_t>> out = qemu_->counters();
+    out.emplace_back("libvirt_lost", link_ ? link_->losses() : losses_);
+    out.emplace_back("libvirt_reconnects", link_ ? link_->reconnects() : reconnects_);
+    return out;
 }
 
 } // namespace udmaview::virt

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -16,12 +17,13 @@ class QemuSource;
 namespace udmaview::virt {
 
 class DomainDisplay;
-class DomainEvents;
+class DaemonLink;
 
 // A libvirt domain's <graphics type='dbus'> as a frame source: start() finds the domain and
 // its D-Bus graphics through libvirt (each problem a one-line error naming the fix), then the
 // QEMU D-Bus source does the rest, asking DomainDisplay where to attach each time. libvirt's
-// "started" event makes it attach again (--reconnect: a domain shut off is waited for).
+// "started" event makes it attach again (--reconnect: a domain shut off is waited for), and
+// DaemonLink keeps following the domain across libvirtd restarts.
 class LibvirtSource : public FrameSource {
 public:
     explicit LibvirtSource(LibvirtOptions options);
@@ -42,7 +44,8 @@ private:
     std::string uri_;
     std::shared_ptr<DomainDisplay> display_;
     std::unique_ptr<qemu::QemuSource> qemu_;
-    std::unique_ptr<DomainEvents> events_; // destroyed before qemu_: it calls qemu_
+    std::unique_ptr<DaemonLink> link_;     // destroyed before qemu_: it calls qemu_
+    uint64_t losses_ = 0, reconnects_ = 0; // link_'s, kept when stop() ends it
 };
 
 } // namespace udmaview::virt

@@ -43,6 +43,23 @@ Error open_error(const std::string& uri) {
 
 } // namespace
 
+Status check_library_version(unsigned long version) {
+    if (version < dbus_graphics_version)
+        return Error{"libvirt: the libvirt library is " + version_text(version) +
+                         "; <graphics type='dbus'> needs 8.4.0 or newer (Debian 12 ships 9.0): "
+                         "upgrade libvirt0 and rebuild",
+                     ENOTSUP};
+    return {};
+}
+
+Status check_daemon_version(unsigned long version, const std::string& uri) {
+    if (version < dbus_graphics_version)
+        return Error{"libvirt: the daemon at " + uri + " is libvirt " + version_text(version) +
+                         "; <graphics type='dbus'> needs 8.4.0 or newer: upgrade libvirt there",
+                     ENOTSUP};
+    return {};
+}
+
 std::string default_uri() {
     const char* env = std::getenv("LIBVIRT_DEFAULT_URI");
     return env && *env ? env : "qemu:///system";
@@ -54,10 +71,10 @@ Result<ConnectPtr> open_connection(const std::string& uri) {
     if (Status s = EventLoop::ensure_running(); !s)
         return s.error();
     unsigned long lib = 0;
-    if (virGetVersion(&lib, nullptr, nullptr) < 0 || lib < dbus_graphics_version)
-        return Error{"libvirt: the libvirt library is " + version_text(lib) +
-                         "; <graphics type='dbus'> needs 8.4.0 or newer (Debian 12 ships 9.0)",
-                     ENOTSUP};
+    if (virGetVersion(&lib, nullptr, nullptr) < 0)
+        lib = 0;
+    if (Status s = check_library_version(lib); !s)
+        return s.error();
     ConnectPtr conn(virConnectOpen(uri.c_str()));
     if (!conn)
         return open_error(uri);
@@ -66,10 +83,8 @@ Result<ConnectPtr> open_connection(const std::string& uri) {
         return Error{"libvirt: --connect " + uri +
                          ": cannot read the daemon's version: " + last_error(),
                      EIO};
-    if (daemon < dbus_graphics_version)
-        return Error{"libvirt: the daemon at " + uri + " is libvirt " + version_text(daemon) +
-                         "; <graphics type='dbus'> needs 8.4.0 or newer: upgrade libvirt there",
-                     ENOTSUP};
+    if (Status s = check_daemon_version(daemon, uri); !s)
+        return s.error();
     return conn;
 }
 

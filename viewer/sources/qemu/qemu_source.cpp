@@ -97,6 +97,8 @@ void QemuSource::dispatch(SourceSink& sink) {
             sink.on_cursor(e.cursor);
             break;
         case QemuEvent::Kind::End:
+            if (end_reported_)
+                break; // the first end counts
             end_reported_ = true;
             sink.on_source_end(e.status);
             break;
@@ -113,6 +115,10 @@ void QemuSource::send_input(const InputEvent& event) {
 void QemuSource::reattach() {
     if (client_ && thread_.joinable())
         client_->reattach();
+}
+
+void QemuSource::end(Status why) {
+    events_.post({QemuEvent::Kind::End, {}, 0, {}, std::move(why)});
 }
 
 std::vector<std::pair<std::string, uint64_t>> QemuSource::counters() const {

@@ -37,6 +37,8 @@ public:
     QemuStats stats() const { return stats_.get(); }
     // Any thread: attach again now (QemuOptions::resolver's display came back).
     void reattach();
+    // Any thread: the source ends with why (its owner learnt the display is gone for good).
+    void end(Status why);
 
 private:
     QemuOptions options_;
