@@ -46,6 +46,14 @@ def from_rgb(width: int, height: int, data: bytes):
     return Image.frombytes('RGB', (width, height), bytes(data))
 
 
+def scaled(picture, width: int, height: int, filt: str):
+    """picture resized to width x height by filt ("nearest" or "linear": Pillow's bilinear,
+    which samples pixel centres and clamps at the edges as GL does)."""
+    Image, _ = _pillow()
+    mode = {'nearest': Image.NEAREST, 'linear': Image.BILINEAR}[filt]
+    return as_image(picture).resize((width, height), mode)
+
+
 def as_image(picture):
     return load(picture) if isinstance(picture, (str, Path)) else picture
 

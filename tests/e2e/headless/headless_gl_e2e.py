@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""The headless output's --render gl: the GLES renderer on the EGL device platform, drawing
+the demo's buffers (memfd fds: the host has no /dev/udmabuf) into an offscreen framebuffer.
+
+usage: headless_gl_e2e.py UDMAVIEW CASE OUTDIR [CACHE_DIR]
+CASE: mesa25 | mesa22
+
+mesa25 runs on Mesa 25.0 (fetched once into CACHE_DIR by tests/e2e/mesa/fetch-mesa25), whose
+software device imports a dma-buf by mmap: the formats in IMPORTED must take the gl-import
+path with 0 bytes copied and one import per buffer, and a buffer the demo changes while it
+is not shown must appear without a new import. The formats Mesa refuses (measured: the
+24-bit ones and RGBX/BGRX, eglCreateImageKHR EGL_BAD_MATCH) fall back to uploading damage.
+mesa22 runs on the machine's Mesa 22.3, whose device offers no dma-buf import: every format
+uploads. In both, every format's picture equals the CPU dump of the same frame exactly,
+scaled 2x nearest exactly and 2.5x linear within LINEAR_TOLERANCE of Pillow's bilinear.
+About 30 s per case."""
+import os
+import sys
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lib"))
+
+from udmaview_test import images, mesa, procs, tap, timing  # noqa: E402
+from udmaview_test.tap import Failed, check, log  # noqa: E402
+
+FORMATS = ("XRGB8888", "ARGB8888", "XBGR8888", "ABGR8888", "RGB565", "RGB888", "BGR888",
+           "RGBX8888", "BGRX8888")
+# What Mesa 25.0's software device imports (measured on Debian's 25.0.7 build).
+IMPORTED = {"XRGB8888", "ARGB8888", "XBGR8888", "ABGR8888", "RGB565"}
+# "all": buffer 0, flip to buffer 1 at frame 31, back to 0 at 61: buffer 0 changes while
+# buffer 1 is shown, so frame 75 shows it only if the import follows the memfd.
+DEMO = ["--source", "demo", "--size", "320x240", "--pattern", "all", "--seed", "7",
+        "--frames", "75", "--fps", "60"]
+BUFFERS = 2
+LINEAR_TOLERANCE = 2
+SCALED = (("nearest", 640, 480, 0), ("linear", 800, 600, LINEAR_TOLERANCE))
+
+
+class Case:
+    def __init__(self, udmaview, outdir, env, importing):
+        self.udmaview, self.outdir, self.env, self.importing = udmaview, outdir, env, importing
+
+    def run(self, name, args):
+        status, _, err = procs.run(name, [self.udmaview, "--output", "headless"] + args, 120,
+                                   out_dir=self.outdir, env=self.env)
+        if status != 0:
+            raise Failed(f"{name}: udmaview exited {status}: {err[-1500:]}")
+
+    def reference(self, fmt):
+        path = os.path.join(self.outdir, f"cpu-{fmt}.png")
+        self.run(f"cpu-{fmt}", DEMO + ["--format", fmt, "--dump-png", path])
+        return path
+
+    def gl(self, name, fmt, extra):
+        png = os.path.join(self.outdir, f"{name}.png")
+        report = os.path.join(self.outdir, f"{name}.json")
+        self.run(name, DEMO + ["--format", fmt, "--render", "gl", "--dump-png", png,
+                               "--timing", report] + extra)
+        return png, timing.load(report)
+
+    def check_report(self, name, fmt, report):
+        summary = report["summary"]
+        counters = summary.get("output_counters", {})
+        shown = [f for f in report["frames"] if not f["dropped"]]
+        paths = {f["path"] for f in shown}
+        imports = sum(f["imports"] for f in report["frames"])
+        check(counters.get("egl_dma_buf_import") == (1 if self.importing else 0),
+              f"{name}: the EGL device offers dma-buf import: "
+              f"{counters.get('egl_dma_buf_import')} ({counters})")
+        check(imports == BUFFERS, f"{name}: {imports} imports, one per buffer ({BUFFERS})")
+        if self.importing and fmt in IMPORTED:
+            check(paths == {"gl-import"}, f"{name}: every shown frame sampled the import "
+                  f"({sorted(paths)})")
+            check(summary["bytes_copied_total"] == 0,
+                  f"{name}: 0 bytes copied ({summary['bytes_copied_total']})")
+            check(counters.get("gl_import_frames") == len(shown) and
+                  counters.get("gl_upload_frames") == 0,
+                  f"{name}: counters name the import for {len(shown)} frames ({counters})")
+        else:
+            check(paths == {"gl-upload"}, f"{name}: every shown frame uploaded its damage "
+                  f"({sorted(paths)})")
+            check(summary["bytes_copied_total"] > 0,
+                  f"{name}: the upload counts its bytes ({summary['bytes_copied_total']})")
+            check(counters.get("gl_import_frames") == 0,
+                  f"{name}: no frame counted as imported ({counters})")
+        return sorted(paths)[0] if paths else "none"
+
+    def scaled_reference(self, ref, filt, w, h):
+        path = os.path.join(self.outdir, f"cpu-scaled-{filt}-{w}x{h}.png")
+        images.scaled(ref, w, h, filt).save(path)
+        return path
+
+
+def run_case(case, udmaview, outdir, cache):
+    env = dict(os.environ)
+    if case == "mesa25":
+        prefix = mesa.fetch(cache)
+        log(f"Mesa {mesa.version(prefix)} from {prefix}")
+        env.update(mesa.env(prefix))
+    c = Case(udmaview, outdir, env, importing=(case == "mesa25"))
+    table = []
+    for fmt in FORMATS:
+        ref = c.reference(fmt)
+        name = f"{case}-{fmt}"
+        png, report = c.gl(name, fmt, ["--filter", "nearest"])
+        path = c.check_report(name, fmt, report)
+        diff = images.compare(png, ref, 0, (png, ref))
+        check(diff.differing == 0, f"{name}: the GL picture equals the CPU dump of frame 75 "
+              f"({diff.differing} pixels differ, max {diff.worst})")
+        table.append(f"{fmt}: {path}")
+        if fmt not in ("XRGB8888", "RGB565"):
+            continue
+        for filt, w, h, tol in SCALED:
+            sname = f"{name}-{filt}-{w}x{h}"
+            png, report = c.gl(sname, fmt, ["--filter", filt, "--render-size", f"{w}x{h}"])
+            c.check_report(sname, fmt, report)
+            sref = c.scaled_reference(ref, filt, w, h)
+            diff = images.compare(png, sref, tol, (png, sref))
+            check(diff.differing == 0, f"{sname}: equals the CPU dump scaled {filt} within "
+                  f"{tol} ({diff.differing} pixels beyond, max {diff.worst})")
+    log("measured per format: " + "; ".join(table))
+
+
+def main():
+    if len(sys.argv) not in (4, 5) or sys.argv[2] not in ("mesa25", "mesa22") or \
+            (sys.argv[2] == "mesa25" and len(sys.argv) != 5):
+        print(__doc__, file=sys.stderr)
+        return 2
+    udmaview, case, outdir = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
+    cache = sys.argv[4] if len(sys.argv) == 5 else None
+    os.makedirs(outdir, exist_ok=True)
+    tap.set_name("headless-gl " + case)
+    procs.install_signal_handlers()
+    return tap.main(run_case, case, udmaview, outdir, cache)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
