@@ -7,7 +7,7 @@ from pathlib import Path
 from .tap import Failed
 
 SOURCE_COUNTERS = ('scanout', 'update', 'bytes_copied', 'scanout_dmabuf', 'update_dmabuf',
-                   'rejected', 'input_calls')
+                   'rejected', 'input_calls', 'key_calls')
 
 
 def load(path) -> dict:

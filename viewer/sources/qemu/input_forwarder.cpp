@@ -49,6 +49,7 @@ void InputForwarder::send(const InputEvent& event, const Layout* shown) {
                 log_line("key " + std::to_string(key->code) + " has no PC scancode; dropped");
             return;
         }
+        stats_.update([](QemuStats& st) { ++st.keys_sent; });
         call("org.qemu.Display1.Keyboard", key->pressed ? "Press" : "Release",
              g_variant_new("(u)", qnum));
     } else if (const auto* move = std::get_if<PointerMove>(&event)) {

@@ -19,6 +19,7 @@ struct QemuStats {
     uint64_t dmabuf_scanouts = 0, dmabuf_updates = 0;
     uint64_t map_scanouts = 0, map_updates = 0; // ScanoutMap/UpdateMap accepted
     uint64_t rejected = 0, surfaces = 0, sessions = 0, inputs_sent = 0;
+    uint64_t keys_sent = 0; // the Keyboard calls among inputs_sent
 };
 
 // The counters: written on the GLib thread, read on the presenter's.

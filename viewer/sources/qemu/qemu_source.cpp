@@ -130,6 +130,7 @@ std::vector<std::pair<std::string, uint64_t>> QemuSource::counters() const {
             {"update_dmabuf", st.dmabuf_updates},
             {"rejected", st.rejected},
             {"input_calls", st.inputs_sent},
+            {"key_calls", st.keys_sent},
             {"scanout_map", st.map_scanouts},
             {"update_map", st.map_updates}};
 }

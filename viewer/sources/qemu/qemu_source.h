@@ -31,7 +31,8 @@ public:
     int poll_fd() const override { return events_.poll_fd(); }
     void dispatch(SourceSink& sink) override;
     void send_input(const InputEvent& event) override;
-    // scanout, update, bytes_copied, scanout_dmabuf, update_dmabuf, rejected, input_calls.
+    // scanout, update, bytes_copied, scanout_dmabuf, update_dmabuf, rejected, input_calls,
+    // key_calls.
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
     QemuStats stats() const { return stats_.get(); }

@@ -92,12 +92,14 @@ def run_viewer(env, x, guests, qmps):
 
     report = timing.load(t)
     per = {s['source']: s for s in report['summary'].get('sources', [])}
-    calls = [per.get(i, {}).get('source_counters', {}).get('input_calls', -1) for i in (0, 1)]
-    log(f'input_calls per source: {calls}')
+    calls = [per.get(i, {}).get('source_counters', {}).get('key_calls', -1) for i in (0, 1)]
+    log(f'key_calls per source: {calls}')
     # Guest 1 had the focus while Ctrl and Alt of Ctrl+Alt+Right went down; it gets them
-    # released when it loses the focus: 4 calls. Guest 2 gets the Esc: down and up.
+    # released when it loses the focus: 4 calls. Guest 2 gets the Esc: down and up. Keys
+    # only: the mousemove that gives the window the keyboard focus may also reach guest 1 as
+    # a pointer motion (an input call, not a key).
     if calls[0] > 4 or calls[1] != 2:
-        raise Failed(f'input_calls per source {calls}: want <= 4 (Ctrl, Alt) for guest 1, 2 '
+        raise Failed(f'key_calls per source {calls}: want <= 4 (Ctrl, Alt) for guest 1, 2 '
                      '(Esc down and up) for guest 2')
     after = [f for f in report['frames'] if f['produced_ns'] > killed_ns + 500_000_000]
     shown2 = [f for f in after if f['source'] == 1 and f['presented_ns']]
