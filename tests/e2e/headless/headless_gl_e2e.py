@@ -3,8 +3,8 @@
 """The headless output's --render gl: the GLES renderer on the EGL device platform, drawing
 the demo's buffers (memfd fds: the host has no /dev/udmabuf) into an offscreen framebuffer.
 
-usage: headless_gl_e2e.py UDMAVIEW CASE OUTDIR [CACHE_DIR]
-CASE: mesa25 | mesa22
+usage: headless_gl_e2e.py UDMAVIEW PROBE CASE OUTDIR [CACHE_DIR]
+CASE: mesa25 | mesa22; PROBE: udmaview-gl-probe, or - in a build without it
 
 mesa25 runs on Mesa 25.0 (fetched once into CACHE_DIR by tests/e2e/mesa/fetch-mesa25), whose
 software device imports a dma-buf by mmap: the formats in IMPORTED must take the gl-import
@@ -14,7 +14,10 @@ is not shown must appear without a new import. The formats Mesa refuses (measure
 mesa22 runs on the machine's Mesa 22.3, whose device offers no dma-buf import: every format
 uploads. In both, every format's picture equals the CPU dump of the same frame exactly,
 scaled 2x nearest exactly and 2.5x linear within LINEAR_TOLERANCE of Pillow's bilinear.
-About 30 s per case."""
+The import probe (`udmaview-gl-probe device`, what the viewer runs before it trusts an
+import) must say `usable` with its reason on Mesa 25 and `refused` on Mesa 22.3, in its JSON
+line and its exit status. About 30 s per case."""
+import json
 import os
 import sys
 from pathlib import Path
@@ -93,12 +96,36 @@ class Case:
         return path
 
 
-def run_case(case, udmaview, outdir, cache):
+PROBE_STATUS = {"usable": 0, "refused": 11}
+
+
+def check_probe(probe, case, outdir, env):
+    want = "usable" if case == "mesa25" else "refused"
+    status, out, err = procs.run(f"probe-{case}", [probe, "device"], 60, out_dir=outdir,
+                                 env=env)
+    lines = out.strip().splitlines()
+    check(len(lines) == 1, f"probe: one JSON line on stdout ({out!r}, stderr {err[-500:]!r})")
+    verdict = json.loads(lines[0])
+    log(f"probe verdict: {verdict}")
+    check(verdict.get("verdict") == want and status == PROBE_STATUS[want],
+          f"probe: verdict {want} with exit status {PROBE_STATUS[want]} "
+          f"(got {verdict.get('verdict')}, {status})")
+    check(verdict.get("display") == "device:software" and verdict.get("buffer") == "memfd",
+          f"probe: sampled a memfd on the software device ({verdict})")
+    check(bool(verdict.get("reason")), f"probe: the verdict gives its reason ({verdict})")
+    if want == "usable":
+        check("zero copy" in verdict["reason"], f"probe: the reason names the zero copy "
+              f"({verdict['reason']})")
+
+
+def run_case(case, udmaview, probe, outdir, cache):
     env = dict(os.environ)
     if case == "mesa25":
         prefix = mesa.fetch(cache)
         log(f"Mesa {mesa.version(prefix)} from {prefix}")
         env.update(mesa.env(prefix))
+    if probe != "-":
+        check_probe(probe, case, outdir, env)
     c = Case(udmaview, outdir, env, importing=(case == "mesa25"))
     table = []
     for fmt in FORMATS:
@@ -124,16 +151,17 @@ def run_case(case, udmaview, outdir, cache):
 
 
 def main():
-    if len(sys.argv) not in (4, 5) or sys.argv[2] not in ("mesa25", "mesa22") or \
-            (sys.argv[2] == "mesa25" and len(sys.argv) != 5):
+    if len(sys.argv) not in (5, 6) or sys.argv[3] not in ("mesa25", "mesa22") or \
+            (sys.argv[3] == "mesa25" and len(sys.argv) != 6):
         print(__doc__, file=sys.stderr)
         return 2
-    udmaview, case, outdir = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
-    cache = sys.argv[4] if len(sys.argv) == 5 else None
+    udmaview, probe, case, outdir = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3], \
+        sys.argv[4]
+    cache = sys.argv[5] if len(sys.argv) == 6 else None
     os.makedirs(outdir, exist_ok=True)
     tap.set_name("headless-gl " + case)
     procs.install_signal_handlers()
-    return tap.main(run_case, case, udmaview, outdir, cache)
+    return tap.main(run_case, case, udmaview, probe, outdir, cache)
 
 
 if __name__ == "__main__":
