@@ -76,7 +76,10 @@ def main(tmp):
                         (["--pattern", "stars", "--frames", "1"], "unknown demo pattern"),
                         (["--timing", "t.txt"], ".json or .csv"),
                         (["--output", "vnc"], "--output"),
-                        (["--output", "kms", "--kms-path", "warp"], "--kms-path")]:
+                        (["--output", "kms", "--kms-path", "warp"], "--kms-path"),
+                        (["--render", "vulkan"], "--render"),
+                        (["--render-size", "640x480"], "--render gl or pixman"),
+                        (["--output", "sdl", "--render", "pixman"], "headless options")]:
         rc, out, err = run(*args)
         lines = err.strip().splitlines()
         check(f"bad usage {args} exits 2 with one clear line",

@@ -53,13 +53,17 @@ libvirt source:
 
 Outputs:
   --dump-png FILE     headless: write the last frame as PNG when the run ends
-  --render cpu|gl     headless: cpu (default) maps each buffer and reads pixels only for
+  --render cpu|gl|pixman
+                      headless: cpu (default) maps each buffer and reads pixels only for
                       --dump-png; gl draws every frame with the GLES renderer into an
                       offscreen framebuffer on the EGL device platform (a GPU's device,
                       else Mesa 25's software device, which imports the buffer zero copy:
                       path gl-import), with --scale and --filter; the dump is that
-                      picture (without the pointer)
-  --render-size WxH   headless --render gl: the picture's size (default: the buffer's)
+                      picture (without the pointer); pixman draws each frame's damage with
+                      the CPU renderer into memory, as the SDL software view does (path
+                      pixman), with --scale, --filter and the pointer
+  --render-size WxH   headless --render gl|pixman: the picture's size (default: the
+                      buffer's)
   --device PATH       kms: DRM device (default: first card with a connected connector)
   --connector NAME    kms: connector name (e.g. Virtual-1) or id
   --mode WxH[@R]      kms: display mode (default: a mode of the source's size when the
@@ -70,8 +74,9 @@ Outputs:
                       else the CPU copy), plane (else cpu), gl, or cpu (the CPU copies
                       damaged regions into dumb buffers; copy is another name for it)
   --take-over         kms: use a VT that a program which died left in graphics mode (reset it)
-  --scale MODE        kms, sdl, headless --render gl: fit (default), integer or none
-  --filter F          kms (gl path), sdl, headless --render gl: nearest or linear (default)
+  --scale MODE        kms, sdl, headless --render gl|pixman: fit (default), integer or none
+  --filter F          kms (gl path), sdl, headless --render gl|pixman: nearest or linear
+                      (default)
   --vsync on|off      sdl (gl view): wait for vertical blank when swapping (default on)
   --sdl-path auto|gl|software
                       sdl: how the window is drawn. gl: GLES on EGL redraws the window

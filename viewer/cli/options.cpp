@@ -74,10 +74,10 @@ Status check_sources(const Options& o) {
 }
 
 Status check_render(const Options& o) {
-    if (o.output != OutputKind::Headless && (o.render_gl || o.render_size.width))
+    if (o.output != OutputKind::Headless && (o.render != "cpu" || o.render_size.width))
         return usage("--render and --render-size are headless options (--output headless)");
-    if (o.render_size.width && !o.render_gl)
-        return usage("--render-size needs --render gl (the cpu path draws nothing)");
+    if (o.render_size.width && o.render == "cpu")
+        return usage("--render-size needs --render gl or pixman (the cpu path draws nothing)");
     return {};
 }
 
@@ -175,9 +175,9 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
          }},
         {"--render",
          [&](const std::string& v) -> Status {
-             if (Status st = one_of("--render", v, {"cpu", "gl"}); !st)
+             if (Status st = one_of("--render", v, {"cpu", "gl", "pixman"}); !st)
                  return st;
-             o.render_gl = v == "gl";
+             o.render = v;
              return {};
          }},
         {"--render-size",

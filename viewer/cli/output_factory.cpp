@@ -88,14 +88,17 @@ Status list_displays([[maybe_unused]] const Options& o, [[maybe_unused]] std::os
 Result<std::unique_ptr<Output>> make_output(const Options& o, const TestHooks& hooks) {
     switch (o.output) {
     case OutputKind::Headless:
-        return std::unique_ptr<Output>(
-            std::make_unique<HeadlessOutput>(HeadlessOptions{.dump_png = o.dump_png,
-                                                             .render_gl = o.render_gl,
-                                                             .width = o.render_size.width,
-                                                             .height = o.render_size.height,
-                                                             .scale = o.scale,
-                                                             .linear = o.linear_filter,
-                                                             .verbose = o.verbose}));
+        return std::unique_ptr<Output>(std::make_unique<HeadlessOutput>(
+            HeadlessOptions{.dump_png = o.dump_png,
+                            .render = o.render == "gl"       ? HeadlessRender::Gl
+                                      : o.render == "pixman" ? HeadlessRender::Pixman
+                                                             : HeadlessRender::Cpu,
+                            .width = o.render_size.width,
+                            .height = o.render_size.height,
+                            .scale = o.scale,
+                            .linear = o.linear_filter,
+                            .allow_import = !hooks.egl_no_import,
+                            .verbose = o.verbose}));
     case OutputKind::Kms:
         return make_kms(o, hooks);
     case OutputKind::Sdl:

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """The headless output's --render gl: the GLES renderer on the EGL device platform, drawing
-the demo's buffers (memfd fds: the host has no /dev/udmabuf) into an offscreen framebuffer.
+the demo's buffers (memfd fds: the host has no /dev/udmabuf) into an offscreen framebuffer;
+and its --render pixman: the CPU renderer drawing each frame's damage into memory.
 
 usage: headless_gl_e2e.py UDMAVIEW PROBE CASE OUTDIR [CACHE_DIR]
-CASE: mesa25 | mesa22; PROBE: udmaview-gl-probe, or - in a build without it
+CASE: mesa25 | mesa22 | pixman; PROBE: udmaview-gl-probe, or - in a build without it
 
 mesa25 runs on Mesa 25.0 (fetched once into CACHE_DIR by tests/e2e/mesa/fetch-mesa25), whose
 software device imports a dma-buf by mmap: the formats in IMPORTED must take the gl-import
@@ -12,7 +13,8 @@ path with 0 bytes copied and one import per buffer, and a buffer the demo change
 is not shown must appear without a new import. The formats Mesa refuses (measured: the
 24-bit ones and RGBX/BGRX, eglCreateImageKHR EGL_BAD_MATCH) fall back to uploading damage.
 mesa22 runs on the machine's Mesa 22.3, whose device offers no dma-buf import: every format
-uploads. In both, every format's picture equals the CPU dump of the same frame exactly,
+uploads. pixman reads every buffer through one mapping (path pixman, one mapping per
+buffer, the damage it reads counted as copied). In all, every format's picture equals the CPU dump of the same frame exactly,
 scaled 2x nearest exactly and 2.5x linear within LINEAR_TOLERANCE of Pillow's bilinear.
 The import probe (`udmaview-gl-probe device`, what the viewer runs before it trusts an
 import) must say `usable` with its reason on Mesa 25 and `refused` on Mesa 22.3, in its JSON
@@ -44,6 +46,7 @@ SCALED = (("nearest", 640, 480, 0), ("linear", 800, 600, LINEAR_TOLERANCE))
 class Case:
     def __init__(self, udmaview, outdir, env, importing):
         self.udmaview, self.outdir, self.env, self.importing = udmaview, outdir, env, importing
+        self.render = "gl"
 
     def run(self, name, args):
         status, _, err = procs.run(name, [self.udmaview, "--output", "headless"] + args, 120,
@@ -59,7 +62,7 @@ class Case:
     def gl(self, name, fmt, extra):
         png = os.path.join(self.outdir, f"{name}.png")
         report = os.path.join(self.outdir, f"{name}.json")
-        self.run(name, DEMO + ["--format", fmt, "--render", "gl", "--dump-png", png,
+        self.run(name, DEMO + ["--format", fmt, "--render", self.render, "--dump-png", png,
                                "--timing", report] + extra)
         return png, timing.load(report)
 
@@ -69,6 +72,15 @@ class Case:
         shown = [f for f in report["frames"] if not f["dropped"]]
         paths = {f["path"] for f in shown}
         imports = sum(f["imports"] for f in report["frames"])
+        if self.render == "pixman":
+            check(paths == {"pixman"}, f"{name}: every shown frame drawn by pixman "
+                  f"({sorted(paths)})")
+            check(imports == BUFFERS and counters.get("pixman_buffers") == BUFFERS,
+                  f"{name}: one mapping per buffer ({imports} imports, {counters})")
+            check(summary["bytes_copied_total"] > 0 and counters.get("pixman_drawn_pixels", 0) > 0,
+                  f"{name}: the damage read and drawn is counted ({summary['bytes_copied_total']}"
+                  f" bytes, {counters})")
+            return "pixman"
         check(counters.get("egl_dma_buf_import") == (1 if self.importing else 0),
               f"{name}: the EGL device offers dma-buf import: "
               f"{counters.get('egl_dma_buf_import')} ({counters})")
@@ -124,9 +136,11 @@ def run_case(case, udmaview, probe, outdir, cache):
         prefix = mesa.fetch(cache)
         log(f"Mesa {mesa.version(prefix)} from {prefix}")
         env.update(mesa.env(prefix))
-    if probe != "-":
+    if probe != "-" and case != "pixman":
         check_probe(probe, case, outdir, env)
     c = Case(udmaview, outdir, env, importing=(case == "mesa25"))
+    if case == "pixman":
+        c.render = "pixman"
     table = []
     for fmt in FORMATS:
         ref = c.reference(fmt)
@@ -134,7 +148,7 @@ def run_case(case, udmaview, probe, outdir, cache):
         png, report = c.gl(name, fmt, ["--filter", "nearest"])
         path = c.check_report(name, fmt, report)
         diff = images.compare(png, ref, 0, (png, ref))
-        check(diff.differing == 0, f"{name}: the GL picture equals the CPU dump of frame 75 "
+        check(diff.differing == 0, f"{name}: the drawn picture equals the CPU dump of frame 75 "
               f"({diff.differing} pixels differ, max {diff.worst})")
         table.append(f"{fmt}: {path}")
         if fmt not in ("XRGB8888", "RGB565"):
@@ -151,7 +165,7 @@ def run_case(case, udmaview, probe, outdir, cache):
 
 
 def main():
-    if len(sys.argv) not in (5, 6) or sys.argv[3] not in ("mesa25", "mesa22") or \
+    if len(sys.argv) not in (5, 6) or sys.argv[3] not in ("mesa25", "mesa22", "pixman") or \
             (sys.argv[3] == "mesa25" and len(sys.argv) != 6):
         print(__doc__, file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ namespace udmaview {
 class HeadlessGlView {}; // --render gl is refused at start() without EGL
 } // namespace udmaview
 #endif
+#include "outputs/headless/headless_pixman.h"
 #include "udmaview/dma_buf.h"
 #include "udmaview/png.h"
 
@@ -25,7 +26,13 @@ HeadlessOutput::HeadlessOutput(HeadlessOptions options)
 HeadlessOutput::~HeadlessOutput() = default;
 
 Status HeadlessOutput::start() {
-    if (!options_.render_gl || gl_)
+    if (options_.render == HeadlessRender::Pixman && !pixman_)
+        pixman_ =
+            std::make_unique<HeadlessPixmanView>(HeadlessPixmanOptions{.width = options_.width,
+                                                                       .height = options_.height,
+                                                                       .scale = options_.scale,
+                                                                       .linear = options_.linear});
+    if (options_.render != HeadlessRender::Gl || gl_)
         return {};
 #if UDMAVIEW_HAVE_EGL
     Result<std::unique_ptr<HeadlessGlView>> gl =
@@ -33,6 +40,7 @@ Status HeadlessOutput::start() {
                                                  .height = options_.height,
                                                  .scale = options_.scale,
                                                  .linear = options_.linear,
+                                                 .allow_import = options_.allow_import,
                                                  .verbose = options_.verbose});
     if (!gl)
         return gl.error();
@@ -51,6 +59,8 @@ void HeadlessOutput::stop() {
 
 void HeadlessOutput::retire(BufferId id) {
     mappings_.erase(id);
+    if (pixman_)
+        pixman_->retire(id);
 #if UDMAVIEW_HAVE_EGL
     if (gl_)
         gl_->retire(id);
@@ -58,6 +68,8 @@ void HeadlessOutput::retire(BufferId id) {
 }
 
 std::vector<std::pair<std::string, uint64_t>> HeadlessOutput::counters() const {
+    if (pixman_)
+        return pixman_->counters();
 #if UDMAVIEW_HAVE_EGL
     if (gl_)
         return gl_->counters();
@@ -109,6 +121,12 @@ Status HeadlessOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink
         return {};
     }
 #endif
+    if (pixman_) {
+        if (Status s = pixman_->submit(frame, stats); !s)
+            return s;
+        sink.on_presented(frame.seq, now_ns());
+        return {};
+    }
     Result<const Mapping*> mapping = mapping_for(*frame.buffer, stats);
     if (!mapping)
         return mapping.error();
@@ -136,6 +154,12 @@ Status HeadlessOutput::finish(const Frame* last) {
         return write_png(options_.dump_png, *drawn);
     }
 #endif
+    if (pixman_) {
+        Result<RgbaImage> drawn = pixman_->read();
+        if (!drawn)
+            return drawn.error();
+        return write_png(options_.dump_png, *drawn);
+    }
     SubmitStats unused;
     Result<const Mapping*> mapping = mapping_for(*last->buffer, unused);
     if (!mapping)
@@ -144,6 +168,12 @@ Status HeadlessOutput::finish(const Frame* last) {
     RgbaImage image = to_rgba(last->buffer->layout(), (*mapping)->data());
     draw_cursor(image, cursor_);
     return write_png(options_.dump_png, image);
+}
+
+void HeadlessOutput::set_cursor(const CursorState& cursor) {
+    cursor_ = cursor;
+    if (pixman_)
+        pixman_->set_pointer(cursor);
 }
 
 void draw_cursor(RgbaImage& image, const CursorState& cursor) {

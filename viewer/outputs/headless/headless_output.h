@@ -12,19 +12,24 @@
 
 namespace udmaview {
 
+enum class HeadlessRender { Cpu, Gl, Pixman };
+
 struct HeadlessOptions {
     std::string dump_png;  // write the last frame here when the run ends; empty: no dump
     bool checksum = false; // read every damaged pixel into checksum()
-    // --render gl: draw every frame with the GLES renderer offscreen (headless_gl.h) at
-    // width × height (0: the buffer's size) with scale and filter; the dump is that picture.
-    bool render_gl = false;
+    // --render gl / pixman: draw every frame with the GLES renderer offscreen (headless_gl.h)
+    // or with pixman into memory (headless_pixman.h) at width × height (0: the buffer's size)
+    // with scale and filter; the dump is that picture.
+    HeadlessRender render = HeadlessRender::Cpu;
     uint32_t width = 0, height = 0;
     ScaleMode scale = ScaleMode::Fit;
     bool linear = true;
+    bool allow_import = true; // --render gl: false uploads even where the import works
     bool verbose = false;
 };
 
 class HeadlessGlView;
+class HeadlessPixmanView;
 
 // Consumes frames without a display: maps each buffer once (cached per BufferId), presents at
 // once, and can dump the last frame. It reads pixels only when asked (dump_png, checksum): a
@@ -42,7 +47,7 @@ public:
     void retire(BufferId id) override;
     Status finish(const Frame* last) override;
     // The PNG dump shows the source's pointer (alpha-blended at its hot spot) when visible.
-    void set_cursor(const CursorState& cursor) override { cursor_ = cursor; }
+    void set_cursor(const CursorState& cursor) override;
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
     // With options.checksum: a checksum of every damaged pixel read so far (else 0).
@@ -55,7 +60,8 @@ private:
 
     HeadlessOptions options_;
     std::map<BufferId, Mapping> mappings_;
-    std::unique_ptr<HeadlessGlView> gl_; // with render_gl, from start() to stop()
+    std::unique_ptr<HeadlessGlView> gl_;         // --render gl, from start() to stop()
+    std::unique_ptr<HeadlessPixmanView> pixman_; // --render pixman
     uint64_t checksum_ = 0;
     CursorState cursor_;
 };

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+#include "outputs/headless/headless_pixman.h"
+
+#include <cerrno>
+
+#include "udmaview/clock.h"
+#include "udmaview/format.h"
+
+namespace udmaview {
+
+Status HeadlessPixmanView::make_target(const Frame& frame) {
+    const Layout& l = frame.buffer->layout();
+    width_ = options_.width ? options_.width : l.width;
+    height_ = options_.height ? options_.height : l.height;
+    pixels_.assign(size_t(width_) * height_, 0);
+    const RenderTarget target{.pixels = reinterpret_cast<uint8_t*>(pixels_.data()),
+                              .stride = width_ * 4,
+                              .width = width_,
+                              .height = height_,
+                              .fourcc = make_fourcc('X', 'R', '2', '4')};
+    Result<std::unique_ptr<PixmanRenderer>> r = PixmanRenderer::create(target);
+    if (!r)
+        return Error{"headless --render pixman: " + r.error().message, r.error().errnum};
+    renderer_ = std::move(*r);
+    scene_.emplace(1, options_.scale, options_.linear);
+    scene_->resize(width_, height_);
+    return {};
+}
+
+Status HeadlessPixmanView::submit(const Frame& frame, SubmitStats& stats) {
+    if (!renderer_)
+        if (Status s = make_target(frame); !s)
+            return s;
+    if (Status s = renderer_->update(frame, stats); !s)
+        return Error{"headless: " + s.error().message, s.error().errnum};
+    stats.imported_ns = now_ns();
+    Frame shown = frame;
+    shown.source = 0; // one picture: every source draws into tile 0
+    scene_->frame_shown(shown);
+    const Region damage = scene_->damage();
+    if (Status s = renderer_->draw(*scene_, damage); !s)
+        return Error{"headless: drawing frame " + std::to_string(frame.seq) + ": " +
+                         s.error().message,
+                     s.error().errnum};
+    drawn_pixels_ += damage.area();
+    scene_->clear_damage();
+    stats.submitted_ns = now_ns();
+    return {};
+}
+
+void HeadlessPixmanView::retire(BufferId id) {
+    if (renderer_)
+        renderer_->retire(id);
+}
+
+void HeadlessPixmanView::set_pointer(const CursorState& pointer) {
+    if (scene_)
+        scene_->set_pointer(pointer);
+}
+
+Result<RgbaImage> HeadlessPixmanView::read() const {
+    if (!renderer_)
+        return Error{"headless: nothing was drawn", ENODATA};
+    RgbaImage image;
+    image.width = width_;
+    image.height = height_;
+    image.pixels.resize(pixels_.size() * 4);
+    for (size_t i = 0; i < pixels_.size(); ++i) {
+        const uint32_t p = pixels_[i];
+        image.pixels[i * 4 + 0] = uint8_t(p >> 16);
+        image.pixels[i * 4 + 1] = uint8_t(p >> 8);
+        image.pixels[i * 4 + 2] = uint8_t(p);
+        image.pixels[i * 4 + 3] = 0xff;
+    }
+    return image;
+}
+
+std::vector<std::pair<std::string, uint64_t>> HeadlessPixmanView::counters() const {
+    return {{"pixman_drawn_pixels", drawn_pixels_},
+            {"pixman_buffers", renderer_ ? renderer_->cached_buffers() : 0}};
+}
+
+} // namespace udmaview
