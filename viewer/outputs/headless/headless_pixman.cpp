@@ -24,6 +24,7 @@ Status HeadlessPixmanView::make_target(const Frame& frame) {
     renderer_ = std::move(*r);
     scene_.emplace(1, options_.scale, options_.linear);
     scene_->resize(width_, height_);
+    scene_->set_pointer(pointer_);
     return {};
 }
 
@@ -54,6 +55,7 @@ void HeadlessPixmanView::retire(BufferId id) {
 }
 
 void HeadlessPixmanView::set_pointer(const CursorState& pointer) {
+    pointer_ = pointer; // a pointer set before the first frame applies to its scene
     if (scene_)
         scene_->set_pointer(pointer);
 }

@@ -42,7 +42,8 @@ private:
     HeadlessPixmanOptions options_;
     std::vector<uint32_t> pixels_; // XRGB8888, width × height
     uint32_t width_ = 0, height_ = 0;
-    std::optional<Scene> scene_;
+    std::optional<Scene> scene_; // made with the picture, at the first frame
+    CursorState pointer_;
     std::unique_ptr<PixmanRenderer> renderer_;
     uint64_t drawn_pixels_ = 0;
 };
