@@ -57,7 +57,7 @@ struct Options : SourceOptions {
     // outputs
     std::string dump_png;          // headless, sdl
     std::string render = "cpu";    // headless: --render cpu|gl|pixman
-    Size render_size{0, 0};        // headless --render gl: 0x0 is the buffer's size
+    Size render_size{0, 0};        // headless --render gl|pixman: 0x0 is the buffer's size
     std::string device;            // kms: /dev/dri/cardN
     std::string connector;         // kms: name or id
     std::string mode;              // kms: WxH[@R], parsed by the kms output against the connector

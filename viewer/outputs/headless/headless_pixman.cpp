@@ -8,6 +8,12 @@
 
 namespace udmaview {
 
+namespace {
+
+constexpr uint32_t target_fourcc = make_fourcc('X', 'R', '2', '4');
+
+} // namespace
+
 Status HeadlessPixmanView::make_target(const Frame& frame) {
     const Layout& l = frame.buffer->layout();
     width_ = options_.width ? options_.width : l.width;
@@ -17,7 +23,7 @@ Status HeadlessPixmanView::make_target(const Frame& frame) {
                               .stride = width_ * 4,
                               .width = width_,
                               .height = height_,
-                              .fourcc = make_fourcc('X', 'R', '2', '4')};
+                              .fourcc = target_fourcc};
     Result<std::unique_ptr<PixmanRenderer>> r = PixmanRenderer::create(target);
     if (!r)
         return Error{"headless --render pixman: " + r.error().message, r.error().errnum};
@@ -63,18 +69,11 @@ void HeadlessPixmanView::set_pointer(const CursorState& pointer) {
 Result<RgbaImage> HeadlessPixmanView::read() const {
     if (!renderer_)
         return Error{"headless: nothing was drawn", ENODATA};
-    RgbaImage image;
-    image.width = width_;
-    image.height = height_;
-    image.pixels.resize(pixels_.size() * 4);
-    for (size_t i = 0; i < pixels_.size(); ++i) {
-        const uint32_t p = pixels_[i];
-        image.pixels[i * 4 + 0] = uint8_t(p >> 16);
-        image.pixels[i * 4 + 1] = uint8_t(p >> 8);
-        image.pixels[i * 4 + 2] = uint8_t(p);
-        image.pixels[i * 4 + 3] = 0xff;
-    }
-    return image;
+    const Layout layout{.width = width_,
+                        .height = height_,
+                        .stride = width_ * 4,
+                        .format = find_format(target_fourcc)};
+    return to_rgba(layout, reinterpret_cast<const uint8_t*>(pixels_.data()));
 }
 
 std::vector<std::pair<std::string, uint64_t>> HeadlessPixmanView::counters() const {

@@ -21,8 +21,8 @@ struct HeadlessPixmanOptions {
 };
 
 // The headless output's --render pixman: every frame's damage is drawn by the CPU renderer
-// into an XRGB8888 picture in memory, as the SDL software view and the KMS CPU path draw a
-// window surface or a dumb buffer (scaled, filtered, letterboxed, with the guest pointer).
+// into an XRGB8888 picture in memory, as the SDL software view draws its window surface
+// (scaled, filtered, letterboxed, with the guest pointer).
 // The picture is made at the first frame's size (or width × height) and kept.
 class HeadlessPixmanView {
 public:
