@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT / 'tests' / 'e2e' / 'qemu'))
 from qemu_tests import linux_guest  # noqa: E402
 from qemu_tests.env import Env  # noqa: E402
 from udmaview_test import mesa, procs, timing  # noqa: E402
-from udmaview_test.cpu import window  # noqa: E402
+from udmaview_test.cpu import spread, window  # noqa: E402
 from udmaview_test.qemu import Qemu, QemuUnavailable, fetch_qemu10  # noqa: E402
 from udmaview_test.tap import Failed, Skipped  # noqa: E402
 from udmaview_test.xvfb import Xvfb  # noqa: E402
@@ -157,16 +157,6 @@ def run_one(args, qemu, card, workload, display):
     finally:
         env.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def spread(values, fmt='{:.1f}'):
-    """'median [min–max]' of values (or '–' when there are none)."""
-    if not values:
-        return '–'
-    med = statistics.median(values)
-    if len(values) == 1:
-        return fmt.format(med)
-    return f'{fmt.format(med)} [{fmt.format(min(values))}–{fmt.format(max(values))}]'
 
 
 def report(label, card, workload, runs, args):

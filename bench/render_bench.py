@@ -29,7 +29,6 @@ Usage: bench/render_bench.py --build BUILD [--reps 3] [--frames 300] [--size 128
 import argparse
 import os
 import resource
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -39,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tests' / 'lib'))
 
 from udmaview_test import mesa, procs, timing  # noqa: E402
+from udmaview_test.cpu import spread  # noqa: E402
 from udmaview_test.tap import Failed  # noqa: E402
 
 CASES = ('cpu', 'pixman', 'pixman-lin', 'gl-import', 'gl-upload25', 'gl-upload22')
@@ -87,10 +87,6 @@ def cpu_of_run(udmaview, case, workload, frames, opts, outdir, mesa25):
         raise Failed(f'{name}: frames took {sorted(paths)}, not {WANT_PATH[case]}: the case '
                      'measures something else on this machine')
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def spread(values, fmt):
-    return f'{fmt(statistics.median(values))} [{fmt(min(values))}–{fmt(max(values))}]'
 
 
 def main():
@@ -143,13 +139,13 @@ def main():
         costs = {c: [a - b for a, b in zip(per_frame[(c, w)], base)] if base else None
                  for c in cases}
         for c in cases:
-            row = [spread(per_frame[(c, w)], lambda v: f'{v:.3f}')]
+            row = [spread(per_frame[(c, w)], '{:.3f}')]
             cost = costs[c]
-            row.append(spread(cost, lambda v: f'{v:.3f}') if cost and c != 'cpu' else '-')
+            row.append(spread(cost, '{:.3f}') if cost and c != 'cpu' else '-')
             ref = costs.get('pixman')
             if cost and ref and c not in ('cpu', 'pixman'):
                 ratios = [a / b if b > 0 else float('inf') for a, b in zip(cost, ref)]
-                row.append(spread(ratios, lambda v: f'{v:.2f}x'))
+                row.append(spread(ratios, '{:.2f}x'))
             else:
                 row.append('-')
             print(f'{c:<12} ' + ' '.join(f'{cell:<24}' for cell in row))

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""CPU time of processes from /proc: what measure.py and the display benchmark count."""
+"""CPU time of processes from /proc: what measure.py and the display benchmark count; and
+the median [min–max] the benchmarks print of it."""
 
 import os
+import statistics
 import time
 
 TICK = os.sysconf('SC_CLK_TCK')
@@ -25,3 +27,13 @@ def window(watched, seconds) -> dict:
     elapsed = time.monotonic() - t0
     return {**{n: s / elapsed * 100 for n, s in used.items()},
             **{f'{n} s': s for n, s in used.items()}}
+
+
+def spread(values, fmt='{:.1f}'):
+    """'median [min–max]' of values (or '–' when there are none)."""
+    if not values:
+        return '–'
+    med = statistics.median(values)
+    if len(values) == 1:
+        return fmt.format(med)
+    return f'{fmt.format(med)} [{fmt.format(min(values))}–{fmt.format(max(values))}]'
