@@ -44,7 +44,7 @@ Status HeadlessPixmanView::submit(const Frame& frame, SubmitStats& stats) {
     Frame shown = frame;
     shown.source = 0; // one picture: every source draws into tile 0
     scene_->frame_shown(shown);
-    const Region damage = scene_->damage();
+    const Region& damage = scene_->damage(); // cleared only after it is drawn and counted
     if (Status s = renderer_->draw(*scene_, damage); !s)
         return Error{"headless: drawing frame " + std::to_string(frame.seq) + ": " +
                          s.error().message,
