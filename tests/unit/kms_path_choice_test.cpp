@@ -91,18 +91,68 @@ const std::vector<Row>& table() {
         {"auto, placement refused", [](PathInputs& i) { i.placement_refused = true; },
          ScanoutPath::Gl, ""},
         {"tiles: gl", [](PathInputs& i) { i.sources = 4; }, ScanoutPath::Gl, ""},
-        {"tiles beat forced copy",
+        {"forced copy beats tiles",
          [](PathInputs& i) {
              i.sources = 2;
              i.force_copy = true;
          },
-         ScanoutPath::Gl, ""},
-        {"tiles, no gl built: refused at start",
+         ScanoutPath::Cpu, "forced"},
+        {"tiles, no gl built: pixman",
          [](PathInputs& i) {
              i.sources = 2;
              i.gl_built = false;
          },
-         ScanoutPath::Gl, "", true},
+         ScanoutPath::Cpu, ""},
+        {"tiles, cpu asked",
+         [](PathInputs& i) {
+             i.sources = 2;
+             i.asked = KmsPath::Copy;
+         },
+         ScanoutPath::Cpu, ""},
+        {"tiles, plane asked: the plane cannot compose them",
+         [](PathInputs& i) {
+             i.sources = 3;
+             i.asked = KmsPath::Plane;
+         },
+         ScanoutPath::Cpu, ""},
+        {"tiles, gl is a CPU rasterizer",
+         [](PathInputs& i) {
+             i.sources = 4;
+             i.gl_software = "llvmpipe (LLVM 15.0.6, 256 bits)";
+         },
+         ScanoutPath::Cpu, ""},
+        {"tiles, gl refused",
+         [](PathInputs& i) {
+             i.sources = 4;
+             i.gl_refused = "no EGL";
+         },
+         ScanoutPath::Cpu, ""},
+        {"auto, plane can show it, gl is a CPU rasterizer: plane",
+         [](PathInputs& i) { i.gl_software = "llvmpipe"; }, ScanoutPath::Plane, ""},
+        {"auto, no dma-buf, gl is a CPU rasterizer",
+         [](PathInputs& i) {
+             i.dmabuf = false;
+             i.gl_software = "llvmpipe";
+         },
+         ScanoutPath::Cpu, "no-dmabuf"},
+        {"auto, placement refused, gl is a CPU rasterizer",
+         [](PathInputs& i) {
+             i.placement_refused = true;
+             i.gl_software = "softpipe";
+         },
+         ScanoutPath::Cpu, ""},
+        {"auto, format the plane lacks, gl is a CPU rasterizer",
+         [](PathInputs& i) {
+             i.plane_format = false;
+             i.gl_software = "swrast";
+         },
+         ScanoutPath::Cpu, "format"},
+        {"gl asked, gl is a CPU rasterizer: gl as asked",
+         [](PathInputs& i) {
+             i.asked = KmsPath::Gl;
+             i.gl_software = "llvmpipe";
+         },
+         ScanoutPath::Gl, ""},
     };
     return rows;
 }
@@ -126,14 +176,17 @@ TEST(KmsPathChoice, LinesNameTheObjectAndTheWayOut) {
               "kms: plane 31 of cirrus cannot scan out XRGB8888; composing it with GL");
     in.asked = KmsPath::Plane;
     EXPECT_EQ(choose_scanout_path(in).line,
-              "kms: plane 31 of cirrus cannot scan out XRGB8888; converting and copying damaged "
-              "regions");
-    in = plane_can_show();
-    in.sources = 3;
-    in.gl_built = false;
-    const std::string refusal = choose_scanout_path(in).refusal;
-    EXPECT_NE(refusal.find("3 sources"), std::string::npos) << refusal;
-    EXPECT_NE(refusal.find("one --source"), std::string::npos) << refusal;
+              "kms: plane 31 of cirrus cannot scan out XRGB8888; composing it with pixman");
+}
+
+TEST(KmsPathChoice, AutoCpuLineSaysWhy) {
+    const std::string sw = auto_cpu_line("llvmpipe (LLVM 15.0.6, 256 bits)", "");
+    EXPECT_NE(sw.find("auto chose cpu"), std::string::npos) << sw;
+    EXPECT_NE(sw.find("llvmpipe (LLVM 15.0.6, 256 bits)"), std::string::npos) << sw;
+    EXPECT_NE(sw.find("--kms-path gl"), std::string::npos) << sw;
+    const std::string none = auto_cpu_line("", "kms: eglInitialize failed");
+    EXPECT_NE(none.find("cannot start"), std::string::npos) << none;
+    EXPECT_NE(none.find("eglInitialize failed"), std::string::npos) << none;
 }
 
 TEST(KmsPathChoice, FallbackNote) {
@@ -141,7 +194,10 @@ TEST(KmsPathChoice, FallbackNote) {
     EXPECT_EQ(fallback_note(in), "; composing it with GL");
     in.gl_refused = "eglInitialize failed";
     EXPECT_EQ(fallback_path(in), ScanoutPath::Cpu);
-    EXPECT_EQ(fallback_note(in), "; copying damaged regions");
+    EXPECT_EQ(fallback_note(in), "; composing it with pixman");
+    in = plane_can_show();
+    in.gl_software = "llvmpipe";
+    EXPECT_EQ(fallback_path(in), ScanoutPath::Cpu);
 }
 
 } // namespace

@@ -14,7 +14,7 @@
 //       synthetic udmabuf picture; a small declared rect changes (must show), another rect
 //       changes undeclared (must not show: the damage signalled did not cover the whole
 //       frame); then a source of another size (re-layout without restart), and one larger
-//       than the mode (shown 1:1, cropped from the centre).
+//       than the mode (--scale none: shown 1:1, cropped from the centre).
 //   kms_vm_check compare A.png B.png [MAX_DIFFERING_PIXELS [X Y]]  (X Y: B is A's piece there)
 //   kms_vm_check console-state
 //       prints the active VT's KD mode, keyboard mode and VT mode
@@ -236,7 +236,10 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
         return 1;
     }
     kms::KmsOptions ko;
-    ko.path = kms::KmsPath::Plane; // the plane, else the CPU copy whose clips are checked
+    ko.path = kms::KmsPath::Plane; // the plane, else the cpu path whose clips are checked
+    // 1:1, so that every step's screen is the picture itself (the cpu path scales as asked;
+    // its scaled pixels are the scaled case's).
+    ko.scale = ScaleMode::None;
     ko.verbose = true;
     ko.mode = std::to_string(w) + "x" + std::to_string(h);
     kms::KmsOutput kms_out(ko);
@@ -303,8 +306,8 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
         fill(*small, small->layout.bounds(), pattern_pixel);
         Frame f3{3, small->buffer, Region(small->layout.bounds()), now_ns()};
         SubmitStats st3;
-        // --mode is fixed here (w x h): the 640x480 picture is placed on it (scaled or
-        // centred, or composed by the copy path when the plane cannot).
+        // --mode is fixed here (w x h): the 640x480 picture is centred on it (by the plane,
+        // or composed by the cpu path when the plane cannot position it).
         check(bool(kms_out.submit(f3, st3, sink)), "frame 3 (640x480 source) submitted");
         kms_out.wait_idle(&sink, 2000);
         kms_out.retire(pic->buffer->id());

@@ -1,18 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "outputs/kms/dumb_swapchain.h"
 
-#include <cstring>
-#include <optional>
-
-#include "udmaview/dma_buf.h"
-
 namespace udmaview::kms {
 
 Result<DumbSwapchain> DumbSwapchain::create(const DrmDevice& dev, uint32_t w, uint32_t h,
-                                            const Format* format, const Placement& placement) {
+                                            const Format* format) {
     DumbSwapchain chain;
     chain.format_ = format;
-    chain.placement_ = placement;
+    chain.width_ = w;
+    chain.height_ = h;
     for (size_t i = 0; i < 2; ++i) {
         Result<DumbBuffer> b = DumbBuffer::create(dev, w, h, format->bpp());
         if (!b)
@@ -25,51 +21,29 @@ Result<DumbSwapchain> DumbSwapchain::create(const DrmDevice& dev, uint32_t w, ui
                          fb.error().errnum};
         chain.buffers_[i] = std::move(*b);
         chain.fbs_[i] = std::move(*fb);
-        chain.pending_[i] = Region(placement.dst); // the rest stays black
+        chain.pending_[i] = Region(Rect{0, 0, int32_t(w), int32_t(h)});
     }
     return chain;
 }
 
-void DumbSwapchain::add_damage(const Region& source_damage) {
-    const Region screen = map_damage(source_damage, placement_);
-    for (Region& pending : pending_)
-        pending.add(screen);
+RenderTarget DumbSwapchain::target(int index) const {
+    const DumbBuffer& b = buffers_[size_t(index)];
+    return RenderTarget{.pixels = b.data(),
+                        .stride = b.pitch(),
+                        .width = width_,
+                        .height = height_,
+                        .fourcc = format_->fourcc};
 }
 
-uint64_t DumbSwapchain::fill(int index, const Buffer& source, const Mapping& map, Region& copied) {
-    const Layout& l = source.layout();
-    const DumbBuffer& dst = buffers_[size_t(index)];
-    const unsigned sbpp = l.format->bytes_per_pixel, dbpp = format_->bytes_per_pixel;
-    const bool same = format_ == l.format;
-    std::optional<DmaBufSync> sync;
-    if (const DmaBuf* d = source.dmabuf())
-        if (auto s = DmaBufSync::begin(*d, DmaBufSync::Read))
-            sync.emplace(std::move(*s));
-    const int32_t dx = placement_.dst.x - placement_.src.x;
-    const int32_t dy = placement_.dst.y - placement_.src.y;
-    copied = pending_[size_t(index)].intersected(placement_.dst);
+void DumbSwapchain::add_damage(const Region& screen_damage) {
+    for (Region& pending : pending_)
+        pending.add(screen_damage);
+}
+
+Region DumbSwapchain::take_pending(int index) {
+    Region out = std::move(pending_[size_t(index)]);
     pending_[size_t(index)] = Region();
-    uint64_t bytes = 0;
-    for (const Rect& r : copied.rects()) {
-        for (int32_t y = r.y; y < r.bottom(); ++y) {
-            const int32_t sy = y - dy;
-            const uint32_t row = l.y0_top ? uint32_t(sy) : l.height - 1 - uint32_t(sy);
-            const uint8_t* s =
-                map.data() + l.offset + size_t(row) * l.stride + size_t(r.x - dx) * sbpp;
-            uint8_t* d = dst.data() + size_t(y) * dst.pitch() + size_t(r.x) * dbpp;
-            if (same) {
-                std::memcpy(d, s, size_t(r.w) * sbpp);
-            } else {
-                for (int32_t x = 0; x < r.w; ++x) {
-                    uint8_t rgba[4];
-                    l.format->to_rgba8(s + size_t(x) * sbpp, rgba);
-                    format_->from_rgba8(rgba, d + size_t(x) * dbpp);
-                }
-            }
-            bytes += uint64_t(r.w) * dbpp;
-        }
-    }
-    return bytes;
+    return out;
 }
 
 std::vector<Framebuffer> DumbSwapchain::take_framebuffers() {

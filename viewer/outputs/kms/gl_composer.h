@@ -76,6 +76,8 @@ public:
     Rect viewport() const;
     bool importing() const { return renderer_->current_path() == "dma-buf import"; }
     std::string describe() const;
+    // GL_RENDERER: a CPU rasterizer makes auto take the cpu path.
+    const std::string& gl_renderer() const { return renderer_->gl_renderer(); }
     // Several sources: focus, layout and ended tiles (nullptr with one source).
     TileCompositor* tiles() { return tiles_.get(); }
     const TileCompositor* tiles() const { return tiles_.get(); }

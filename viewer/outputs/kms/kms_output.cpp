@@ -24,6 +24,7 @@ std::string errno_name(int err) {
 
 KmsOutput::KmsOutput(KmsOptions options)
     : options_(std::move(options))
+    , cpu_({options_.scale, options_.linear, options_.sources})
     , hud_visible_(options_.hud) {
     if (options_.sources > 1)
         chords_.enable_tile_keys();
@@ -105,7 +106,7 @@ void KmsOutput::stop() {
     if (Status s = saved_crtc_.restore(); !s)
         std::cerr << s.error().message << "\n";
     fbs_.clear();
-    copy_.clear();
+    cpu_.clear();
     gl_.reset(); // its scanout buffers and their framebuffers, after the CRTC is restored
     retired_gl_.reset();
     scanout_.reset(); // the flip in flight, retired framebuffers, the mode blob
@@ -134,7 +135,7 @@ void KmsOutput::wait_idle(OutputSink* sink, int timeout_ms) {
 Scanout::FlipDone KmsOutput::flip_done(OutputSink* sink) {
     return [this, sink](const Scanout::Flip& flip, uint64_t presented_ns) {
         if (flip.dumb_index >= 0)
-            copy_.shown(flip.dumb_index);
+            cpu_.shown(flip.dumb_index);
         else
             gl_shown(flip.fb_id, presented_ns);
         if (sink)
@@ -150,6 +151,7 @@ PathInputs KmsOutput::path_inputs() const {
     in.sources = options_.sources;
     in.gl_built = have_kms_gl;
     in.gl_refused = gl_refused_;
+    in.gl_software = gl_software_;
     in.force_copy = options_.force_copy;
     in.import_refused = import_refused_;
     in.driver = driver_;
@@ -200,6 +202,7 @@ Status KmsOutput::configure(const Frame& frame) {
         return s;
     configured_ = wanted(l);
     needs_modeset_ = true;
+    cpu_.reset(*scanout_); // new buffers for the new mode or format
     if (options_.hud && path_ != ScanoutPath::Gl)
         announce("hud", "kms: --hud needs the gl path (--kms-path gl); the " +
                             std::string(path_ == ScanoutPath::Plane ? "plane" : "copy") +
@@ -247,9 +250,9 @@ Status KmsOutput::show(const Frame& frame, Origin origin, SubmitStats& stats, Ou
     if (configured_.path == ScanoutPath::Gl)
         if (Status s = show_gl(frame, origin, stats, sink); !s)
             return s;
-    // GBM/EGL could not start: configure() switched to the copy path.
+    // GBM/EGL could not start: configure() switched to the cpu path.
     if (configured_.path == ScanoutPath::Cpu)
-        if (Status s = show_copy(frame, origin, stats, sink); !s)
+        if (Status s = show_cpu(frame, origin, stats, sink); !s)
             return s;
     if (!needs_modeset_)
         retired_gl_.reset(); // the modeset took its buffers off the screen
@@ -269,19 +272,13 @@ std::optional<Placement> KmsOutput::test_placement(uint32_t fb_id, const Layout&
         const PlaneState state{.fb_id = fb_id, .placement = p, .damage = {}, .modeset = true};
         return bool(scanout_->committer().apply(state, ApplyMode::TestOnly));
     };
-    const Placement unscaled =
-        place(l.width, l.height, mode_.hdisplay, mode_.vdisplay, ScaleMode::None);
-    if (!dev_->atomic()) // the legacy API cannot scale: 1:1 or not at all
-        return fits(unscaled) ? std::optional(unscaled) : std::nullopt;
     const Placement wanted =
         place(l.width, l.height, mode_.hdisplay, mode_.vdisplay, options_.scale);
-    if (fits(wanted))
-        return wanted;
-    if (!wanted.scaled() || fallback() == ScanoutPath::Gl) // gl scales where the plane cannot
+    // The legacy API cannot scale. Where the plane cannot place the picture as asked, the gl
+    // or the cpu path composes it so.
+    if (!dev_->atomic() && wanted.scaled())
         return std::nullopt;
-    announce("scale", "kms: plane " + std::to_string(pipe_.plane.id) + " of " + driver_ +
-                          " cannot scale; showing the picture 1:1");
-    return fits(unscaled) ? std::optional(unscaled) : std::nullopt;
+    return fits(wanted) ? std::optional(wanted) : std::nullopt;
 }
 
 Status KmsOutput::show_import(const Frame& frame, Origin origin, SubmitStats& stats,
@@ -311,10 +308,7 @@ Status KmsOutput::show_import(const Frame& frame, Origin origin, SubmitStats& st
                      "kms: plane " + std::to_string(pipe_.plane.id) + " of " + driver_ +
                          " cannot show a " + std::to_string(l.width) + "x" +
                          std::to_string(l.height) + " picture on " + mode_string(mode_) +
-                         (fallback() == ScanoutPath::Gl
-                              ? " as asked" + fallback_note()
-                              : " directly; composing it into a full-screen "
-                                "buffer (copying damaged regions)"));
+                         " as asked" + fallback_note());
             return configure(frame);
         }
         placement_ = *p;
@@ -346,34 +340,44 @@ Status KmsOutput::show_import(const Frame& frame, Origin origin, SubmitStats& st
     return {};
 }
 
-Status KmsOutput::show_copy(const Frame& frame, Origin origin, SubmitStats& stats,
-                            OutputSink& sink) {
-    const Layout& l = frame.buffer->layout();
+Status KmsOutput::show_cpu(const Frame& frame, Origin origin, SubmitStats& stats,
+                           OutputSink& sink) {
     stats.path = "dumb-copy";
-    if (!needs_modeset_)
-        return copy_.flip(copy_target(), frame, report_seqs(frame, origin), *scanout_, stats,
-                          last_clips_);
-    if (options_.scale != ScaleMode::None &&
-        (l.width != mode_.hdisplay || l.height != mode_.vdisplay))
-        announce("copy-scale", "kms: the copy path shows the picture 1:1 (no scaling)");
-    if (Status s = copy_.modeset(copy_target(), *frame.buffer, *scanout_, stats); !s)
+    if (Status s = cpu_.update(dumb_target(), frame, stats); !s)
         return s;
-    placement_ = copy_.placement();
-    needs_modeset_ = false;
-    last_clips_ = Region();
-    presented(frame, origin, sink);
+    take_cursor();
+    const bool modeset = needs_modeset_;
+    Result<bool> shown = cpu_.present(dumb_target(), modeset, report_seqs(frame, origin), *scanout_,
+                                      stats, last_clips_);
+    if (!shown)
+        return shown.error();
+    if (modeset) {
+        placement_ = cpu_.placement();
+        needs_modeset_ = false;
+    }
+    if (modeset || !*shown) // a modeset blocks; nothing changed: nothing to wait for
+        presented(frame, origin, sink);
     return {};
+}
+
+void KmsOutput::take_cursor() {
+    if (!cursor_changed_ || configured_.path != ScanoutPath::Cpu)
+        return;
+    cpu_.scene().set_pointer(cursor_);
+    cursor_changed_ = false;
 }
 
 std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
     std::vector<std::pair<std::string, uint64_t>> all{{"switch_redraws", switch_redraws_}};
+    for (auto& c : cpu_.counters())
+        all.push_back(std::move(c));
     for (auto& c : gl_counters())
         all.push_back(std::move(c));
     return all;
 }
 
 void KmsOutput::retire(BufferId id) {
-    copy_.forget(id);
+    cpu_.forget(id);
     gl_retire(id);
     Framebuffer fb = fbs_.take(id);
     if (fb && scanout_)

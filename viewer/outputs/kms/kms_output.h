@@ -4,10 +4,9 @@
 // Per BufferId the dma-buf is imported once (PRIME → GEM handle → framebuffer) and cached;
 // afterwards a frame is only a page flip (new buffer) or damage (same buffer: FB_DAMAGE_CLIPS
 // on the commit, or drmModeDirtyFB where the plane has no such property). Where the driver
-// refuses the import, the format or the placement, two dumb buffers take the frame and only
-// damaged rectangles are copied (counted in SubmitStats::bytes_copied) – or, on the gl path
-// (--kms-path), GLES composes the buffer, scaled, into GBM scanout buffers
-// (kms_output_gl.cpp).
+// refuses the import, the format or the placement, the frame is composed: by GLES into GBM
+// scanout buffers (the gl path, kms_output_gl.cpp) or by pixman into two dumb buffers (the
+// cpu path, pixman_dumb_path.h), scaled as asked, only the damaged pixels.
 #pragma once
 
 #include <memory>
@@ -20,13 +19,13 @@
 #include <xf86drmMode.h>
 
 #include "outputs/kms/drm_objects.h"
-#include "outputs/kms/dumb_copy.h"
 #include "outputs/kms/evdev_keyboard.h"
 #include "outputs/kms/fb_cache.h"
 #include "outputs/kms/kms_options.h"
 #include "outputs/kms/kms_quirks.h"
 #include "outputs/kms/kms_resources.h"
 #include "outputs/kms/path_choice.h"
+#include "outputs/kms/pixman_dumb_path.h"
 #include "outputs/kms/saved_crtc.h"
 #include "outputs/kms/scanout.h"
 #include "outputs/kms/vt_console.h"
@@ -128,7 +127,10 @@ private:
     // Brings the path and layout up to date for frame; false: switched away, skip it.
     Result<bool> configure_for(const Frame& frame, SubmitStats& stats);
     Status show_import(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
-    Status show_copy(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
+    // The cpu path: pixman draws the scene into dumb buffers.
+    Status show_cpu(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
+    // Hands a changed guest pointer to the cpu path's scene.
+    void take_cursor();
     // The gl path (kms_output_gl.cpp); starts GBM and EGL on first use.
     Status show_gl(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
     Status start_gl(const Frame& frame);
@@ -165,7 +167,7 @@ private:
     static std::vector<uint64_t> report_seqs(const Frame& frame, Origin origin);
     void presented(const Frame& frame, Origin origin, OutputSink& sink) const;
     Scanout::FlipDone flip_done(OutputSink* sink);
-    CopyTarget copy_target() const { return {*dev_, pipe_.plane, mode_, quirks_}; }
+    DumbTarget dumb_target() const { return {*dev_, pipe_.plane, mode_, quirks_}; }
     // Switched away (VT or seat): stop drawing, drop master; back: master, modeset, redraw.
     void release_display(OutputSink& sink, const std::string& where);
     void acquire_display(OutputSink& sink, const std::string& where);
@@ -202,11 +204,12 @@ private:
     std::optional<std::pair<uint32_t, uint32_t>> no_direct_size_;
 
     FramebufferCache fbs_;
-    DumbCopyPath copy_;
+    PixmanDumbPath cpu_;
     std::unique_ptr<GlComposer, GlComposerDeleter> gl_;
     // The composer of the previous mode, on screen until the next modeset.
     std::unique_ptr<GlComposer, GlComposerDeleter> retired_gl_;
-    std::string gl_refused_;               // why GBM/EGL cannot start ("" : not tried, or running)
+    std::string gl_refused_;  // why GBM/EGL cannot start ("" : not tried, or running)
+    std::string gl_software_; // GL_RENDERER, a CPU rasterizer auto does not use ("" : not seen)
     std::optional<bool> gl_import_usable_; // the import probe's verdict, once per output
     int gl_import_signal_ = 0;             // the signal that ended the probe, for the report
 

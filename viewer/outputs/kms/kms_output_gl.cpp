@@ -13,6 +13,7 @@
 #if UDMAVIEW_HAVE_KMS_GL
 #include "outputs/kms/gl_composer.h"
 #include "outputs/kms/gl_import_probe.h"
+#include "render/rasterizer.h"
 #endif
 
 namespace udmaview::kms {
@@ -121,9 +122,6 @@ void KmsOutput::poll_gl_import() {
 }
 
 Status KmsOutput::start_gl(const Frame& frame) {
-    // The probe runs in a helper process; frames are uploaded until its verdict.
-    if (frame.buffer->dmabuf())
-        start_gl_import_probe(dev_->path(), import_probe_timeout_ms);
     const RendererOptions ro{.scale = options_.scale,
                              .linear = options_.linear,
                              .allow_import = gl_import_usable_.value_or(false),
@@ -132,7 +130,14 @@ Status KmsOutput::start_gl(const Frame& frame) {
         *dev_, mode_.hdisplay, mode_.vdisplay, ro, hud_visible_, options_.sources);
     if (!gl)
         return gl.error();
+    if (options_.path == KmsPath::Auto && is_software_rasterizer((*gl)->gl_renderer())) {
+        gl_software_ = (*gl)->gl_renderer(); // it would redraw the whole screen on the CPU
+        return {};
+    }
     gl_.reset(gl->release());
+    // The probe runs in a helper process; frames are uploaded until its verdict.
+    if (frame.buffer->dmabuf())
+        start_gl_import_probe(dev_->path(), import_probe_timeout_ms);
     if (options_.verbose)
         std::cerr << "kms: gl path: " << gl_->describe() << "\n";
     return {};
@@ -141,11 +146,13 @@ Status KmsOutput::start_gl(const Frame& frame) {
 Status KmsOutput::prepare_gl(const Frame& frame) {
     const bool gl_fresh = !gl_;
     if (!gl_) {
-        if (Status s = start_gl(frame); !s) {
-            if (options_.path == KmsPath::Gl)
-                return Error{s.error().message, s.error().errnum};
+        Status s = start_gl(frame);
+        if (!s && options_.path == KmsPath::Gl)
+            return Error{s.error().message, s.error().errnum};
+        if (!s)
             gl_refused_ = s.error().message;
-            announce("gl", s.error().message + " (GBM/EGL cannot start); copying damaged regions");
+        if (!gl_) {
+            announce("gl", auto_cpu_line(gl_software_, gl_refused_));
             return configure(frame);
         }
     }

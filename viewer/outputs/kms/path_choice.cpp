@@ -16,13 +16,25 @@ const char* scanout_path_name(ScanoutPath path) {
 }
 
 ScanoutPath fallback_path(const PathInputs& in) {
-    return in.asked == KmsPath::Auto && in.gl_built && in.gl_refused.empty() ? ScanoutPath::Gl
-                                                                             : ScanoutPath::Cpu;
+    return in.asked == KmsPath::Auto && in.gl_built && in.gl_refused.empty() &&
+                   in.gl_software.empty()
+               ? ScanoutPath::Gl
+               : ScanoutPath::Cpu;
 }
 
 std::string fallback_note(const PathInputs& in) {
     return fallback_path(in) == ScanoutPath::Gl ? "; composing it with GL"
-                                                : "; copying damaged regions";
+                                                : "; composing it with pixman";
+}
+
+std::string auto_cpu_line(const std::string& gl_renderer, const std::string& gl_error) {
+    const std::string head = "kms: --kms-path auto chose cpu: ";
+    if (gl_renderer.empty())
+        return head + "GLES cannot start here (" + gl_error +
+               "); pixman draws only the changed pixels into dumb buffers";
+    return head + "the GL renderer is " + gl_renderer +
+           ", a CPU rasterizer that would redraw the whole screen; pixman draws only the "
+           "changed pixels into dumb buffers (use --kms-path gl to use GL anyway)";
 }
 
 namespace {
@@ -34,20 +46,11 @@ PathChoice off_plane(const PathInputs& in, std::string key, std::string line) {
 } // namespace
 
 PathChoice choose_scanout_path(const PathInputs& in) {
-    if (in.sources > 1) { // tiles: only GLES composes several buffers into one
-        if (!in.gl_built)
-            return {ScanoutPath::Gl,
-                    {},
-                    {},
-                    "kms: " + std::to_string(in.sources) +
-                        " sources are composed as tiles by GLES, and this udmaview was built "
-                        "without GBM/EGL; install libgbm-dev libegl-dev libgles-dev and rebuild, "
-                        "or show one --source"};
-        return {ScanoutPath::Gl, {}, {}, {}};
-    }
     if (in.force_copy)
-        return {
-            ScanoutPath::Cpu, "forced", "kms: the CPU copy is forced; copying damaged regions", {}};
+        return {ScanoutPath::Cpu,
+                "forced",
+                "kms: the cpu path is forced; composing it with pixman",
+                {}};
     if (in.asked == KmsPath::Copy)
         return {ScanoutPath::Cpu, {}, {}, {}};
     if (in.asked == KmsPath::Gl) {
@@ -59,6 +62,8 @@ PathChoice choose_scanout_path(const PathInputs& in) {
                     "libgbm-dev libegl-dev libgles-dev and rebuild)"};
         return {ScanoutPath::Gl, {}, {}, {}};
     }
+    if (in.sources > 1) // tiles: one picture of several buffers, which only composition makes
+        return {fallback_path(in), {}, {}, {}};
     if (!in.import_refused.empty() || in.placement_refused) // said where it was refused
         return off_plane(in, {}, {});
     if (!in.dmabuf)
@@ -69,10 +74,7 @@ PathChoice choose_scanout_path(const PathInputs& in) {
     if (!in.plane_format)
         return off_plane(in, "format",
                          "kms: plane " + std::to_string(in.plane_id) + " of " + in.driver +
-                             " cannot scan out " + in.format_name +
-                             (fallback_path(in) == ScanoutPath::Gl
-                                  ? fallback_note(in)
-                                  : "; converting and copying damaged regions"));
+                             " cannot scan out " + in.format_name + fallback_note(in));
     if (!in.modifier_ok)
         return off_plane(in, "modifier",
                          "kms: " + in.driver +

@@ -14,7 +14,7 @@ namespace udmaview::kms {
 enum class ScanoutPath {
     Plane, // the plane scans out the source's dma-buf itself (no copy)
     Gl,    // GLES composes the buffer(s) into GBM scanout buffers
-    Cpu,   // the CPU copies damaged regions into dumb buffers
+    Cpu,   // pixman composes the buffer(s) into dumb buffers, only the damaged pixels
 };
 
 const char* scanout_path_name(ScanoutPath path);
@@ -24,6 +24,8 @@ struct PathInputs {
     uint32_t sources = 1;
     bool gl_built = true;           // this udmaview has GBM/EGL
     std::string gl_refused;         // why GLES composition could not start ("" : it can)
+    std::string gl_software;        // GL_RENDERER when it is a CPU rasterizer ("" : hardware,
+                                    // or GL not started yet)
     bool force_copy = false;        // a test hook forces the CPU copy
     std::string import_refused;     // why the kernel refused the import ("" : not refused)
     bool placement_refused = false; // the plane cannot place a picture of this size as asked
@@ -46,9 +48,13 @@ struct PathChoice {
 
 PathChoice choose_scanout_path(const PathInputs& in);
 
-// Where the plane cannot show the buffer: GLES under auto while it can start, else the CPU.
+// Where the plane cannot show the buffer: GLES under auto while it can start on a hardware
+// renderer, else pixman.
 ScanoutPath fallback_path(const PathInputs& in);
-// "; composing it with GL" or "; copying damaged regions": the end of a fallback line.
+// "; composing it with GL" or "; composing it with pixman": the end of a fallback line.
 std::string fallback_note(const PathInputs& in);
+// The line auto prints when GL turned out to be a CPU rasterizer (gl_renderer: its
+// GL_RENDERER) or could not start (gl_renderer empty, gl_error why).
+std::string auto_cpu_line(const std::string& gl_renderer, const std::string& gl_error);
 
 } // namespace udmaview::kms

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+#include "outputs/kms/pixman_dumb_path.h"
+
+#include "render/pixman_format.h"
+#include "udmaview/clock.h"
+
+namespace udmaview::kms {
+
+namespace {
+
+constexpr uint32_t xrgb8888 = make_fourcc('X', 'R', '2', '4');
+
+Placement full_screen(const DumbTarget& t) {
+    const Rect screen{0, 0, int32_t(t.mode.hdisplay), int32_t(t.mode.vdisplay)};
+    return {screen, screen};
+}
+
+} // namespace
+
+PixmanDumbPath::PixmanDumbPath(PixmanPathOptions options)
+    : options_(options)
+    , scene_(options.tiles, options.scale, options.linear) {}
+
+Status PixmanDumbPath::make_buffers(const DumbTarget& t, const Layout& l) {
+    // One source in a format the plane scans out: drawn without conversion.
+    const Format* src = l.format;
+    const Format* format = options_.tiles <= 1 && src && src->bytes_per_pixel == 4 &&
+                                   t.plane.supports(src->fourcc) &&
+                                   pixman_target_format(src->fourcc)
+                               ? src
+                               : find_format(xrgb8888);
+    Result<DumbSwapchain> chain =
+        DumbSwapchain::create(t.dev, t.mode.hdisplay, t.mode.vdisplay, format);
+    if (!chain)
+        return chain.error();
+    chain_ = std::move(*chain);
+    const RenderTarget target = chain_.target(0);
+    if (!renderer_) {
+        Result<std::unique_ptr<PixmanRenderer>> r = PixmanRenderer::create(target);
+        if (!r)
+            return Error{"kms: the cpu path cannot draw into a dumb buffer on " + t.dev.describe() +
+                             ": " + r.error().message,
+                         r.error().errnum};
+        renderer_ = std::move(*r);
+    } else if (Status s = renderer_->set_target(target); !s) {
+        return Error{"kms: the cpu path: " + s.error().message, s.error().errnum};
+    }
+    scene_.resize(t.mode.hdisplay, t.mode.vdisplay);
+    scene_.invalidate();
+    return {};
+}
+
+Status PixmanDumbPath::update(const DumbTarget& t, const Frame& frame, SubmitStats& stats) {
+    if (!chain_.valid())
+        if (Status s = make_buffers(t, frame.buffer->layout()); !s)
+            return s;
+    // The renderer counts the source's damage; what this path writes is counted in present().
+    SubmitStats mapped;
+    if (Status s = renderer_->update(frame, mapped); !s)
+        return Error{"kms: " + s.error().message, s.error().errnum};
+    stats.imports += mapped.imports;
+    stats.imported_ns = now_ns();
+    Frame shown = frame;
+    if (options_.tiles <= 1)
+        shown.source = 0; // one picture: whichever source it came from
+    scene_.frame_shown(shown);
+    return {};
+}
+
+Result<bool> PixmanDumbPath::present(const DumbTarget& t, bool modeset, std::vector<uint64_t> seqs,
+                                     Scanout& scanout, SubmitStats& stats, Region& clips) {
+    if (!chain_.valid() || !renderer_)
+        return Error{"kms: the cpu path presented before a frame made its buffers", EINVAL};
+    if (modeset)
+        scene_.invalidate(); // the screen shows none of ours
+    chain_.add_damage(scene_.damage());
+    scene_.clear_damage();
+    const int back = chain_.back();
+    const Rect screen{0, 0, int32_t(t.mode.hdisplay), int32_t(t.mode.vdisplay)};
+    const Region draw = chain_.take_pending(back).intersected(screen);
+    clips = Region();
+    if (draw.empty() && !modeset)
+        return false;
+    if (Status s = renderer_->set_target(chain_.target(back)); !s)
+        return Error{"kms: the cpu path: " + s.error().message, s.error().errnum};
+    if (Status s = renderer_->draw(scene_, draw); !s)
+        return Error{"kms: the cpu path: " + s.error().message, s.error().errnum};
+    drawn_pixels_ += uint64_t(draw.area());
+    stats.bytes_copied += uint64_t(draw.area()) * chain_.format()->bytes_per_pixel;
+    stats.submitted_ns = now_ns();
+    if (modeset) {
+        if (Status s = scanout.modeset(chain_.fb(back), full_screen(t)); !s)
+            return s.error();
+        chain_.shown(back);
+        return true;
+    }
+    clips = damage_clips(draw, t.mode.hdisplay, t.mode.vdisplay, chain_.pitch(back), t.quirks);
+    if (Status s = scanout.flip(chain_.fb(back), full_screen(t), clips,
+                                Scanout::Flip{std::move(seqs), 0, back});
+        !s)
+        return s.error();
+    return true;
+}
+
+void PixmanDumbPath::forget(BufferId id) {
+    if (renderer_)
+        renderer_->retire(id);
+}
+
+void PixmanDumbPath::reset(Scanout& scanout) {
+    scanout.retire(chain_.take_framebuffers());
+    chain_ = DumbSwapchain();
+}
+
+void PixmanDumbPath::clear() {
+    chain_ = DumbSwapchain();
+    renderer_.reset();
+    scene_ = Scene(options_.tiles, options_.scale, options_.linear);
+}
+
+std::vector<std::pair<std::string, uint64_t>> PixmanDumbPath::counters() const {
+    return {{"pixman_drawn_pixels", drawn_pixels_},
+            {"pixman_buffers", renderer_ ? renderer_->cached_buffers() : 0}};
+}
+
+} // namespace udmaview::kms
