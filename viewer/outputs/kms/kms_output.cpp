@@ -106,7 +106,7 @@ void KmsOutput::stop() {
     if (Status s = saved_crtc_.restore(); !s)
         std::cerr << s.error().message << "\n";
     fbs_.clear();
-    cpu_.clear();
+    clear_cpu();
     gl_.reset(); // its scanout buffers and their framebuffers, after the CRTC is restored
     retired_gl_.reset();
     scanout_.reset(); // the flip in flight, retired framebuffers, the mode blob
@@ -135,7 +135,7 @@ void KmsOutput::wait_idle(OutputSink* sink, int timeout_ms) {
 Scanout::FlipDone KmsOutput::flip_done(OutputSink* sink) {
     return [this, sink](const Scanout::Flip& flip, uint64_t presented_ns) {
         if (flip.dumb_index >= 0)
-            cpu_.shown(flip.dumb_index);
+            cpu_shown(flip.dumb_index, presented_ns);
         else
             gl_shown(flip.fb_id, presented_ns);
         if (sink)
@@ -202,11 +202,11 @@ Status KmsOutput::configure(const Frame& frame) {
         return s;
     configured_ = wanted(l);
     needs_modeset_ = true;
-    cpu_.reset(*scanout_); // new buffers for the new mode or format
-    if (options_.hud && path_ != ScanoutPath::Gl)
-        announce("hud", "kms: --hud needs the gl path (--kms-path gl); the " +
-                            std::string(path_ == ScanoutPath::Plane ? "plane" : "copy") +
-                            " path shows no overlay");
+    cpu_.reset(*scanout_);  // new buffers for the new mode or format
+    cursor_changed_ = true; // the new path takes the pointer
+    if (options_.hud && path_ == ScanoutPath::Plane)
+        announce("hud", "kms: --hud: the plane path scans out the guest's buffer and shows no "
+                        "overlay; use --kms-path cpu or gl for it");
     retire_stale_gl();
     if (options_.verbose)
         std::cerr << "kms: source " << l.to_string() << " on mode " << mode_string(mode_) << "\n";
@@ -340,36 +340,9 @@ Status KmsOutput::show_import(const Frame& frame, Origin origin, SubmitStats& st
     return {};
 }
 
-Status KmsOutput::show_cpu(const Frame& frame, Origin origin, SubmitStats& stats,
-                           OutputSink& sink) {
-    stats.path = "dumb-copy";
-    if (Status s = cpu_.update(dumb_target(), frame, stats); !s)
-        return s;
-    take_cursor();
-    const bool modeset = needs_modeset_;
-    Result<bool> shown = cpu_.present(dumb_target(), modeset, report_seqs(frame, origin), *scanout_,
-                                      stats, last_clips_);
-    if (!shown)
-        return shown.error();
-    if (modeset) {
-        placement_ = cpu_.placement();
-        needs_modeset_ = false;
-    }
-    if (modeset || !*shown) // a modeset blocks; nothing changed: nothing to wait for
-        presented(frame, origin, sink);
-    return {};
-}
-
-void KmsOutput::take_cursor() {
-    if (!cursor_changed_ || configured_.path != ScanoutPath::Cpu)
-        return;
-    cpu_.scene().set_pointer(cursor_);
-    cursor_changed_ = false;
-}
-
 std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
     std::vector<std::pair<std::string, uint64_t>> all{{"switch_redraws", switch_redraws_}};
-    for (auto& c : cpu_.counters())
+    for (auto& c : cpu_counters())
         all.push_back(std::move(c));
     for (auto& c : gl_counters())
         all.push_back(std::move(c));

@@ -29,6 +29,7 @@
 #include "outputs/kms/saved_crtc.h"
 #include "outputs/kms/scanout.h"
 #include "outputs/kms/vt_console.h"
+#include "render/scene_hud.h"
 #include "udmaview/cursor.h"
 #include "udmaview/output.h"
 #include "udmaview/placement.h"
@@ -61,18 +62,18 @@ public:
     uint64_t dispatch_interval_ns() const override {
         return cursor_changed_ && vt_active_ && !busy() ? 4'000'000 : 0;
     }
-    // The guest pointer, drawn as a quad on the gl path (the plane and copy paths show none).
+    // The guest pointer, drawn over the picture on the gl and cpu paths (the plane shows none).
     void set_cursor(const CursorState& cursor) override;
-    // One source: shows the frame (a modeset, a page flip, damage). Several sources (gl path):
-    // only updates the frame's tile; flush() composes the presenter's round once and flips
-    // once, and the flip reports every frame of the round presented.
+    // One source: shows the frame (a modeset, a page flip, damage). Several sources (gl and
+    // cpu paths): only updates the frame's tile; flush() shows the presenter's round with one
+    // flip, which reports every frame of the round presented.
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
     void flush(OutputSink& sink) override;
     void retire(BufferId id) override;
     // For the timing report: the redraws after the display came back (VT or seat switch),
-    // then what the --hud overlay cost (gl path).
+    // the cpu path's pixels drawn, then what the --hud overlay cost.
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
-    // Several sources (gl path): the focused tile's, and "ended" on a tile.
+    // Several sources: the focused tile's, and "ended" on a tile.
     uint32_t input_source() const override;
     void source_ended(uint32_t source) override;
 
@@ -127,10 +128,19 @@ private:
     // Brings the path and layout up to date for frame; false: switched away, skip it.
     Result<bool> configure_for(const Frame& frame, SubmitStats& stats);
     Status show_import(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
-    // The cpu path: pixman draws the scene into dumb buffers.
+    // The cpu path (kms_output_cpu.cpp): pixman draws the scene into dumb buffers.
     Status show_cpu(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
-    // Hands a changed guest pointer to the cpu path's scene.
-    void take_cursor();
+    // Draws frame's change into the back buffer; present_cpu() shows it (carrying frames).
+    struct RoundFrame;
+    Status draw_cpu(const Frame& frame, SubmitStats& stats);
+    Status present_cpu(std::vector<RoundFrame> frames, OutputSink& sink);
+    // Hands a changed guest pointer and the --hud overlay to the cpu path's scene.
+    void take_overlays();
+    // The flip to dumb buffer index (-1: a modeset) is done: the overlay learns its frames.
+    void cpu_shown(int index, uint64_t presented_ns);
+    void toggle_cpu_hud();
+    void clear_cpu();
+    std::vector<std::pair<std::string, uint64_t>> cpu_counters() const;
     // The gl path (kms_output_gl.cpp); starts GBM and EGL on first use.
     Status show_gl(const Frame& frame, Origin origin, SubmitStats& stats, OutputSink& sink);
     Status start_gl(const Frame& frame);
@@ -141,22 +151,30 @@ private:
     // flip carrying seqs, which are reported presented once it is done.
     Status present_gl(const ComposedFrame& c, const Layout& l, std::vector<uint64_t> seqs,
                       OutputSink& sink);
-    // Several sources (kms_output_round.cpp): the frame's tile is updated and the frame joins
-    // the round that flush() shows.
+    // Several sources (kms_output_round.cpp): the frame's tile is updated (drawn, on the cpu
+    // path) and the frame joins the round that flush() shows.
     Status join_round(const Frame& frame, SubmitStats& stats, OutputSink& sink);
+    Status join_gl_round(const Frame& frame, SubmitStats& stats);
     Status show_round(OutputSink& sink);
+    Status show_gl_round(OutputSink& sink);
     // The composer of another mode or path leaves (it stays until the next modeset).
     void retire_stale_gl();
     void gl_shown(uint32_t fb_id, uint64_t presented_ns);
-    // Ctrl+Alt+H: shows or hides the --hud overlay (gl path only), redrawing just its rect.
+    // Ctrl+Alt+H: shows or hides the --hud overlay (gl and cpu paths), redrawing just its
+    // rect (kms_output_overlays.cpp).
     void toggle_hud(OutputSink& sink);
-    // Shows the pointer's change when the gl path is idle (the next frame takes it otherwise).
+    Status toggle_gl_hud();
+    // Shows the pointer's change when the output is idle (the next frame takes it otherwise).
     void show_cursor(OutputSink& sink);
     // Redraws what changed over the last frame (overlay, pointer) when no flip is in flight.
     void redraw_overlays(OutputSink& sink);
     std::vector<std::pair<std::string, uint64_t>> gl_counters() const;
     // Several sources: Ctrl+Alt+Left/Right/L (kms_output_tiles.cpp), then the screen redrawn.
     void tile_key(KeyAction action, OutputSink& sink);
+    // The gl path's tiles: false where there are none.
+    bool gl_tile_key(KeyAction action);
+    uint32_t gl_focus() const;
+    void gl_source_ended(uint32_t source);
     void redraw_tiles(OutputSink* sink);
     // Takes the import probe's verdict once it is there (one line when the import is off).
     void poll_gl_import();
@@ -205,6 +223,7 @@ private:
 
     FramebufferCache fbs_;
     PixmanDumbPath cpu_;
+    std::unique_ptr<SceneHud> cpu_hud_; // the cpu path's --hud overlay, once shown
     std::unique_ptr<GlComposer, GlComposerDeleter> gl_;
     // The composer of the previous mode, on screen until the next modeset.
     std::unique_ptr<GlComposer, GlComposerDeleter> retired_gl_;
@@ -221,9 +240,10 @@ private:
         SubmitStats stats; // for the --hud overlay
     };
     std::vector<RoundFrame> round_;
-    bool hud_visible_ = false;    // the overlay's state, kept when the gl path restarts
-    CursorState cursor_;          // the guest pointer, for the gl path
-    bool cursor_changed_ = false; // not yet handed to the composer
+    std::vector<RoundFrame> cpu_hud_frames_; // on the cpu path's flip in flight, for the hud
+    bool hud_visible_ = false;               // the overlay's state, kept when the gl path restarts
+    CursorState cursor_;                     // the guest pointer, for the gl and cpu paths
+    bool cursor_changed_ = false;            // not yet handed to the composer
     Region last_clips_;
     uint64_t total_imports_ = 0;
     uint64_t switch_redraws_ = 0; // frames redrawn whole after a switch back

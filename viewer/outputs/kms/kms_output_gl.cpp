@@ -45,44 +45,15 @@ void KmsOutput::gl_shown(uint32_t fb_id, uint64_t presented_ns) {
         gl_->shown(fb_id, presented_ns);
 }
 
-void KmsOutput::toggle_hud(OutputSink& sink) {
-    if (!gl_ || configured_.path != ScanoutPath::Gl) {
-        std::cerr << "kms: Ctrl+Alt+H: the hud needs the gl path (--kms-path gl)\n";
-        return;
-    }
-    if (Status s = gl_->toggle_hud(); !s) {
-        std::cerr << s.error().message << "\n";
-        return;
-    }
+Status KmsOutput::toggle_gl_hud() {
+    if (!gl_ || configured_.path != ScanoutPath::Gl)
+        return Error{"kms: Ctrl+Alt+H: the plane path scans out the guest's buffer and shows no "
+                     "overlay; use --kms-path cpu or gl for it",
+                     ENOTSUP};
+    if (Status s = gl_->toggle_hud(); !s)
+        return s;
     hud_visible_ = gl_->hud_visible();
-    redraw_overlays(sink);
-}
-
-void KmsOutput::redraw_overlays(OutputSink& sink) {
-    if (busy() || !vt_active_ || !last_frame_ || !last_frame_->buffer)
-        return; // the change goes out with the next frame
-    Frame frame = *last_frame_;
-    frame.damage = Region(); // only the overlay's and the pointer's rects are redrawn
-    SubmitStats stats;
-    if (Status s = show(frame, Origin::Redraw, stats, sink); !s)
-        sink.on_output_error(s.error());
-}
-
-void KmsOutput::set_cursor(const CursorState& cursor) {
-    cursor_ = cursor;
-    cursor_changed_ = true;
-}
-
-void KmsOutput::show_cursor(OutputSink& sink) {
-    if (!cursor_changed_)
-        return;
-    if (!gl_ || configured_.path != ScanoutPath::Gl) {
-        cursor_changed_ = false; // the plane and copy paths draw no pointer
-        return;
-    }
-    if (busy() || !vt_active_)
-        return;
-    redraw_overlays(sink); // show_gl() hands the pointer over
+    return {};
 }
 
 std::vector<std::pair<std::string, uint64_t>> KmsOutput::gl_counters() const {
@@ -216,14 +187,11 @@ void KmsOutput::retire_stale_gl() {}
 void KmsOutput::poll_gl_import() {}
 void KmsOutput::gl_shown(uint32_t, uint64_t) {}
 
-void KmsOutput::toggle_hud(OutputSink&) {
-    std::cerr << "kms: Ctrl+Alt+H: the hud needs the gl path, and this udmaview was built "
-                 "without GBM/EGL\n";
+Status KmsOutput::toggle_gl_hud() {
+    return Error{"kms: Ctrl+Alt+H: the plane path scans out the guest's buffer and shows no "
+                 "overlay; use --kms-path cpu for it",
+                 ENOTSUP};
 }
-
-void KmsOutput::set_cursor(const CursorState&) {}
-void KmsOutput::show_cursor(OutputSink&) {}
-void KmsOutput::redraw_overlays(OutputSink&) {}
 
 std::vector<std::pair<std::string, uint64_t>> KmsOutput::gl_counters() const {
     return {};

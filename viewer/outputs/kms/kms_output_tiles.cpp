@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// KmsOutput with several sources: the gl path draws them as tiles (render/tile_compositor.h);
-// this is the output's side of it: which source gets the keyboard, the focus and layout
-// chords, and "ended" on a tile, each followed by a redraw of the last frame.
+// KmsOutput with several sources: the cpu path's scene or the gl path's tile compositor
+// draws them as tiles; this is the output's side of it: which source gets the keyboard, the
+// focus and layout chords, and "ended" on a tile, each followed by a redraw of the last
+// frame.
 #include <iostream>
 
 #include "outputs/kms/kms_output.h"
@@ -13,10 +14,23 @@
 
 namespace udmaview::kms {
 
-#if UDMAVIEW_HAVE_KMS_GL
+namespace {
+
+// Scene and TileCompositor take the same chords.
+template <class Tiles> void apply_tile_key(Tiles& tiles, KeyAction action, bool verbose) {
+    if (action == KeyAction::ToggleTiles)
+        tiles.toggle_mode();
+    else
+        tiles.move_focus(action == KeyAction::FocusPrev ? -1 : 1);
+    if (verbose)
+        std::cerr << "kms: source " << tiles.focus() + 1 << " focused, "
+                  << (tiles.mode() == TileMode::Grid ? "grid" : "alone") << "\n";
+}
+
+} // namespace
 
 uint32_t KmsOutput::input_source() const {
-    return gl_ && gl_->tiles() ? gl_->tiles()->focus() : 0;
+    return configured_.path == ScanoutPath::Cpu ? cpu_.scene().focus() : gl_focus();
 }
 
 void KmsOutput::redraw_tiles(OutputSink* sink) {
@@ -30,33 +44,48 @@ void KmsOutput::redraw_tiles(OutputSink* sink) {
 }
 
 void KmsOutput::source_ended(uint32_t source) {
-    if (!gl_ || !gl_->tiles())
-        return;
-    gl_->tiles()->set_ended(source);
+    cpu_.scene().set_ended(source); // kept for whichever path shows the tiles
+    gl_source_ended(source);
 }
 
 void KmsOutput::tile_key(KeyAction action, OutputSink& sink) {
-    TileCompositor* tiles = gl_ ? gl_->tiles() : nullptr;
-    if (!tiles)
+    if (options_.sources <= 1)
         return;
-    if (action == KeyAction::ToggleTiles)
-        tiles->toggle_mode();
-    else
-        tiles->move_focus(action == KeyAction::FocusPrev ? -1 : 1);
-    if (options_.verbose)
-        std::cerr << "kms: source " << tiles->focus() + 1 << " focused, "
-                  << (tiles->mode() == TileMode::Grid ? "grid" : "alone") << "\n";
+    if (configured_.path == ScanoutPath::Cpu)
+        apply_tile_key(cpu_.scene(), action, options_.verbose);
+    else if (!gl_tile_key(action))
+        return;
     redraw_tiles(&sink);
 }
 
-#else // without the gl path there are no tiles
+#if UDMAVIEW_HAVE_KMS_GL
 
-uint32_t KmsOutput::input_source() const {
+uint32_t KmsOutput::gl_focus() const {
+    return gl_ && gl_->tiles() ? gl_->tiles()->focus() : 0;
+}
+
+void KmsOutput::gl_source_ended(uint32_t source) {
+    if (gl_ && gl_->tiles())
+        gl_->tiles()->set_ended(source);
+}
+
+bool KmsOutput::gl_tile_key(KeyAction action) {
+    TileCompositor* tiles = gl_ ? gl_->tiles() : nullptr;
+    if (!tiles)
+        return false;
+    apply_tile_key(*tiles, action, options_.verbose);
+    return true;
+}
+
+#else // without GBM/EGL the cpu path draws the tiles
+
+uint32_t KmsOutput::gl_focus() const {
     return 0;
 }
-void KmsOutput::redraw_tiles(OutputSink*) {}
-void KmsOutput::source_ended(uint32_t) {}
-void KmsOutput::tile_key(KeyAction, OutputSink&) {}
+void KmsOutput::gl_source_ended(uint32_t) {}
+bool KmsOutput::gl_tile_key(KeyAction) {
+    return false;
+}
 
 #endif
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "outputs/kms/pixman_dumb_path.h"
 
+#include <cerrno>
+
 #include "render/pixman_format.h"
 #include "udmaview/clock.h"
 
@@ -67,34 +69,45 @@ Status PixmanDumbPath::update(const DumbTarget& t, const Frame& frame, SubmitSta
     return {};
 }
 
-Result<bool> PixmanDumbPath::present(const DumbTarget& t, bool modeset, std::vector<uint64_t> seqs,
-                                     Scanout& scanout, SubmitStats& stats, Region& clips) {
+Status PixmanDumbPath::draw(bool whole, SubmitStats& stats) {
     if (!chain_.valid() || !renderer_)
-        return Error{"kms: the cpu path presented before a frame made its buffers", EINVAL};
-    if (modeset)
+        return Error{"kms: the cpu path drew before a frame made its buffers", EINVAL};
+    if (whole)
         scene_.invalidate(); // the screen shows none of ours
     chain_.add_damage(scene_.damage());
     scene_.clear_damage();
     const int back = chain_.back();
-    const Rect screen{0, 0, int32_t(t.mode.hdisplay), int32_t(t.mode.vdisplay)};
+    const Rect screen{0, 0, int32_t(scene_.width()), int32_t(scene_.height())};
     const Region draw = chain_.take_pending(back).intersected(screen);
-    clips = Region();
-    if (draw.empty() && !modeset)
-        return false;
+    if (draw.empty())
+        return {};
     if (Status s = renderer_->set_target(chain_.target(back)); !s)
         return Error{"kms: the cpu path: " + s.error().message, s.error().errnum};
     if (Status s = renderer_->draw(scene_, draw); !s)
         return Error{"kms: the cpu path: " + s.error().message, s.error().errnum};
+    drawn_.add(draw);
     drawn_pixels_ += uint64_t(draw.area());
     stats.bytes_copied += uint64_t(draw.area()) * chain_.format()->bytes_per_pixel;
-    stats.submitted_ns = now_ns();
+    return {};
+}
+
+Result<bool> PixmanDumbPath::present(const DumbTarget& t, bool modeset, std::vector<uint64_t> seqs,
+                                     Scanout& scanout, Region& clips) {
+    clips = Region();
+    if (!chain_.valid())
+        return Error{"kms: the cpu path presented before a frame made its buffers", EINVAL};
+    const Region drawn = std::move(drawn_);
+    drawn_ = Region();
+    const int back = chain_.back();
     if (modeset) {
         if (Status s = scanout.modeset(chain_.fb(back), full_screen(t)); !s)
             return s.error();
         chain_.shown(back);
         return true;
     }
-    clips = damage_clips(draw, t.mode.hdisplay, t.mode.vdisplay, chain_.pitch(back), t.quirks);
+    if (drawn.empty())
+        return false;
+    clips = damage_clips(drawn, t.mode.hdisplay, t.mode.vdisplay, chain_.pitch(back), t.quirks);
     if (Status s = scanout.flip(chain_.fb(back), full_screen(t), clips,
                                 Scanout::Flip{std::move(seqs), 0, back});
         !s)
@@ -110,10 +123,12 @@ void PixmanDumbPath::forget(BufferId id) {
 void PixmanDumbPath::reset(Scanout& scanout) {
     scanout.retire(chain_.take_framebuffers());
     chain_ = DumbSwapchain();
+    drawn_ = Region();
 }
 
 void PixmanDumbPath::clear() {
     chain_ = DumbSwapchain();
+    drawn_ = Region();
     renderer_.reset();
     scene_ = Scene(options_.tiles, options_.scale, options_.linear);
 }

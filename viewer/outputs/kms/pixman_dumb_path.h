@@ -45,15 +45,18 @@ public:
     explicit PixmanDumbPath(PixmanPathOptions options);
 
     // Maps frame's buffer (once per BufferId, counted in stats.imports) and makes it its
-    // tile's picture; the damage waits for present(). The buffers are made first when there
+    // tile's picture; the damage waits for draw(). The buffers are made first when there
     // are none (after reset()): of the mode's size, in the source's format where the plane
     // scans it out with 4 bytes per pixel (one source), else XRGB8888.
     Status update(const DumbTarget& target, const Frame& frame, SubmitStats& stats);
-    // Draws what the back buffer lacks and puts it on screen: modeset (everything redrawn,
-    // blocking) or a flip carrying seqs, with the drawn rectangles as clips. Counts the bytes
-    // written in stats. False: nothing changed on screen, nothing was flipped.
+    // Draws what the back buffer lacks (everything: whole) and counts the bytes written in
+    // stats. Several frames of one round may draw before one present().
+    Status draw(bool whole, SubmitStats& stats);
+    // Puts the back buffer on screen: a modeset (blocking) or a flip carrying seqs with the
+    // rectangles drawn since the last present() as clips. False: nothing was drawn, nothing
+    // was flipped (the screen already shows the scene).
     Result<bool> present(const DumbTarget& target, bool modeset, std::vector<uint64_t> seqs,
-                         Scanout& scanout, SubmitStats& stats, Region& clips);
+                         Scanout& scanout, Region& clips);
 
     // What is drawn: tiles, hud, pointer; changes become damage of the next present().
     Scene& scene() { return scene_; }
@@ -79,6 +82,7 @@ private:
     Scene scene_;
     DumbSwapchain chain_;
     std::unique_ptr<PixmanRenderer> renderer_;
+    Region drawn_; // into the back buffer since the last present()
     uint64_t drawn_pixels_ = 0;
 };
 

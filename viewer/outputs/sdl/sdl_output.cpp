@@ -180,7 +180,7 @@ Status SdlOutput::open() {
             std::cerr << "sdl: software view: pixman into the window surface, no GL\n";
     }
     if (options_.hud)
-        hud_ = std::make_unique<SdlHud>(scene_, true);
+        hud_ = std::make_unique<SceneHud>(scene_, true);
     redraw_ = true;
     if (Status s = present(); !s)
         return s;
@@ -207,7 +207,7 @@ Status SdlOutput::present() {
 
 void SdlOutput::toggle_hud() {
     if (!hud_) {
-        hud_ = std::make_unique<SdlHud>(scene_, true);
+        hud_ = std::make_unique<SceneHud>(scene_, true);
         return;
     }
     hud_->toggle();

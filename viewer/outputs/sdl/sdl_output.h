@@ -6,10 +6,10 @@
 #include <set>
 #include <string>
 
-#include "outputs/sdl/sdl_hud.h"
 #include "outputs/sdl/sdl_path.h"
 #include "outputs/sdl/view.h"
 #include "render/scene.h"
+#include "render/scene_hud.h"
 #include "udmaview/output.h"
 
 namespace udmaview {
@@ -95,7 +95,7 @@ private:
     std::unique_ptr<SdlVideo> video_;
     std::unique_ptr<SDL_Window, WindowDeleter> window_;
     std::unique_ptr<SdlView> view_;
-    std::unique_ptr<SdlHud> hud_;
+    std::unique_ptr<SceneHud> hud_;
     bool auto_chosen_ = false;
     uint32_t tile_w_ = 0, tile_h_ = 0; // several sources: the largest picture so far
     uint64_t last_presented_ns_ = 0;

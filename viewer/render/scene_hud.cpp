@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "outputs/sdl/sdl_hud.h"
+#include "render/scene_hud.h"
 
 #include "udmaview/clock.h"
 
 namespace udmaview {
 
-SdlHud::SdlHud(Scene& scene, bool shown)
+SceneHud::SceneHud(Scene& scene, bool shown)
     : scene_(scene)
     , shown_(shown) {
     if (shown_) {
@@ -14,7 +14,7 @@ SdlHud::SdlHud(Scene& scene, bool shown)
     }
 }
 
-void SdlHud::toggle() {
+void SceneHud::toggle() {
     shown_ = !shown_;
     ++toggles_;
     if (shown_)
@@ -22,7 +22,7 @@ void SdlHud::toggle() {
     scene_.set_hud(shown_ ? &hud_.image() : nullptr);
 }
 
-void SdlHud::refresh(uint64_t now) {
+void SceneHud::refresh(uint64_t now) {
     if (!shown_)
         return;
     const uint64_t start = now_ns();
@@ -33,7 +33,7 @@ void SdlHud::refresh(uint64_t now) {
     busy_ns_ += now_ns() - start;
 }
 
-std::vector<std::pair<std::string, uint64_t>> SdlHud::counters() const {
+std::vector<std::pair<std::string, uint64_t>> SceneHud::counters() const {
     return {{"hud_draw_us", busy_ns_ / 1000},
             {"hud_draws", draws_},
             {"hud_updates", updates_},

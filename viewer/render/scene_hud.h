@@ -11,13 +11,13 @@
 
 namespace udmaview {
 
-// The window's --hud overlay: the Hud's numbers of the frames shown, put into the scene
-// (which both views draw) while shown; Ctrl+Alt+H toggles it. Its own cost is counted apart
-// from the frames'.
-class SdlHud {
+// The --hud overlay of a scene-drawn output (the SDL window's views, the KMS cpu path): the
+// Hud's numbers of the frames shown, put into the scene while shown; Ctrl+Alt+H toggles it. Its own
+// cost is counted apart from the frames'.
+class SceneHud {
 public:
     // shown: --hud (else made hidden on the first Ctrl+Alt+H).
-    SdlHud(Scene& scene, bool shown);
+    SceneHud(Scene& scene, bool shown);
     bool shown() const { return shown_; }
     void toggle();
     void record(uint64_t produced_ns, uint64_t presented_ns, uint64_t bytes_copied,
