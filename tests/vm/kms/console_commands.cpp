@@ -49,6 +49,24 @@ int run_compare(const std::string& a, const std::string& b, uint64_t max_diff,
 }
 
 // The KD mode, keyboard mode and VT mode of the active VT, one line (compared before/after).
+int run_lit(const std::string& png, const Rect& rect, uint64_t min) {
+    Result<RgbaImage> img = read_png(png);
+    if (!img) {
+        std::cerr << "lit: " << img.error().message << "\n";
+        return 2;
+    }
+    const Rect r = rect.intersect(Rect{0, 0, int32_t(img->width), int32_t(img->height)});
+    uint64_t lit = 0;
+    for (int32_t y = r.y; y < r.bottom(); ++y)
+        for (int32_t x = r.x; x < r.right(); ++x) {
+            const uint8_t* p = img->at(uint32_t(x), uint32_t(y));
+            lit += (p[0] | p[1] | p[2]) ? 1 : 0;
+        }
+    std::cout << "lit: " << lit << " of " << r.area() << " pixels in " << r.to_string()
+              << " are not black\n";
+    return lit >= min ? 0 : 1;
+}
+
 int run_console_state() {
     UniqueFd tty0(::open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC));
     vt_stat st{};

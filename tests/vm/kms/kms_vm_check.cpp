@@ -16,6 +16,7 @@
 //       frame); then a source of another size (re-layout without restart), and one larger
 //       than the mode (--scale none: shown 1:1, cropped from the centre).
 //   kms_vm_check compare A.png B.png [MAX_DIFFERING_PIXELS [X Y]]  (X Y: B is A's piece there)
+//   kms_vm_check lit PNG X Y W H MIN: at least MIN pixels of the rect are not black
 //   kms_vm_check console-state
 //       prints the active VT's KD mode, keyboard mode and VT mode
 //   kms_vm_check activate N: switches to VT N and waits for it
@@ -237,9 +238,7 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
     }
     kms::KmsOptions ko;
     ko.path = kms::KmsPath::Plane; // the plane, else the cpu path whose clips are checked
-    // 1:1, so that every step's screen is the picture itself (the cpu path scales as asked;
-    // its scaled pixels are the scaled case's).
-    ko.scale = ScaleMode::None;
+    ko.scale = ScaleMode::None;    // every step's screen is the picture itself (1:1)
     ko.verbose = true;
     ko.mode = std::to_string(w) + "x" + std::to_string(h);
     kms::KmsOutput kms_out(ko);
@@ -396,6 +395,11 @@ int main(int argc, char** argv) {
                                : std::nullopt);
     if (args.size() == 2 && args[0] == "activate")
         return run_activate(std::stoi(args[1]));
+    if (args.size() == 7 && args[0] == "lit")
+        return run_lit(
+            args[1],
+            {std::stoi(args[2]), std::stoi(args[3]), std::stoi(args[4]), std::stoi(args[5])},
+            std::stoull(args[6]));
     if (args.size() == 1 && args[0] == "console-state")
         return run_console_state();
     if (args.size() == 3 && args[0] == "hold-master")

@@ -70,6 +70,44 @@ kill_and_time() {
 	expect "$name: screendump shows the text console again" test -n "${shot_ms:-}"
 }
 
+# tiles_check DIR ARGS...: two demo sources (seeds 3 and 8, 320x240) in a grid on 1024x768
+# with --scale integer --filter nearest and ARGS (the path). Tile i is the half
+# [512·i, 512·(i+1)) × 768, its picture area that minus a 2-pixel frame (508x764), the
+# picture 1:1 in its centre:
+# x = 512·i + 2 + (508 - 320) / 2 = 96 + 512·i, y = 2 + (764 - 240) / 2 = 264. At 0.02 fps each
+# source shows its frame 1 for 50 s: the screendump must hold both headless frames 1 exactly.
+tiles_check() {
+	local dir=$1 seed pid rc i
+	shift
+	mkdir -p "$dir"
+	for seed in 3 8; do
+		timeout -k 2 60 "$udmaview" --source demo --size 320x240 --frames 1 --seed "$seed" \
+			--output headless --dump-png "$dir/expected-$seed.png" >"$dir/headless.log" 2>&1
+	done
+	timeout -k 5 200 "$udmaview" --size 320x240 --fps 0.02 --source demo --seed 3 \
+		--source demo --seed 8 --output kms --mode 1024x768 --scale integer --filter nearest \
+		"$@" --verbose --timing "$dir/timing.json" >"$dir/run.log" 2>&1 &
+	pid=$!
+	bg_pids+=("$pid")
+	if ! wait_for "$dir/run.log" 150 'frame 2 presented'; then
+		fail "tiles: both sources presented their first frame"
+	fi
+	shot "$dir/screen.png"
+	kill -TERM "$pid"
+	wait "$pid"
+	rc=$?
+	grep -v presented "$dir/run.log" | tail -n 6
+	expect "tiles: SIGTERM, exit status 0 (got $rc)" test "$rc" -eq 0
+	i=0
+	for seed in 3 8; do
+		expect "tiles: tile $((i + 1)) equals demo seed $seed frame 1 at $((96 + 512 * i)),264" \
+			"$check" compare "$dir/screen.png" "$dir/expected-$seed.png" 0 $((96 + 512 * i)) 264
+		i=$((i + 1))
+	done
+	expect "tiles: the timing report has both sources" \
+		grep -q '"sources": \[' "$dir/timing.json"
+}
+
 finish() {
 	if [ "$failures" -eq 0 ]; then echo "# all passed"; exit 0; fi
 	echo "# $failures failed"
