@@ -87,7 +87,12 @@ TEST(MultiSourceOptions, SixteenSourcesFitSeventeenDoNot) {
 
 TEST(MultiSourceOptions, RejectsWhatSeveralSourcesCannotDo) {
     Result<Options> kms = parse({"--source", "demo", "--source", "demo", "--output", "kms"});
-    ASSERT_TRUE(kms) << kms.error().message; // auto: the gl path
+    ASSERT_TRUE(kms) << kms.error().message; // auto: the gl or cpu path
+    for (const char* path : {"cpu", "copy", "gl"}) {
+        Result<Options> composed =
+            parse({"--source", "demo", "--source", "demo", "--output", "kms", "--kms-path", path});
+        EXPECT_TRUE(composed) << path << ": " << composed.error().message;
+    }
     Result<Options> plane =
         parse({"--source", "demo", "--source", "demo", "--output", "kms", "--kms-path", "plane"});
     ASSERT_FALSE(plane);

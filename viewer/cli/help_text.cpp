@@ -70,13 +70,14 @@ Outputs:
                       connector has one, else the connector's preferred mode)
   --list              kms: list cards, connectors, modes and planes, then exit
   --kms-path PATH     kms: how frames reach the screen: auto (default: the plane scans out
-                      the guest's buffer where it can place it as asked, else GL composition,
-                      else the CPU copy), plane (else cpu), gl, or cpu (the CPU copies
-                      damaged regions into dumb buffers; copy is another name for it)
+                      the guest's buffer where it can place it as asked, else GL composition
+                      on a hardware GL renderer, else cpu; one line says why), plane (else
+                      cpu), gl, or cpu (pixman draws the changed pixels, scaled, into dumb
+                      buffers; copy is another name for it)
   --take-over         kms: use a VT that a program which died left in graphics mode (reset it)
   --scale MODE        kms, sdl, headless --render gl|pixman: fit (default), integer or none
-  --filter F          kms (gl path), sdl, headless --render gl|pixman: nearest or linear
-                      (default)
+  --filter F          kms (gl and cpu paths), sdl, headless --render gl|pixman: nearest
+                      or linear (default)
   --vsync on|off      sdl (gl view): wait for vertical blank when swapping (default on)
   --sdl-path auto|gl|software
                       sdl: how the window is drawn. gl: GLES on EGL redraws the window
@@ -87,8 +88,8 @@ Outputs:
                       software when GL's renderer is a CPU rasterizer (llvmpipe,
                       softpipe, swrast) or GL cannot start, else gl; one line says which
   --fullscreen        sdl: start full screen (F11 or Ctrl+Alt+F toggles)
-  --hud               sdl, kms (gl path): overlay fps, latency and copy counters with a
-                      latency graph (Ctrl+Alt+H toggles)
+  --hud               sdl, kms (gl and cpu paths): overlay fps, latency and copy counters
+                      with a latency graph (Ctrl+Alt+H toggles)
 
   -h, --help          show this text
   --version           show the version

@@ -63,10 +63,9 @@ namespace {
 Status check_sources(const Options& o) {
     if (o.sources.size() < 2)
         return {};
-    if (o.output == OutputKind::Kms && o.kms_path != "auto" && o.kms_path != "gl")
-        return usage("--kms-path " + o.kms_path + " shows one --source (" +
-                     std::to_string(o.sources.size()) +
-                     " given): several are composed by GL (--kms-path gl or auto)");
+    if (o.output == OutputKind::Kms && o.kms_path == "plane")
+        return usage("--kms-path plane shows one --source (" + std::to_string(o.sources.size()) +
+                     " given): several are composed as tiles (--kms-path auto, gl or cpu)");
     if (o.output == OutputKind::Headless && !o.dump_png.empty())
         return usage("--dump-png with several --source needs --output sdl (the headless output "
                      "keeps no tiles)");

@@ -63,7 +63,7 @@ struct Options : SourceOptions {
     std::string mode;              // kms: WxH[@R], parsed by the kms output against the connector
     std::string kms_path = "auto"; // kms: auto, plane, gl or copy
     ScaleMode scale = ScaleMode::Fit;
-    bool linear_filter = true;     // kms (gl path), sdl: --filter linear
+    bool linear_filter = true;     // kms (gl, cpu paths), sdl: --filter linear
     std::string sdl_path = "auto"; // sdl: --sdl-path auto|gl|software
     bool vsync = true;             // sdl
     bool fullscreen = false;       // sdl

@@ -69,6 +69,22 @@ Status PixmanDumbPath::update(const DumbTarget& t, const Frame& frame, SubmitSta
     return {};
 }
 
+Status PixmanDumbPath::draw_into(int index, SubmitStats& stats) {
+    const Rect screen{0, 0, int32_t(scene_.width()), int32_t(scene_.height())};
+    const Region draw = chain_.take_pending(index).intersected(screen);
+    if (draw.empty())
+        return {};
+    if (Status s = renderer_->set_target(chain_.target(index)); !s)
+        return Error{"kms: the cpu path: " + s.error().message, s.error().errnum};
+    if (Status s = renderer_->draw(scene_, draw); !s)
+        return Error{"kms: the cpu path: " + s.error().message, s.error().errnum};
+    if (index == chain_.back())
+        drawn_.add(draw);
+    drawn_pixels_ += uint64_t(draw.area());
+    stats.bytes_copied += uint64_t(draw.area()) * chain_.format()->bytes_per_pixel;
+    return {};
+}
+
 Status PixmanDumbPath::draw(bool whole, SubmitStats& stats) {
     if (!chain_.valid() || !renderer_)
         return Error{"kms: the cpu path drew before a frame made its buffers", EINVAL};
@@ -77,18 +93,11 @@ Status PixmanDumbPath::draw(bool whole, SubmitStats& stats) {
     chain_.add_damage(scene_.damage());
     scene_.clear_damage();
     const int back = chain_.back();
-    const Rect screen{0, 0, int32_t(scene_.width()), int32_t(scene_.height())};
-    const Region draw = chain_.take_pending(back).intersected(screen);
-    if (draw.empty())
-        return {};
-    if (Status s = renderer_->set_target(chain_.target(back)); !s)
-        return Error{"kms: the cpu path: " + s.error().message, s.error().errnum};
-    if (Status s = renderer_->draw(scene_, draw); !s)
-        return Error{"kms: the cpu path: " + s.error().message, s.error().errnum};
-    drawn_.add(draw);
-    drawn_pixels_ += uint64_t(draw.area());
-    stats.bytes_copied += uint64_t(draw.area()) * chain_.format()->bytes_per_pixel;
-    return {};
+    if (Status s = draw_into(back, stats); !s)
+        return s;
+    // Whole: the other buffer too, so that later frames redraw only what they declare (a
+    // change declared nowhere stays off screen, as on the plane).
+    return whole ? draw_into(back == 0 ? 1 : 0, stats) : Status{};
 }
 
 Result<bool> PixmanDumbPath::present(const DumbTarget& t, bool modeset, std::vector<uint64_t> seqs,

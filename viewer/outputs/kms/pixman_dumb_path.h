@@ -49,8 +49,8 @@ public:
     // are none (after reset()): of the mode's size, in the source's format where the plane
     // scans it out with 4 bytes per pixel (one source), else XRGB8888.
     Status update(const DumbTarget& target, const Frame& frame, SubmitStats& stats);
-    // Draws what the back buffer lacks (everything: whole) and counts the bytes written in
-    // stats. Several frames of one round may draw before one present().
+    // Draws what the back buffer lacks (whole: everything, into both buffers) and counts the
+    // bytes written in stats. Several frames of one round may draw before one present().
     Status draw(bool whole, SubmitStats& stats);
     // Puts the back buffer on screen: a modeset (blocking) or a flip carrying seqs with the
     // rectangles drawn since the last present() as clips. False: nothing was drawn, nothing
@@ -77,6 +77,8 @@ public:
 
 private:
     Status make_buffers(const DumbTarget& target, const Layout& layout);
+    // What buffer index lacks, drawn (the back buffer's part joins drawn_).
+    Status draw_into(int index, SubmitStats& stats);
 
     PixmanPathOptions options_;
     Scene scene_;
