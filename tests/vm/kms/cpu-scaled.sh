@@ -24,9 +24,10 @@ expect "cpu: fit nearest exact (640x480, 800x600), linear within 3, integer exac
 	test $? -eq 0
 
 tiles_check "$out/tiles" --kms-path cpu --hud
-# The overlay (320x96 at 8,8) lies over tile 1's black letterbox: Hud::width x Hud::height.
+# The overlay (Hud::width x Hud::height = 320x96 at 8,8) lies over tile 1's black letterbox:
+# its first image ("udmaview hud: waiting for frames", the graph's frame) lights ~790 pixels.
 expect "tiles --hud: the overlay is drawn over the letterbox" \
-	"$check" lit "$out/tiles/screen.png" 8 8 320 96 2000
+	"$check" lit "$out/tiles/screen.png" 8 8 320 96 300
 expect "tiles --hud: the report counts the overlay's draws (output_counters)" \
 	python3 -c 'import json, sys
 c = json.load(open(sys.argv[1]))["summary"].get("output_counters", {})
@@ -36,11 +37,11 @@ sys.exit(not (c.get("hud_draws", 0) >= 1 and c.get("hud_updates", 0) >= 1 and
 
 # auto: a 640x480 demo on 1024x768 with fit, which no plane here places (cirrus cannot scale;
 # bochs and virtio-gpu import no dma-bufs). Where GL is built, it starts, finds llvmpipe and
-# leaves for the cpu path.
+# leaves for the cpu path. 20 fps for 6 s: frames made while GL starts are dropped.
 dir=$out/auto
 mkdir -p "$dir"
 export MESA_SHADER_CACHE_DIR=/tmp/udmaview-mesa-shader-cache
-timeout -k 5 200 "$udmaview" --source demo --size 640x480 --frames 60 --output kms \
+timeout -k 5 200 "$udmaview" --source demo --size 640x480 --fps 20 --frames 120 --output kms \
 	--mode 1024x768 --kms-path auto --timing "$dir/timing.json" >"$dir/run.log" 2>&1
 rc=$?
 grep -v presented "$dir/run.log" | tail -n 4
@@ -49,7 +50,7 @@ expect "auto: every frame took the cpu path (timing report)" python3 -c 'import 
 frames = [f for f in json.load(open(sys.argv[1]))["frames"] if f["submitted_ns"]]
 paths = sorted({f["path"] for f in frames})
 print(f"# auto: {len(frames)} frames submitted, paths {paths}")
-sys.exit(not (len(frames) >= 30 and paths == ["dumb-copy"]))' "$dir/timing.json"
+sys.exit(not (len(frames) >= 10 and paths == ["dumb-copy"]))' "$dir/timing.json"
 if [ "$gl" = kms-gl ]; then
 	expect "auto: one line says llvmpipe made it choose the cpu path" \
 		grep -q 'kms-path auto chose cpu: the GL renderer is llvmpipe' "$dir/run.log"
