@@ -18,7 +18,7 @@ Source and output:
                         libvirt:DOMAIN       a libvirt domain (name or UUID) with
                                              <graphics type='dbus'>; only in builds with
                                              libvirt (meson -Dlibvirt, libvirt-dev)
-                      repeat it to show up to 16 sources in tiles (sdl, kms gl path):
+                      repeat it to show up to 16 sources in tiles (sdl, kms gl/cpu):
                       the demo and QEMU options after a --source apply to that source
                       alone, those before the first --source to every source; --frames N
                       counts N frames of each. Keys and mouse go to the framed tile:

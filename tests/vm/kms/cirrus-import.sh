@@ -4,9 +4,9 @@
 # damage): 0 bytes copied and 0 imports per steady-state frame, and the screendump equals the
 # picture `udmaview --output headless --dump-png` gives for the same options. At 800x600
 # (32 bpp) and 1024x768 (pitch 4096: cirrus' 24 bpp conversion). Buffers without a dma-buf
-# (--no-udmabuf) go to the dumb-buffer copy path and still show the right pixels. The legacy
-# API (kms_vm_check --legacy) takes the import path too; a format the plane lacks (XBGR8888)
-# is converted on the copy path.
+# (--no-udmabuf) go to the cpu path (pixman into dumb buffers) and still show the right
+# pixels. The legacy API (kms_vm_check --legacy) takes the import path too; a format the
+# plane lacks (XBGR8888) is converted on the cpu path.
 # usage: cirrus-import.sh KMS_VM_CHECK UDMAVIEW
 set -uo pipefail
 check=$1 udmaview=$2
@@ -35,11 +35,11 @@ dir=$out/no-udmabuf
 mkdir -p "$dir"
 timeout -k 5 120 "$check" demo "$dir" --size 800x600 --frames 30 --seed 3 --no-udmabuf \
 	--expect-path dumb-copy
-expect "no dma-buf: dumb-buffer copy path with correct pixels" test $? -eq 0
-# A format the plane lacks (cirrus: RGB565, RGB888, XRGB8888): converted on the copy path.
+expect "no dma-buf: cpu path with correct pixels" test $? -eq 0
+# A format the plane lacks (cirrus: RGB565, RGB888, XRGB8888): converted on the cpu path.
 dir=$out/xbgr8888
 mkdir -p "$dir"
 timeout -k 5 120 "$check" demo "$dir" --size 800x600 --frames 30 --seed 6 --format XBGR8888 \
 	--expect-path dumb-copy
-expect "format the plane lacks: converted on the copy path, exact pixels" test $? -eq 0
+expect "format the plane lacks: converted on the cpu path, exact pixels" test $? -eq 0
 finish

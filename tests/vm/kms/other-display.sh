@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # bochs-display / virtio-gpu-pci: whichever path the driver allows shows the right pixels; the
 # path is asserted (6.1: bochs has no PRIME import (ENOSYS), virtio-gpu refuses foreign
-# dma-bufs (ENODEV), so both take the dumb-buffer copy path).
+# dma-bufs (ENODEV), so both take the cpu path: pixman into dumb buffers).
 # usage: other-display.sh KMS_VM_CHECK UDMAVIEW EXPECTED_PATH
 set -uo pipefail
 check=$1 udmaview=$2 path=$3
