@@ -16,7 +16,7 @@ namespace udmaview::kms {
 struct Flip {
     std::vector<uint64_t> seqs; // the frames to report presented; empty for a redraw
     uint32_t fb_id = 0;
-    int dumb_index = -1; // the copy path's buffer; -1: an imported or composed framebuffer
+    int dumb_index = -1; // the cpu path's buffer; -1: an imported or composed framebuffer
 
     // Tells sink that every frame this flip carried is on screen since presented_ns.
     void report(uint64_t presented_ns, OutputSink& sink) const;

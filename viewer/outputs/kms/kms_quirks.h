@@ -40,7 +40,7 @@ struct DriverQuirks {
     // "copy" drivers): writes into the buffer are invisible until damage names them.
     bool copies_on_damage = false;
     // The plane takes SRC_X/SRC_Y but scans the framebuffer out from its top-left pixel
-    // anyway: a picture cropped elsewhere must be composed by the copy path. 6.1 cirrus
+    // anyway: a picture cropped elsewhere must be composed by the gl or cpu path. 6.1 cirrus
     // blits the source rectangle into VRAM at its own offset and scans VRAM from 0.
     bool ignores_src_offset = false;
     std::string_view why; // shown with --verbose
