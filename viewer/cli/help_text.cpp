@@ -25,7 +25,8 @@ Source and output:
                       Ctrl+Alt+Left/Right moves the focus, Ctrl+Alt+L shows the focused
                       source alone or the grid; a source that ends shows "ended" and the
                       run ends when all have
-  --output OUT        where frames go (default headless): headless, kms, sdl
+  --output OUT        where frames go (default headless): headless, kms, sdl, wayland
+                      (meson -Dwayland, libwayland-dev)
   --frames N          stop after N source frames (default: run until stopped)
   --duration SECONDS  stop after this long
   --timing FILE       write per-frame timing to FILE (.json or .csv); a summary is always
@@ -74,7 +75,8 @@ Outputs:
                       else the CPU copy), plane (else cpu), gl, or cpu (the CPU copies
                       damaged regions into dumb buffers; copy is another name for it)
   --take-over         kms: use a VT that a program which died left in graphics mode (reset it)
-  --scale MODE        kms, sdl, headless --render gl|pixman: fit (default), integer or none
+  --scale MODE        kms, sdl, wayland, headless --render gl|pixman: fit (default), integer
+                      or none
   --filter F          kms (gl path), sdl, headless --render gl|pixman: nearest or linear
                       (default)
   --vsync on|off      sdl (gl view): wait for vertical blank when swapping (default on)
@@ -86,7 +88,15 @@ Outputs:
                       --hud, the guest pointer, nearest and linear. auto (default):
                       software when GL's renderer is a CPU rasterizer (llvmpipe,
                       softpipe, swrast) or GL cannot start, else gl; one line says which
-  --fullscreen        sdl: start full screen (F11 or Ctrl+Alt+F toggles)
+  --fullscreen        sdl, wayland: start full screen (F11 or Ctrl+Alt+F toggles)
+  --wayland-display NAME
+                      wayland: the compositor's socket (default: $WAYLAND_DISPLAY). The
+                      window shows the guest's memfd as a wl_shm buffer the compositor
+                      reads itself, scaled by wp_viewporter (the compositor's filter;
+                      --filter does not apply): udmaview copies and draws nothing, and
+                      presentation times come from wp_presentation. Buffers without one
+                      memfd (a dma-buf only) and formats the compositor's wl_shm lacks
+                      are refused with a line naming them
   --hud               sdl, kms (gl path): overlay fps, latency and copy counters with a
                       latency graph (Ctrl+Alt+H toggles)
 

@@ -53,6 +53,8 @@ const char* to_string(OutputKind kind) {
         return "kms";
     case OutputKind::Sdl:
         return "sdl";
+    case OutputKind::Wayland:
+        return "wayland";
     }
     return "?";
 }
@@ -67,6 +69,10 @@ Status check_sources(const Options& o) {
         return usage("--kms-path " + o.kms_path + " shows one --source (" +
                      std::to_string(o.sources.size()) +
                      " given): several are composed by GL (--kms-path gl or auto)");
+    if (o.output == OutputKind::Wayland)
+        return usage("--output wayland shows one --source (" + std::to_string(o.sources.size()) +
+                     " given): several tile on --output sdl or kms; or start one udmaview per "
+                     "guest");
     if (o.output == OutputKind::Headless && !o.dump_png.empty())
         return usage("--dump-png with several --source needs --output sdl (the headless output "
                      "keeps no tiles)");
@@ -106,11 +112,12 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
          }},
         {"--output",
          [&](const std::string& v) -> Status {
-             if (Status st = one_of("--output", v, {"headless", "kms", "sdl"}); !st)
+             if (Status st = one_of("--output", v, {"headless", "kms", "sdl", "wayland"}); !st)
                  return st;
-             o.output = v == "kms"   ? OutputKind::Kms
-                        : v == "sdl" ? OutputKind::Sdl
-                                     : OutputKind::Headless;
+             o.output = v == "kms"       ? OutputKind::Kms
+                        : v == "sdl"     ? OutputKind::Sdl
+                        : v == "wayland" ? OutputKind::Wayland
+                                         : OutputKind::Headless;
              return {};
          }},
         {"--frames",
@@ -198,6 +205,11 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         {"--device",
          [&](const std::string& v) -> Status {
              o.device = v;
+             return {};
+         }},
+        {"--wayland-display",
+         [&](const std::string& v) -> Status {
+             o.wayland_display = v;
              return {};
          }},
         {"--connector",

@@ -15,20 +15,11 @@
 #include "outputs/sdl/software_view.h"
 #include "udmaview/clock.h"
 #include "udmaview/png.h"
+#include "udmaview/stop_signal.h"
 
 namespace udmaview {
 
 namespace {
-
-// The presenter blocks SIGINT/SIGTERM/SIGHUP and reads them from a signalfd, which nobody
-// reads while finish() holds the last frame: look at the pending set instead.
-bool stop_signal_pending() {
-    sigset_t pending;
-    if (sigpending(&pending) != 0)
-        return false;
-    return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 ||
-           sigismember(&pending, SIGHUP) == 1;
-}
 
 bool env_set(const char* name) {
     const char* v = std::getenv(name);
