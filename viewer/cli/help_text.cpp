@@ -94,9 +94,10 @@ Outputs:
                       window shows the guest's memfd as a wl_shm buffer the compositor
                       reads itself, scaled by wp_viewporter (the compositor's filter;
                       --filter does not apply): udmaview copies and draws nothing, and
-                      presentation times come from wp_presentation. Buffers without one
-                      memfd (a dma-buf only) and formats the compositor's wl_shm lacks
-                      are refused with a line naming them
+                      presentation times come from wp_presentation. Buffers that are not
+                      one memfd (a dma-buf only) and formats the compositor's wl_shm lacks
+                      are converted, only what changed, into XRGB8888 wl_shm buffers (one
+                      line says why; path wl-shm-convert, the bytes counted)
   --hud               sdl, kms (gl path): overlay fps, latency and copy counters with a
                       latency graph (Ctrl+Alt+H toggles)
 

@@ -21,35 +21,34 @@ ShmBuffers::~ShmBuffers() {
             wl_buffer_destroy(e->buffer);
 }
 
+std::string ShmBuffers::why_not(const Buffer& buffer) const {
+    const Layout& l = buffer.layout();
+    const std::vector<Backing>& b = buffer.backing();
+    if (b.size() != 1 || !b[0].memfd)
+        return b.empty() ? "it has no memfd (a dma-buf only)"
+                         : "it is spread over " + std::to_string(b.size()) +
+                               " memfd ranges, and a wl_shm pool is one";
+    if (!conn_.has_shm_format(shm_format_for(l.format->fourcc)))
+        return "the compositor's wl_shm takes no " + std::string(l.format->name) + " (it lists " +
+               conn_.shm_format_names() + ")";
+    if (b[0].offset + b[0].size > uint64_t(INT32_MAX) ||
+        b[0].offset + l.offset > uint64_t(INT32_MAX) || l.stride > uint32_t(INT32_MAX))
+        return "it lies beyond 2 GiB of its memfd, past what wl_shm can address";
+    return {};
+}
+
 Result<wl_buffer*> ShmBuffers::get(const Buffer& buffer, uint32_t& imports) {
     if (auto it = entries_.find(buffer.id()); it != entries_.end())
         return it->second->buffer;
     const Layout& l = buffer.layout();
+    if (std::string why = why_not(buffer); !why.empty())
+        return Error{"wayland: the " + l.to_string() + " buffer from " + buffer.origin() +
+                         " cannot go to the compositor as it is: " + why,
+                     ENOTSUP};
     const std::vector<Backing>& b = buffer.backing();
-    if (b.size() != 1 || !b[0].memfd)
-        return Error{"wayland: the " + l.to_string() + " buffer from " + buffer.origin() +
-                         (b.empty()
-                              ? " has no memfd (a dma-buf only)"
-                              : " is spread over " + std::to_string(b.size()) + " memfd ranges") +
-                         ", and wl_shm shows one memfd range: use --output sdl for this source",
-                     ENOTSUP};
-    if (!l.y0_top)
-        return Error{"wayland: the " + l.to_string() + " buffer from " + buffer.origin() +
-                         " is stored bottom-up, which wl_shm cannot show: use --output sdl",
-                     ENOTSUP};
     const uint32_t format = shm_format_for(l.format->fourcc);
-    if (!conn_.has_shm_format(format))
-        return Error{"wayland: the compositor takes no " + std::string(l.format->name) +
-                         " wl_shm buffers (it lists: " + conn_.shm_format_names() +
-                         "); ask the guest for XRGB8888 (e.g. 32 bpp) or use --output sdl",
-                     ENOTSUP};
     const uint64_t pool_size = b[0].offset + b[0].size;
     const uint64_t offset = b[0].offset + l.offset;
-    if (pool_size > uint64_t(INT32_MAX) || offset > uint64_t(INT32_MAX) ||
-        l.stride > uint32_t(INT32_MAX))
-        return Error{"wayland: the " + l.to_string() + " buffer from " + buffer.origin() +
-                         " lies beyond 2 GiB of its memfd, past what wl_shm can address",
-                     EOVERFLOW};
     wl_shm_pool* pool = wl_shm_create_pool(conn_.shm(), b[0].memfd->get(), int32_t(pool_size));
     wl_buffer* wb = wl_shm_pool_create_buffer(pool, int32_t(offset), int32_t(l.width),
                                               int32_t(l.height), int32_t(l.stride), format);

@@ -26,8 +26,11 @@ public:
     ShmBuffers(const ShmBuffers&) = delete;
     ShmBuffers& operator=(const ShmBuffers&) = delete;
 
+    // Why the compositor cannot read this buffer itself ("" : it can): not one memfd range,
+    // or a format its wl_shm does not list. Such buffers are converted (ShmConverter).
+    std::string why_not(const Buffer& buffer) const;
     // The buffer's wl_buffer, made on first use (imports counts that); an Error naming the
-    // buffer and what to do when wl_shm cannot show it.
+    // buffer when why_not() is not "".
     Result<wl_buffer*> get(const Buffer& buffer, uint32_t& imports);
     // The wl_buffer was attached and committed: the compositor holds it until release.
     void attached(BufferId id);

@@ -22,6 +22,10 @@ WaylandOutput::~WaylandOutput() {
     stop();
 }
 
+bool WaylandOutput::busy() const {
+    return (feedback_ && feedback_->pending()) || (converter_ && !converter_->has_free());
+}
+
 Status WaylandOutput::start() {
     if (options_.sources > 1)
         return Error{"--output wayland shows one source (several --source tile on --output sdl "
@@ -66,6 +70,7 @@ Status WaylandOutput::start() {
 void WaylandOutput::stop() {
     input_.reset();
     feedback_.reset();
+    converter_.reset();
     buffers_.reset();
     window_.reset();
     conn_.reset();
@@ -75,11 +80,16 @@ Status WaylandOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink&
     if (lost_)
         return Error{"wayland: the connection to the compositor is gone", EPIPE};
     const Buffer& buffer = *frame.buffer;
-    Result<wl_buffer*> wb = buffers_->get(buffer, stats.imports);
+    const Layout& l = buffer.layout();
+    if (!l.y0_top)
+        return Error{"wayland: the " + l.to_string() + " buffer from " + buffer.origin() +
+                         " is stored bottom-up, which wl_shm cannot show: use --output sdl "
+                         "for this source",
+                     ENOTSUP};
+    Result<wl_buffer*> wb = shm_buffer(frame, stats);
     if (!wb)
         return wb.error();
     stats.imported_ns = now_ns();
-    const Layout& l = buffer.layout();
     const bool relayout = window_->layout_dirty();
     window_->place(l.width, l.height, options_.scale);
     wl_surface* s = window_->picture();
@@ -105,14 +115,39 @@ Status WaylandOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink&
     attached_buffer_ = *wb;
     attached_w_ = l.width;
     attached_h_ = l.height;
-    stats.path = "wl-shm";
-    stats.bytes_copied = 0;
+    stats.path = stats.bytes_copied ? "wl-shm-convert" : "wl-shm";
     stats.submitted_ns = now_ns();
     if (Status st = conn_->flush(); !st) {
         lost_ = true;
         return st;
     }
     return {};
+}
+
+Result<wl_buffer*> WaylandOutput::shm_buffer(const Frame& frame, SubmitStats& stats) {
+    const Buffer& buffer = *frame.buffer;
+    const std::string why = buffers_->why_not(buffer);
+    if (why.empty())
+        return buffers_->get(buffer, stats.imports);
+    const Layout& l = buffer.layout();
+    if (!converter_ || converter_->width() != l.width || converter_->height() != l.height) {
+        Result<std::unique_ptr<wl::ShmConverter>> c =
+            wl::ShmConverter::create(*conn_, l.width, l.height);
+        if (!c)
+            return c.error();
+        converter_ = std::move(*c);
+        attached_ = 0; // a new buffer: the whole picture goes first
+    }
+    if (convert_said_.insert(why).second)
+        std::cerr << "wayland: the " << l.to_string() << " buffer from " << buffer.origin()
+                  << " cannot go to the compositor as it is (" << why
+                  << "): converting the changed rectangles into XRGB8888 wl_shm buffers "
+                     "(counted as copied; path wl-shm-convert)\n";
+    ++converted_frames_;
+    // The first picture in the converted buffers is drawn whole.
+    const Region damage =
+        attached_ ? frame.damage : Region(Rect{0, 0, int32_t(l.width), int32_t(l.height)});
+    return converter_->convert(buffer, damage, stats.bytes_copied, stats.imports);
 }
 
 void WaylandOutput::dispatch(OutputSink& sink) {
@@ -175,6 +210,8 @@ void WaylandOutput::relayout() {
 void WaylandOutput::retire(BufferId id) {
     if (buffers_)
         buffers_->retire(id);
+    if (converter_)
+        converter_->retire(id);
     if (id == attached_)
         attached_ = 0;
 }
@@ -195,6 +232,7 @@ std::vector<std::pair<std::string, uint64_t>> WaylandOutput::counters() const {
             {"wl_releases", buffers_ ? buffers_->releases() : 0},
             {"wl_damage_rects", damage_rects_},
             {"wl_damage_pixels", damage_pixels_},
+            {"wl_converted_frames", converted_frames_},
             {"wl_full_damages", full_damages_}};
 }
 

@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "outputs/wayland/frame_feedback.h"
 #include "outputs/wayland/shm_buffers.h"
+#include "outputs/wayland/shm_converter.h"
 #include "outputs/wayland/wayland_connection.h"
 #include "outputs/wayland/wayland_input.h"
 #include "outputs/wayland/wayland_window.h"
@@ -40,7 +42,7 @@ public:
     void stop() override;
     int poll_fd() const override { return conn_ ? conn_->fd() : -1; }
     void dispatch(OutputSink& sink) override;
-    bool busy() const override { return feedback_ && feedback_->pending(); }
+    bool busy() const override;
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
     void retire(BufferId id) override;
     Status finish(const Frame*) override;
@@ -48,6 +50,9 @@ public:
 
 private:
     void deliver(OutputSink& sink);
+    // The frame's buffer as the compositor can read it: the guest's own memfd, or a
+    // conversion of what changed.
+    Result<wl_buffer*> shm_buffer(const Frame& frame, SubmitStats& stats);
     // The window changed size with no new frame: the last picture placed again.
     void relayout();
 
@@ -55,12 +60,14 @@ private:
     std::unique_ptr<wl::WaylandConnection> conn_;
     std::unique_ptr<wl::WaylandWindow> window_;
     std::unique_ptr<wl::ShmBuffers> buffers_;
+    std::unique_ptr<wl::ShmConverter> converter_;
+    std::set<std::string> convert_said_; // each reason for converting is said once
     std::unique_ptr<wl::FrameFeedback> feedback_;
     std::unique_ptr<wl::WaylandInput> input_;
     BufferId attached_ = 0;
     wl_buffer* attached_buffer_ = nullptr;
     uint32_t attached_w_ = 0, attached_h_ = 0;
-    uint64_t damage_rects_ = 0, damage_pixels_ = 0, full_damages_ = 0;
+    uint64_t damage_rects_ = 0, damage_pixels_ = 0, full_damages_ = 0, converted_frames_ = 0;
     bool lost_ = false;
 };
 
