@@ -49,7 +49,7 @@ private:
     const ConsoleProxy* console_ = nullptr;
     std::string device_;
     std::optional<WantedSize> wanted_; // the latest, for the next session
-    uint64_t session_ = 0; // replies from an older session are dropped
+    uint64_t session_ = 0;             // replies from an older session are dropped
     GAttachedSourcePtr timer_;
     uint64_t timer_at_ns_ = 0;
     uint32_t guest_w_ = 0, guest_h_ = 0;
