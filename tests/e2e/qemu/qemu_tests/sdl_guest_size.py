@@ -143,6 +143,11 @@ def vga(env):
         w.resize(*WANT)
         time.sleep(3)
         size = console_size(env)
+        # The guest draws its rectangle: that picture must still reach the (scaled) window.
+        env.qmp.cmd('send-key', keys=[{'type': 'qcode', 'data': 'r'}])
+        procs.wait_until("the guest's @@RECT 1@@", lambda: '@@RECT 1@@' in
+                         linux_guest.serial(env), 20)
+        time.sleep(1.5)
         counters, data = w.end()
         after = [f for f in data['frames'] if f.get('presented_ns', 0) > resized_ns]
         log(f'std VGA: console {size}, {len(after)} frames presented after the resize, '
