@@ -45,6 +45,7 @@ TESTS = {
     'sdl-input': sdl_input.run,
     'sdl-guest-size': sdl_guest_size.run,
     'sdl-guest-size-vga': sdl_guest_size.vga,
+    'sdl-guest-size-bench': sdl_guest_size.bench,  # a benchmark, not a test
     'two-guests': two_guests.run,
     'soak': soak.run,  # bench/soak's QEMU rows; not a test (no meson test runs it)
 }

@@ -155,8 +155,10 @@ void SdlOutput::handle_event(const SDL_Event& e, OutputSink* sink) {
             break;
         case SDL_WINDOWEVENT_RESIZED:
             // Our own SDL_SetWindowSize comes back as RESIZED too; only another size is the
-            // user's (or the window manager's) choice.
-            if (!fullscreen_ && (e.window.data1 != requested_w_ || e.window.data2 != requested_h_))
+            // user's (or the window manager's) choice. Once the user sized the window udmaview
+            // sizes it no more: every later size is theirs, the first one's included.
+            if (!fullscreen_ &&
+                (user_sized_ || e.window.data1 != requested_w_ || e.window.data2 != requested_h_))
                 user_sized_ = size_wanted_ = true;
             redraw_ = true;
             break;

@@ -162,3 +162,35 @@ def vga(env):
         if not after:
             raise Failed('no frame was presented after the resize: the scaled picture must '
                          'go on')
+
+
+BENCH_SIZES = [(800, 600), (640, 480), (960, 720), (720, 540), (1024, 768), (800, 480),
+               (640, 400), (1000, 700), (880, 660), (1024, 640)]
+
+
+def bench(env):
+    """Not a test (no meson test runs it): the time from each of 10 window resizes to QEMU's
+    console at the new size (screendump polled every 20 ms; QEMU sends the listeners the new
+    Scanout at that switch), p50 and range; includes udmaview's 200 ms quiet time."""
+    need_tools()
+    with Xvfb() as x:
+        env.start_bus()
+        linux_guest.start(env, virtio_gpu=True)
+        wait_ready(env)
+        w = Window(env, x, 'udmaview-bench')
+        time.sleep(1)
+        took = []
+        for size in BENCH_SIZES:
+            t0 = time.monotonic()
+            w.resize(*size)
+            procs.wait_until(f"QEMU's console at {size[0]}x{size[1]}",
+                             lambda s=size: console_size(env) == s, 20, 0.02)
+            took.append((time.monotonic() - t0) * 1000)
+            time.sleep(1)
+        counters, _ = w.end()
+        ordered = sorted(took)
+        p50 = (ordered[4] + ordered[5]) / 2
+        log(f'QEMU {".".join(map(str, env.qemu_version))}: resize -> new console size over '
+            f'{len(took)} resizes: p50 {p50:.0f} ms [{ordered[0]:.0f}-{ordered[-1]:.0f}] '
+            f'(each: {" ".join(f"{t:.0f}" for t in took)}); ui_info_calls '
+            f'{counters["ui_info_calls"]}, guest_size_changes {counters["guest_size_changes"]}')
