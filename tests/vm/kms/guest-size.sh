@@ -11,16 +11,17 @@ set -uo pipefail
 udmaview=$2
 # shellcheck source=tests/vm/kms/lib.sh
 . "$(dirname "$0")/lib.sh"
+bus=/tmp/ui-info-bus # sockets cannot live on the 9p share $out is on
 peer_py=$(cd "$(dirname "$0")/../../e2e/qemu" && pwd)/ui_info_peer.py
 
-timeout -k 2 120 dbus-daemon --session --nofork --nopidfile --address="unix:path=$out/bus" \
+timeout -k 2 120 dbus-daemon --session --nofork --nopidfile --address="unix:path=$bus" \
 	>"$out/dbus.log" 2>&1 &
 bg_pids+=($!)
-for ((i = 0; i < 50; i++)); do [ -S "$out/bus" ] && break; sleep 0.1; done
-timeout -k 2 110 python3 "$peer_py" "unix:path=$out/bus" map >"$out/peer.log" 2>&1 &
+for ((i = 0; i < 50; i++)); do [ -S "$bus" ] && break; sleep 0.1; done
+timeout -k 2 110 python3 "$peer_py" "unix:path=$bus" map >"$out/peer.log" 2>&1 &
 bg_pids+=($!)
 sleep 2
-timeout -k 5 100 "$udmaview" --source "qemu:unix:path=$out/bus" --output kms \
+timeout -k 5 100 "$udmaview" --source "qemu:unix:path=$bus" --output kms \
 	--timing "$out/timing.json" --verbose >"$out/udmaview.log" 2>&1 &
 viewer=$!
 bg_pids+=($viewer)
