@@ -71,7 +71,9 @@ bool SdlOutput::tile_key(int sc) {
                    std::to_string(scene_.focus() + 1) + " focused";
     update_title(true);
     redraw_ = true;
-    size_wanted_ = true; // alone, the focused source has the whole window
+    // Alone, the focused source has the whole window. A window udmaview sizes itself follows
+    // the largest picture: asking the guests then would feed back into the window's size.
+    size_wanted_ = user_sized_ || fullscreen_;
     return true;
 }
 
