@@ -24,7 +24,7 @@ sleep 2
 timeout -k 5 100 "$udmaview" --source "qemu:unix:path=$bus" --output kms \
 	--timing "$out/timing.json" --verbose >"$out/udmaview.log" 2>&1 &
 viewer=$!
-bg_pids+=($viewer)
+bg_pids+=("$viewer")
 expect "the peer's steady UpdateMaps were sent" wait_for "$out/peer.log" 60 "steady done"
 sleep 1
 kill -TERM "$viewer"
