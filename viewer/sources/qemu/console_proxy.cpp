@@ -154,7 +154,9 @@ Status ConsoleProxy::register_listener(int fd, std::function<void(Status)> done)
 }
 
 void ConsoleProxy::set_ui_info(const WantedSize& size, std::function<void(Status)> done) const {
-    const auto mm = [](uint32_t v) { return guint16(v > 0xffff ? 0xffff : v); };
+    const auto mm = [](uint32_t v) {
+        return guint16(v > 0xffff ? 0xffff : v);
+    };
     call("org.qemu.Display1.Console", "SetUIInfo",
          g_variant_new("(qqiiuu)", mm(size.width_mm), mm(size.height_mm), 0, 0, size.width,
                        size.height),
