@@ -47,6 +47,12 @@ QEMU source:
   --console N         which QEMU console to show (default 0)
   --reconnect         when QEMU goes away, wait for it to come back instead of exiting
                       (libvirt: wait for a shut-off domain, follow its restarts)
+  --guest-size follow|keep
+                      follow (default): tell QEMU the size the output shows the console
+                      at 1:1 (the kms mode, the sdl window or tile; Console.SetUIInfo) so
+                      the guest can switch to it (virtio-vga, virtio-gpu-pci and their -gl
+                      variants do; std VGA, cirrus, bochs-display, ramfb, qxl ignore it);
+                      keep: never ask (libvirt too)
 
 libvirt source:
   --connect URI       libvirt connection (default: $LIBVIRT_DEFAULT_URI, else

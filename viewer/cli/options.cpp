@@ -173,6 +173,13 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
          [&](const std::string& v) {
              return parse_number<uint32_t>("--console", v, cur->console, 0, 255);
          }},
+        {"--guest-size",
+         [&](const std::string& v) -> Status {
+             if (Status st = one_of("--guest-size", v, {"follow", "keep"}); !st)
+                 return st;
+             cur->follow_size = v == "follow";
+             return {};
+         }},
         {"--connect",
          [&](const std::string& v) -> Status {
              if (v.empty())

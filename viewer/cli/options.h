@@ -33,6 +33,7 @@ struct SourceOptions {
     // qemu source
     uint32_t console = 0;
     bool reconnect = false;
+    bool follow_size = true; // --guest-size follow (qemu, libvirt); keep: false
 
     // libvirt source
     std::string connect; // --connect URI ("" = LIBVIRT_DEFAULT_URI, else qemu:///system)

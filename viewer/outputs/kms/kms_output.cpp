@@ -200,6 +200,7 @@ Status KmsOutput::configure(const Frame& frame) {
         return s;
     configured_ = wanted(l);
     needs_modeset_ = true;
+    size_wanted_ = true;
     if (options_.hud && path_ != ScanoutPath::Gl)
         announce("hud", "kms: --hud needs the gl path (--kms-path gl); the " +
                             std::string(path_ == ScanoutPath::Plane ? "plane" : "copy") +
@@ -216,9 +217,11 @@ Status KmsOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
     if (!dev_)
         return Error{"kms: submit before start", EINVAL};
     last_frame_ = frame;
-    if (options_.sources > 1)
-        return join_round(frame, stats, sink);
-    return show(frame, Origin::NewFrame, stats, sink);
+    Status shown = options_.sources > 1 ? join_round(frame, stats, sink)
+                                        : show(frame, Origin::NewFrame, stats, sink);
+    if (shown && size_wanted_)
+        send_wanted_sizes(sink);
+    return shown;
 }
 
 Result<bool> KmsOutput::configure_for(const Frame& frame, SubmitStats& stats) {

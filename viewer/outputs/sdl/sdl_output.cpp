@@ -112,6 +112,9 @@ Status SdlOutput::open_window(bool gl, bool hidden) {
     if (options_.fullscreen)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     fullscreen_ = options_.fullscreen;
+    // Full screen from the start is the user's choice of size; a window is made at the
+    // picture's size and so asks for nothing until the user resizes it.
+    size_wanted_ = options_.fullscreen;
     window_.reset(SDL_CreateWindow("udmaview", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
                                    int(w), int(h), flags));
     if (!window_ && !gl)
