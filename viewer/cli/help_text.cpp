@@ -49,7 +49,8 @@ QEMU source:
                       (libvirt: wait for a shut-off domain, follow its restarts)
   --guest-size follow|keep
                       follow (default): tell QEMU the size the output shows the console
-                      at 1:1 (the kms mode, the sdl window or tile; Console.SetUIInfo) so
+                      at 1:1 (the kms mode, the sdl window or tile, the wayland window;
+                      Console.SetUIInfo) so
                       the guest can switch to it (virtio-vga, virtio-gpu-pci and their -gl
                       variants do; std VGA, cirrus, bochs-display, ramfb, qxl ignore it);
                       keep: never ask (libvirt too)

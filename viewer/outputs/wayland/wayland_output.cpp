@@ -171,6 +171,9 @@ void WaylandOutput::deliver(OutputSink& sink) {
         window_->toggle_fullscreen();
     if (window_->layout_dirty() && attached_)
         relayout();
+    // The guest may follow (--guest-size follow): the window's size in surface pixels.
+    if (window_->take_user_size())
+        sink.on_size_wanted(0, WantedSize{window_->width(), window_->height(), 0, 0});
     if (window_->closed())
         sink.on_quit();
 }

@@ -111,11 +111,15 @@ void WaylandWindow::on_close(void* data, xdg_toplevel*) {
 void WaylandWindow::on_configure(void* data, xdg_surface* surface, uint32_t serial) {
     auto* self = static_cast<WaylandWindow*>(data);
     xdg_surface_ack_configure(surface, serial);
+    const bool first = !self->mapped_;
+    const uint32_t old_w = self->width_, old_h = self->height_;
     self->fullscreen_ = self->pending_fullscreen_;
     // 0: the compositor leaves the size to us (a floating window's first configure).
     self->apply_size(self->pending_w_ ? self->pending_w_ : self->asked_w_,
                      self->pending_h_ ? self->pending_h_ : self->asked_h_);
     self->mapped_ = true;
+    if ((self->width_ != old_w || self->height_ != old_h) && (!first || self->fullscreen_))
+        self->user_size_ = true;
 }
 
 void WaylandWindow::apply_size(uint32_t w, uint32_t h) {

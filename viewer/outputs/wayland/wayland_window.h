@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "outputs/wayland/wayland_connection.h"
 #include "udmaview/error.h"
@@ -35,6 +36,9 @@ public:
     uint32_t height() const { return height_; }
     // Set by a configure that changed the size; cleared by place().
     bool layout_dirty() const { return layout_dirty_; }
+    // The compositor gave the window a new size the user chose (a resize, full screen; not
+    // the first size of a floating window, which is the guest's own): once per change.
+    bool take_user_size() { return std::exchange(user_size_, false); }
 
     void set_title(const std::string& title);
     void toggle_fullscreen();
@@ -75,6 +79,7 @@ private:
     bool pending_fullscreen_ = false;
     uint32_t width_ = 0, height_ = 0;
     bool fullscreen_ = false, mapped_ = false, closed_ = false, layout_dirty_ = true;
+    bool user_size_ = false;
     Placement placement_;
     uint32_t placed_w_ = 0, placed_h_ = 0;
     ScaleMode placed_mode_ = ScaleMode::Fit;
