@@ -10,6 +10,7 @@
 #include "udmaview/error.h"
 #include "udmaview/frame.h"
 #include "udmaview/input.h"
+#include "udmaview/wanted_size.h"
 
 namespace udmaview {
 
@@ -33,6 +34,9 @@ public:
     virtual void on_quit() = 0;
     // The output cannot go on (device lost, …).
     virtual void on_output_error(const Error& error) = 0;
+    // The space source (Frame::source) has on screen changed (mode set, window resized, full
+    // screen, tile layout): the presenter passes it on to that source. Default: ignored.
+    virtual void on_size_wanted(uint32_t, const WantedSize&) {}
 };
 
 // A consumer of frames: KMS plane, SDL window, headless.

@@ -77,6 +77,7 @@ private:
     void on_input(const InputEvent& event) override;
     void on_quit() override;
     void on_output_error(const Error& error) override;
+    void on_size_wanted(uint32_t source, const WantedSize& size) override;
 
     Status start_sources();
     void submit_pending();

@@ -10,6 +10,7 @@
 #include "udmaview/error.h"
 #include "udmaview/frame.h"
 #include "udmaview/input.h"
+#include "udmaview/wanted_size.h"
 
 namespace udmaview {
 
@@ -42,6 +43,9 @@ public:
     virtual void dispatch(SourceSink& sink) = 0;
     // Input from the output, for the guest. Sources that take no input ignore it.
     virtual void send_input(const InputEvent&) {}
+    // The output would show this source at 1:1 if its picture had this size (a guest that can
+    // change its resolution may follow). Sources with a fixed picture ignore it.
+    virtual void request_size(const WantedSize&) {}
     // The presenter has stopped counting: --frames reached.
     virtual void set_frame_limit(uint64_t) {}
     // The source's own protocol counters, in a fixed order, for the timing report (JSON

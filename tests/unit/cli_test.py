@@ -79,7 +79,10 @@ def main(tmp):
                         (["--output", "kms", "--kms-path", "warp"], "--kms-path"),
                         (["--render", "vulkan"], "--render"),
                         (["--render-size", "640x480"], "--render gl or pixman"),
-                        (["--output", "sdl", "--render", "pixman"], "headless options")]:
+                        (["--output", "sdl", "--render", "pixman"], "headless options"),
+                        (["--output", "wayland", "--source", "demo", "--source", "demo"],
+                         "one --source"),
+                        (["--output", "wayland", "--wayland-display"], "--wayland-display")]:
         rc, out, err = run(*args)
         lines = err.strip().splitlines()
         check(f"bad usage {args} exits 2 with one clear line",

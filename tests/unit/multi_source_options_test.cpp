@@ -105,3 +105,22 @@ TEST(MultiSourceOptions, RejectsWhatSeveralSourcesCannotDo) {
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("the D-Bus address is empty"), std::string::npos);
 }
+
+TEST(MultiSourceOptions, GuestSizeIsPerSourceAndFollowsByDefault) {
+    Result<Options> o = parse({"--source", "qemu", "--source", "qemu:unix:path=/b", "--guest-size",
+                               "keep", "--source", "libvirt:vm"});
+    ASSERT_TRUE(o) << o.error().message;
+    ASSERT_EQ(o->sources.size(), 3u);
+    EXPECT_TRUE(o->sources[0].follow_size);
+    EXPECT_FALSE(o->sources[1].follow_size);
+    EXPECT_TRUE(o->sources[2].follow_size);
+    Result<Options> all = parse({"--guest-size=keep", "--source", "qemu", "--source", "qemu"});
+    ASSERT_TRUE(all) << all.error().message;
+    EXPECT_FALSE(all->sources[0].follow_size);
+    EXPECT_FALSE(all->sources[1].follow_size);
+    Result<Options> bad = parse({"--guest-size", "auto"});
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("--guest-size: 'auto' is not one of follow, keep"),
+              std::string::npos)
+        << bad.error().message;
+}

@@ -174,6 +174,6 @@ TEST(Options, HelpMentionsEveryOption) {
           "--format",    "--fps",       "--pattern", "--seed",       "--no-udmabuf", "--console",
           "--reconnect", "--dump-png",  "--device",  "--connector",  "--mode",       "--list",
           "--scale",     "--filter",    "--vsync",   "--fullscreen", "--verbose",    "--help",
-          "--version",   "--take-over", "--hud",     "--sdl-path"})
+          "--version",   "--take-over", "--hud",     "--sdl-path",   "--guest-size"})
         EXPECT_NE(help.find(opt), std::string::npos) << opt;
 }

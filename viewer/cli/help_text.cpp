@@ -25,7 +25,8 @@ Source and output:
                       Ctrl+Alt+Left/Right moves the focus, Ctrl+Alt+L shows the focused
                       source alone or the grid; a source that ends shows "ended" and the
                       run ends when all have
-  --output OUT        where frames go (default headless): headless, kms, sdl
+  --output OUT        where frames go (default headless): headless, kms, sdl, wayland
+                      (meson -Dwayland, libwayland-dev)
   --frames N          stop after N source frames (default: run until stopped)
   --duration SECONDS  stop after this long
   --timing FILE       write per-frame timing to FILE (.json or .csv); a summary is always
@@ -46,6 +47,13 @@ QEMU source:
   --console N         which QEMU console to show (default 0)
   --reconnect         when QEMU goes away, wait for it to come back instead of exiting
                       (libvirt: wait for a shut-off domain, follow its restarts)
+  --guest-size follow|keep
+                      follow (default): tell QEMU the size the output shows the console
+                      at 1:1 (the kms mode, the sdl window or tile, the wayland window;
+                      Console.SetUIInfo) so
+                      the guest can switch to it (virtio-vga, virtio-gpu-pci and their -gl
+                      variants do; std VGA, cirrus, bochs-display, ramfb, qxl ignore it);
+                      keep: never ask (libvirt too)
 
 libvirt source:
   --connect URI       libvirt connection (default: $LIBVIRT_DEFAULT_URI, else
@@ -75,7 +83,8 @@ Outputs:
                       cpu), gl, or cpu (pixman draws the changed pixels, scaled, into dumb
                       buffers; copy is another name for it)
   --take-over         kms: use a VT that a program which died left in graphics mode (reset it)
-  --scale MODE        kms, sdl, headless --render gl|pixman: fit (default), integer or none
+  --scale MODE        kms, sdl, wayland, headless --render gl|pixman: fit (default), integer
+                      or none
   --filter F          kms (gl and cpu paths), sdl, headless --render gl|pixman: nearest
                       or linear (default)
   --vsync on|off      sdl (gl view): wait for vertical blank when swapping (default on)
@@ -87,7 +96,16 @@ Outputs:
                       --hud, the guest pointer, nearest and linear. auto (default):
                       software when GL's renderer is a CPU rasterizer (llvmpipe,
                       softpipe, swrast) or GL cannot start, else gl; one line says which
-  --fullscreen        sdl: start full screen (F11 or Ctrl+Alt+F toggles)
+  --fullscreen        sdl, wayland: start full screen (F11 or Ctrl+Alt+F toggles)
+  --wayland-display NAME
+                      wayland: the compositor's socket (default: $WAYLAND_DISPLAY). The
+                      window shows the guest's memfd as a wl_shm buffer the compositor
+                      reads itself, scaled by wp_viewporter (the compositor's filter;
+                      --filter does not apply): udmaview copies and draws nothing, and
+                      presentation times come from wp_presentation. Buffers that are not
+                      one memfd (a dma-buf only) and formats the compositor's wl_shm lacks
+                      are converted, only what changed, into XRGB8888 wl_shm buffers (one
+                      line says why; path wl-shm-convert, the bytes counted)
   --hud               sdl, kms (gl and cpu paths): overlay fps, latency and copy counters
                       with a latency graph (Ctrl+Alt+H toggles)
 

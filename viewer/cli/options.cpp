@@ -53,6 +53,8 @@ const char* to_string(OutputKind kind) {
         return "kms";
     case OutputKind::Sdl:
         return "sdl";
+    case OutputKind::Wayland:
+        return "wayland";
     }
     return "?";
 }
@@ -66,6 +68,10 @@ Status check_sources(const Options& o) {
     if (o.output == OutputKind::Kms && o.kms_path == "plane")
         return usage("--kms-path plane shows one --source (" + std::to_string(o.sources.size()) +
                      " given): several are composed as tiles (--kms-path auto, gl or cpu)");
+    if (o.output == OutputKind::Wayland)
+        return usage("--output wayland shows one --source (" + std::to_string(o.sources.size()) +
+                     " given): several tile on --output sdl or kms; or start one udmaview per "
+                     "guest");
     if (o.output == OutputKind::Headless && !o.dump_png.empty())
         return usage("--dump-png with several --source needs --output sdl (the headless output "
                      "keeps no tiles)");
@@ -105,11 +111,12 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
          }},
         {"--output",
          [&](const std::string& v) -> Status {
-             if (Status st = one_of("--output", v, {"headless", "kms", "sdl"}); !st)
+             if (Status st = one_of("--output", v, {"headless", "kms", "sdl", "wayland"}); !st)
                  return st;
-             o.output = v == "kms"   ? OutputKind::Kms
-                        : v == "sdl" ? OutputKind::Sdl
-                                     : OutputKind::Headless;
+             o.output = v == "kms"       ? OutputKind::Kms
+                        : v == "sdl"     ? OutputKind::Sdl
+                        : v == "wayland" ? OutputKind::Wayland
+                                         : OutputKind::Headless;
              return {};
          }},
         {"--frames",
@@ -165,6 +172,13 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
          [&](const std::string& v) {
              return parse_number<uint32_t>("--console", v, cur->console, 0, 255);
          }},
+        {"--guest-size",
+         [&](const std::string& v) -> Status {
+             if (Status st = one_of("--guest-size", v, {"follow", "keep"}); !st)
+                 return st;
+             cur->follow_size = v == "follow";
+             return {};
+         }},
         {"--connect",
          [&](const std::string& v) -> Status {
              if (v.empty())
@@ -197,6 +211,11 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         {"--device",
          [&](const std::string& v) -> Status {
              o.device = v;
+             return {};
+         }},
+        {"--wayland-display",
+         [&](const std::string& v) -> Status {
+             o.wayland_display = v;
              return {};
          }},
         {"--connector",

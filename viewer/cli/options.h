@@ -14,7 +14,7 @@
 
 namespace udmaview {
 
-enum class OutputKind { Headless, Kms, Sdl };
+enum class OutputKind { Headless, Kms, Sdl, Wayland };
 const char* to_string(OutputKind kind);
 
 // One --source and the source options that apply to it: the ones given after it, before the
@@ -33,6 +33,7 @@ struct SourceOptions {
     // qemu source
     uint32_t console = 0;
     bool reconnect = false;
+    bool follow_size = true; // --guest-size follow (qemu, libvirt); keep: false
 
     // libvirt source
     std::string connect; // --connect URI ("" = LIBVIRT_DEFAULT_URI, else qemu:///system)
@@ -66,7 +67,8 @@ struct Options : SourceOptions {
     bool linear_filter = true;     // kms (gl, cpu paths), sdl: --filter linear
     std::string sdl_path = "auto"; // sdl: --sdl-path auto|gl|software
     bool vsync = true;             // sdl
-    bool fullscreen = false;       // sdl
+    bool fullscreen = false;       // sdl, wayland
+    std::string wayland_display;   // wayland: socket name or path ("" : $WAYLAND_DISPLAY)
     bool hud = false;              // sdl, kms gl path: the live timing overlay
     bool list = false;             // kms: list devices and exit
     bool take_over = false;        // kms: reset a VT a dead program left in graphics mode

@@ -9,6 +9,9 @@
 #if UDMAVIEW_HAVE_SDL
 #include "outputs/sdl/sdl_output.h"
 #endif
+#if UDMAVIEW_HAVE_WAYLAND
+#include "outputs/wayland/wayland_output.h"
+#endif
 #if UDMAVIEW_HAVE_KMS
 #include "outputs/kms/kms_output.h"
 #include "outputs/kms/kms_resources.h"
@@ -75,6 +78,26 @@ Result<std::unique_ptr<Output>> make_sdl([[maybe_unused]] const Options& o,
 #endif
 }
 
+Result<std::unique_ptr<Output>> make_wayland([[maybe_unused]] const Options& o,
+                                             [[maybe_unused]] const TestHooks& hooks) {
+#if UDMAVIEW_HAVE_WAYLAND
+    WaylandOptions w;
+    w.display = o.wayland_display;
+    w.width = o.size.width;
+    w.height = o.size.height;
+    w.scale = o.scale;
+    w.fullscreen = o.fullscreen;
+    w.verbose = o.verbose;
+    w.sources = uint32_t(o.sources.size());
+    w.hold_ms = hooks.sdl_hold_ms;
+    return std::unique_ptr<Output>(std::make_unique<WaylandOutput>(std::move(w)));
+#else
+    return not_built("--output wayland",
+                     "libwayland-client and wayland-protocols: install libwayland-dev "
+                     "wayland-protocols");
+#endif
+}
+
 } // namespace
 
 Status list_displays([[maybe_unused]] const Options& o, [[maybe_unused]] std::ostream& out) {
@@ -103,6 +126,8 @@ Result<std::unique_ptr<Output>> make_output(const Options& o, const TestHooks& h
         return make_kms(o, hooks);
     case OutputKind::Sdl:
         return make_sdl(o, hooks);
+    case OutputKind::Wayland:
+        return make_wayland(o, hooks);
     }
     return Error{std::string("--output ") + to_string(o.output) + ": unknown output", EINVAL};
 }

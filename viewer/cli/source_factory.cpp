@@ -46,6 +46,7 @@ Result<std::unique_ptr<FrameSource>> make_qemu(const SourceOptions& o,
     q.address = o.source.qemu_address;
     q.console = o.console;
     q.reconnect = o.reconnect;
+    q.follow_size = o.follow_size;
     q.verbose = verbose;
     q.use_udmabuf = !o.no_udmabuf;
     return std::unique_ptr<FrameSource>(std::make_unique<qemu::QemuSource>(std::move(q)));
@@ -65,6 +66,7 @@ Result<std::unique_ptr<FrameSource>> make_libvirt(const SourceOptions& o,
     v.uri = o.connect;
     v.console = o.console;
     v.reconnect = o.reconnect;
+    v.follow_size = o.follow_size;
     v.verbose = verbose;
     v.use_udmabuf = !o.no_udmabuf;
     return std::unique_ptr<FrameSource>(std::make_unique<virt::LibvirtSource>(std::move(v)));

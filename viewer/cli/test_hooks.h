@@ -15,8 +15,8 @@ struct TestHooks {
     bool kms_copy = false;      // UDMAVIEW_KMS_COPY: always the dumb-buffer copy path
     bool egl_no_import = false; // UDMAVIEW_EGL_NO_IMPORT: sdl and headless --render gl upload
                                 // instead of importing
-    uint64_t sdl_hold_ms = 0;   // UDMAVIEW_SDL_HOLD_MS: keep the window up after the run
-                                // (for screenshots), at most 600000
+    uint64_t sdl_hold_ms = 0;   // UDMAVIEW_SDL_HOLD_MS: keep the window (sdl, wayland) up
+                                // after the run (for screenshots), at most 600000
 };
 
 // An Error names the variable whose value is not understood.

@@ -353,6 +353,11 @@ void Presenter::on_input(const InputEvent& event) {
         lanes_[to]->source.send_input(event);
 }
 
+void Presenter::on_size_wanted(uint32_t source, const WantedSize& size) {
+    if (source < lanes_.size() && !lanes_[source]->ended)
+        lanes_[source]->source.request_size(size);
+}
+
 void Presenter::on_quit() {
     quit_ = true;
 }

@@ -4,8 +4,9 @@
 the demo's buffers (memfd fds: the host has no /dev/udmabuf) into an offscreen framebuffer;
 and its --render pixman: the CPU renderer drawing each frame's damage into memory.
 
-usage: headless_gl_e2e.py UDMAVIEW PROBE CASE OUTDIR [CACHE_DIR]
-CASE: mesa25 | mesa22 | pixman; PROBE: udmaview-gl-probe, or - in a build without it
+usage: headless_gl_e2e.py UDMAVIEW PROBE CASE OUTDIR [CACHE_DIR | FORMATS]
+CASE: mesa25 | mesa22 | pixman | vm-mesa25; PROBE: udmaview-gl-probe, or - in a build without it;
+FORMATS (vm-mesa25 only): the formats to run, comma separated (default all nine)
 
 mesa25 runs on Mesa 25.0 (fetched once into CACHE_DIR by tests/e2e/mesa/fetch-mesa25), whose
 software device imports a dma-buf by mmap: the formats in IMPORTED must take the gl-import
@@ -18,9 +19,23 @@ buffer, the damage it reads counted as copied). In all, every format's picture e
 scaled 2x nearest exactly and 2.5x linear within LINEAR_TOLERANCE of Pillow's bilinear.
 The import probe (`udmaview-gl-probe device`, what the viewer runs before it trusts an
 import) must say `usable` with its reason on Mesa 25 and `refused` on Mesa 22.3, in its JSON
-line and its exit status. About 30 s per case."""
+line and its exit status. About 30 s per case.
+vm-mesa25 runs inside the VM test bed (tests/vm/run --mesa 25, which selects the prefix): the
+same checks on real udmabufs (the demo's buffers and the probe's are dma-bufs of /dev/udmabuf,
+and every imported frame is counted as sampled from a dma-buf), each gl run under
+LeakSanitizer. There, Mesa 25 itself leaks a fixed set of blocks per process (measured: about
+70 KB in 702 allocations, all from libgallium, the same for 75 or 150 frames, importing or
+uploading), so no suppression is used: every gl run must leak exactly what a baseline run
+leaks (2 frames, upload, no import) – an EGLImage, texture or buffer left behind per import or
+per frame changes the count. Under TCG the first gl frame takes about 3 s (llvmpipe compiles
+its shaders), and the frames the demo makes meanwhile are dropped (the latest wins), so buffer
+1 may never be shown: there, one import per buffer shown is required, and the proof that a
+change appears without a new import is buffer 0, imported at its first shown frame, drawn into
+until frame 75 and shown then from the same import, equal to the CPU dump. Only XRGB8888 is
+also drawn scaled there (each new shader costs tens of seconds under TCG)."""
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -39,31 +54,56 @@ IMPORTED = {"XRGB8888", "ARGB8888", "XBGR8888", "ABGR8888", "RGB565"}
 DEMO = ["--source", "demo", "--size", "320x240", "--pattern", "all", "--seed", "7",
         "--frames", "75", "--fps", "60"]
 BUFFERS = 2
+LIBLSAN = "/usr/lib/x86_64-linux-gnu/liblsan.so.0"
+LEAK_SUMMARY = re.compile(r"SUMMARY: LeakSanitizer: (\d+) byte\(s\) leaked in (\d+) allocation")
 LINEAR_TOLERANCE = 2
 SCALED = (("nearest", 640, 480, 0), ("linear", 800, 600, LINEAR_TOLERANCE))
 
 
 class Case:
-    def __init__(self, udmaview, outdir, env, importing):
+    def __init__(self, udmaview, outdir, env, importing, dmabuf=False):
         self.udmaview, self.outdir, self.env, self.importing = udmaview, outdir, env, importing
+        self.dmabuf = dmabuf  # the buffers are udmabufs (the VM), not memfds (the host)
         self.render = "gl"
+        self.gl_env = env
+        self.leak_baseline = None  # (bytes, allocations) every gl run must leak, under LSan
+        # The CPU reference is the same picture at any pace: as fast as possible under TCG.
+        self.ref_demo = DEMO if not dmabuf else DEMO[:-1] + ["0"]
 
-    def run(self, name, args):
-        status, _, err = procs.run(name, [self.udmaview, "--output", "headless"] + args, 120,
-                                   out_dir=self.outdir, env=self.env)
+    def run(self, name, args, env=None):
+        # 300 s: under TCG in the VM, llvmpipe's first shader compile alone takes a minute.
+        status, _, err = procs.run(name, [self.udmaview, "--output", "headless"] + args, 300,
+                                   out_dir=self.outdir, env=env or self.env)
         if status != 0:
             raise Failed(f"{name}: udmaview exited {status}: {err[-1500:]}")
+        return err
+
+    def leaked(self, err):
+        m = LEAK_SUMMARY.search(err)
+        return (int(m[1]), int(m[2])) if m else (0, 0)
+
+    def measure_leak_baseline(self):
+        err = self.run("leak-baseline", DEMO[:-4] + ["--frames", "2", "--render", "gl"],
+                       dict(self.gl_env, UDMAVIEW_EGL_NO_IMPORT="1"))
+        self.leak_baseline = self.leaked(err)
+        log(f"LeakSanitizer: a 2-frame upload run leaks {self.leak_baseline[0]} bytes in "
+            f"{self.leak_baseline[1]} allocations (Mesa's own)")
 
     def reference(self, fmt):
         path = os.path.join(self.outdir, f"cpu-{fmt}.png")
-        self.run(f"cpu-{fmt}", DEMO + ["--format", fmt, "--dump-png", path])
+        self.run(f"cpu-{fmt}", self.ref_demo + ["--format", fmt, "--dump-png", path])
         return path
 
     def gl(self, name, fmt, extra):
         png = os.path.join(self.outdir, f"{name}.png")
         report = os.path.join(self.outdir, f"{name}.json")
-        self.run(name, DEMO + ["--format", fmt, "--render", self.render, "--dump-png", png,
-                               "--timing", report] + extra)
+        err = self.run(name, DEMO + ["--format", fmt, "--render", self.render, "--dump-png",
+                                     png, "--timing", report] + extra, self.gl_env)
+        if self.leak_baseline is not None:
+            leak = self.leaked(err)
+            check(leak == self.leak_baseline, f"{name}: leaks no more than the baseline run "
+                  f"(LeakSanitizer: {leak[0]} bytes in {leak[1]} allocations, baseline "
+                  f"{self.leak_baseline[0]} in {self.leak_baseline[1]}; see {name}.err)")
         return png, timing.load(report)
 
     def check_report(self, name, fmt, report):
@@ -84,7 +124,19 @@ class Case:
         check(counters.get("egl_dma_buf_import") == (1 if self.importing else 0),
               f"{name}: the EGL device offers dma-buf import: "
               f"{counters.get('egl_dma_buf_import')} ({counters})")
-        check(imports == BUFFERS, f"{name}: {imports} imports, one per buffer ({BUFFERS})")
+        shown_buffers = {f["buffer_id"] for f in shown}
+        want = len(shown_buffers) if self.dmabuf else BUFFERS
+        check(imports == want and (not self.dmabuf or (
+            shown[-1]["seq"] == 75 and shown[0]["buffer_id"] == shown[-1]["buffer_id"])),
+              f"{name}: {imports} imports, one per buffer shown ({want}; frames "
+              f"{shown[0]['seq']} and 75 of buffer {shown[-1]['buffer_id']} shown)")
+        sampled_dmabuf = counters.get("gl_import_dmabuf_frames")
+        if self.importing and fmt in IMPORTED and self.dmabuf:
+            check(sampled_dmabuf == len(shown), f"{name}: every shown frame sampled an imported "
+                  f"udmabuf ({sampled_dmabuf} of {len(shown)})")
+        else:
+            check(sampled_dmabuf == 0, f"{name}: no frame sampled a dma-buf import "
+                  f"({sampled_dmabuf}; the buffers are {'udmabufs' if self.dmabuf else 'memfds'})")
         if self.importing and fmt in IMPORTED:
             check(paths == {"gl-import"}, f"{name}: every shown frame sampled the import "
                   f"({sorted(paths)})")
@@ -112,7 +164,8 @@ PROBE_STATUS = {"usable": 0, "refused": 11}
 
 
 def check_probe(probe, case, outdir, env):
-    want = "usable" if case == "mesa25" else "refused"
+    want = "refused" if case == "mesa22" else "usable"
+    buffer = "udmabuf" if case == "vm-mesa25" else "memfd"
     status, out, err = procs.run(f"probe-{case}", [probe, "device"], 60, out_dir=outdir,
                                  env=env)
     lines = out.strip().splitlines()
@@ -122,27 +175,38 @@ def check_probe(probe, case, outdir, env):
     check(verdict.get("verdict") == want and status == PROBE_STATUS[want],
           f"probe: verdict {want} with exit status {PROBE_STATUS[want]} "
           f"(got {verdict.get('verdict')}, {status})")
-    check(verdict.get("display") == "device:software" and verdict.get("buffer") == "memfd",
-          f"probe: sampled a memfd on the software device ({verdict})")
+    check(verdict.get("display") == "device:software" and verdict.get("buffer") == buffer,
+          f"probe: sampled a {buffer} on the software device ({verdict})")
     check(bool(verdict.get("reason")), f"probe: the verdict gives its reason ({verdict})")
     if want == "usable":
         check("zero copy" in verdict["reason"], f"probe: the reason names the zero copy "
               f"({verdict['reason']})")
 
 
-def run_case(case, udmaview, probe, outdir, cache):
+def run_case(case, udmaview, probe, outdir, cache, formats=FORMATS):
     env = dict(os.environ)
     if case == "mesa25":
         prefix = mesa.fetch(cache)
         log(f"Mesa {mesa.version(prefix)} from {prefix}")
         env.update(mesa.env(prefix))
+    if case == "vm-mesa25":
+        check(os.path.exists("/dev/udmabuf") and env.get("UDMAVIEW_VM_MESA"),
+              "in the VM test bed with /dev/udmabuf and Mesa 25 (tests/vm/run --mesa 25)")
+        log(f"Mesa {env['UDMAVIEW_VM_MESA']} on kernel {os.uname().release}")
     if probe != "-" and case != "pixman":
         check_probe(probe, case, outdir, env)
-    c = Case(udmaview, outdir, env, importing=(case == "mesa25"))
+    c = Case(udmaview, outdir, env, importing=case in ("mesa25", "vm-mesa25"),
+             dmabuf=(case == "vm-mesa25"))
     if case == "pixman":
         c.render = "pixman"
+    if case == "vm-mesa25":
+        check(os.path.exists(LIBLSAN), f"LeakSanitizer at {LIBLSAN} (liblsan0)")
+        # exitcode=0: the leak is judged against the baseline, not by its presence.
+        c.gl_env = dict(env, LD_PRELOAD=LIBLSAN, LSAN_OPTIONS="exitcode=0",
+                        MESA_SHADER_CACHE_DIR=os.path.join(outdir, "mesa-shader-cache"))
+        c.measure_leak_baseline()
     table = []
-    for fmt in FORMATS:
+    for fmt in formats:
         ref = c.reference(fmt)
         name = f"{case}-{fmt}"
         png, report = c.gl(name, fmt, ["--filter", "nearest"])
@@ -151,7 +215,7 @@ def run_case(case, udmaview, probe, outdir, cache):
         check(diff.differing == 0, f"{name}: the drawn picture equals the CPU dump of frame 75 "
               f"({diff.differing} pixels differ, max {diff.worst})")
         table.append(f"{fmt}: {path}")
-        if fmt not in ("XRGB8888", "RGB565"):
+        if fmt not in (("XRGB8888",) if case == "vm-mesa25" else ("XRGB8888", "RGB565")):
             continue
         for filt, w, h, tol in SCALED:
             sname = f"{name}-{filt}-{w}x{h}"
@@ -165,17 +229,28 @@ def run_case(case, udmaview, probe, outdir, cache):
 
 
 def main():
-    if len(sys.argv) not in (5, 6) or sys.argv[3] not in ("mesa25", "mesa22", "pixman") or \
+    if len(sys.argv) not in (5, 6) or \
+            sys.argv[3] not in ("mesa25", "mesa22", "pixman", "vm-mesa25") or \
             (sys.argv[3] == "mesa25" and len(sys.argv) != 6):
         print(__doc__, file=sys.stderr)
         return 2
     udmaview, probe, case, outdir = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3], \
         sys.argv[4]
     cache = sys.argv[5] if len(sys.argv) == 6 else None
+    formats = FORMATS
+    if case == "vm-mesa25":
+        formats, cache = (tuple(cache.split(",")) if cache else FORMATS), None
+        if not set(formats) <= set(FORMATS):
+            print(f"unknown format in {sys.argv[5]}; known: {', '.join(FORMATS)}",
+                  file=sys.stderr)
+            return 2
+        if outdir == "-":
+            # The VM test bed's writable out dir (the host root is read-only there).
+            outdir = os.environ.get("UDMAVIEW_VM_OUT", outdir)
     os.makedirs(outdir, exist_ok=True)
     tap.set_name("headless-gl " + case)
     procs.install_signal_handlers()
-    return tap.main(run_case, case, udmaview, probe, outdir, cache)
+    return tap.main(run_case, case, udmaview, probe, outdir, cache, formats)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@
 //  - reads commands from stdin ("key CODE" = press + release of Linux KEY_ code CODE, "press
 //    CODE", "release CODE", "move X Y", "rel DX DY", "button CODE 0|1", "wheel DY") and reports
 //    them to the presenter as input events (OutputSink::on_input), exactly as the SDL/KMS outputs
-//    do; the presenter hands them to QemuSource::send_input;
+//    do; the presenter hands them to QemuSource::send_input; "size W H WMM HMM" reports a wanted
+//    size (OutputSink::on_size_wanted) as a resize or modeset does;
 //  - dumps the last frame as PNG at the end (--dump-png), like `udmaview --dump-png`.
 // Usage: qemu-driver --source SPEC [--connect URI] [--console N] [--reconnect] [--duration S]
 //                    [--dump-png P]   (SPEC: qemu…, or libvirt:DOMAIN where libvirt is built)
@@ -101,6 +102,10 @@ private:
             sink.on_input(PointerButton{uint16_t(a), b != 0});
         } else if (verb == "wheel") {
             sink.on_input(PointerWheel{0, a});
+        } else if (verb == "size") { // size W H WIDTH_MM HEIGHT_MM: as a resize or modeset
+            int mm_w = 0, mm_h = 0;
+            in >> mm_w >> mm_h;
+            sink.on_size_wanted(0, {uint32_t(a), uint32_t(b), uint32_t(mm_w), uint32_t(mm_h)});
         } else if (verb == "quit") {
             sink.on_quit();
         } else if (!verb.empty()) {
@@ -258,5 +263,10 @@ int main(int argc, char** argv) {
                 (unsigned long long)st.scanouts, (unsigned long long)st.updates,
                 (unsigned long long)st.bytes_copied, (unsigned long long)st.rejected,
                 (unsigned long long)st.inputs_sent, (unsigned long long)st.sessions);
+    // What the timing report's source_counters would say.
+    std::string line = "counters";
+    for (const auto& [key, value] : source.counters())
+        line += " " + key + "=" + std::to_string(value);
+    std::printf("%s\n", line.c_str());
     return 0;
 }

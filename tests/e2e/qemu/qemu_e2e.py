@@ -20,8 +20,9 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'lib'))
 
 from qemu_tests import (input_key, linux_fb, linux_fb16, linux_virtio_gpu, peer,  # noqa: E402
-                        peer_flood, peer_shrink, qemu_killed, reconnect, sdl_input, seabios,
-                        soak, two_guests, viewer_first, wrong_console)
+                        peer_flood, peer_shrink, peer_ui_info, qemu_killed, reconnect,
+                        sdl_guest_size, sdl_input, seabios, soak, two_guests, viewer_first,
+                        wrong_console)
 from qemu_tests.env import DBUS_DAEMON, Env  # noqa: E402
 from udmaview_test import procs, tap  # noqa: E402
 from udmaview_test.qemu import Qemu, QemuUnavailable, fetch_qemu10  # noqa: E402
@@ -38,11 +39,15 @@ TESTS = {
     'fake-peer': peer.run,
     'fake-peer-shrink': peer_shrink.headless,
     'fake-peer-flood': peer_flood.run,
+    'fake-peer-ui-info': peer_ui_info.run,
     'fake-peer-shrink-sdl': peer_shrink.sdl,
     'linux-fb': linux_fb.run,
     'linux-fb16': linux_fb16.run,
     'linux-virtio-gpu': linux_virtio_gpu.run,
     'sdl-input': sdl_input.run,
+    'sdl-guest-size': sdl_guest_size.run,
+    'sdl-guest-size-vga': sdl_guest_size.vga,
+    'sdl-guest-size-bench': sdl_guest_size.bench,  # a benchmark, not a test
     'two-guests': two_guests.run,
     'soak': soak.run,  # bench/soak's QEMU rows; not a test (no meson test runs it)
 }

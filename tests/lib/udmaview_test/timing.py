@@ -7,7 +7,9 @@ from pathlib import Path
 from .tap import Failed
 
 SOURCE_COUNTERS = ('scanout', 'update', 'bytes_copied', 'scanout_dmabuf', 'update_dmabuf',
-                   'rejected', 'input_calls', 'key_calls')
+                   'rejected', 'input_calls', 'key_calls', 'ui_info_calls', 'ui_info_width',
+                   'ui_info_height', 'guest_size_changes', 'guest_width', 'guest_height',
+                   'guest_size_ignored')
 
 
 def load(path) -> dict:

@@ -45,6 +45,9 @@ Status HeadlessGlView::submit(const Frame& frame, SubmitStats& stats) {
     const bool imported = renderer_->current_path() == "dma-buf import";
     stats.path = imported ? "gl-import" : "gl-upload";
     ++(imported ? imported_frames_ : uploaded_frames_);
+    // A frame sampled from a dma-buf (a udmabuf), not from the memfd the host falls back to.
+    if (imported && frame.buffer->dmabuf())
+        ++imported_dmabuf_frames_;
     if (!target_) {
         const Layout& l = frame.buffer->layout();
         const uint32_t w = options_.width ? options_.width : l.width;
@@ -85,6 +88,7 @@ std::vector<std::pair<std::string, uint64_t>> HeadlessGlView::counters() const {
     return {{"gl_device_software", egl_->software() ? 1 : 0},
             {"egl_dma_buf_import", renderer_->can_import() ? 1 : 0},
             {"gl_import_frames", imported_frames_},
+            {"gl_import_dmabuf_frames", imported_dmabuf_frames_},
             {"gl_upload_frames", uploaded_frames_},
             {"gl_textures", renderer_->cached_textures()}};
 }

@@ -47,7 +47,7 @@ private:
     std::unique_ptr<EglDeviceDisplay> egl_;
     std::unique_ptr<GlesRenderer> renderer_;
     std::unique_ptr<OffscreenTarget> target_; // made for the first frame's size
-    uint64_t imported_frames_ = 0, uploaded_frames_ = 0;
+    uint64_t imported_frames_ = 0, uploaded_frames_ = 0, imported_dmabuf_frames_ = 0;
 };
 
 } // namespace udmaview

@@ -204,6 +204,7 @@ Status KmsOutput::configure(const Frame& frame) {
     needs_modeset_ = true;
     cpu_.reset(*scanout_);  // new buffers for the new mode or format
     cursor_changed_ = true; // the new path takes the pointer
+    size_wanted_ = true;
     if (options_.hud && path_ == ScanoutPath::Plane)
         announce("hud", "kms: --hud: the plane path scans out the guest's buffer and shows no "
                         "overlay; use --kms-path cpu or gl for it");
@@ -219,9 +220,11 @@ Status KmsOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
     if (!dev_)
         return Error{"kms: submit before start", EINVAL};
     last_frame_ = frame;
-    if (options_.sources > 1)
-        return join_round(frame, stats, sink);
-    return show(frame, Origin::NewFrame, stats, sink);
+    Status shown = options_.sources > 1 ? join_round(frame, stats, sink)
+                                        : show(frame, Origin::NewFrame, stats, sink);
+    if (shown && size_wanted_)
+        send_wanted_sizes(sink);
+    return shown;
 }
 
 Result<bool> KmsOutput::configure_for(const Frame& frame, SubmitStats& stats) {

@@ -176,6 +176,9 @@ private:
     uint32_t gl_focus() const;
     void gl_source_ended(uint32_t source);
     void redraw_tiles(OutputSink* sink);
+    // Tells the presenter the size each source has on the mode (the mode's, or its tile's),
+    // with the screen's millimetres.
+    void send_wanted_sizes(OutputSink& sink);
     // Takes the import probe's verdict once it is there (one line when the import is off).
     void poll_gl_import();
     void gl_retire(BufferId id);
@@ -216,6 +219,7 @@ private:
     drmModeModeInfo mode_{};
     Placement placement_;
     bool needs_modeset_ = true;
+    bool size_wanted_ = false; // a new mode or tile layout: send_wanted_sizes() is due
     std::optional<ScanoutPath> path_;
     std::string import_refused_; // why the import path is off ("" : allowed)
     // A source size the plane cannot show directly (placement refused by the test commit).

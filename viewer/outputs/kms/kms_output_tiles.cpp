@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "outputs/kms/kms_output.h"
+#include "render/tile_layout.h"
 #include "udmaview_config.h"
 
 #if UDMAVIEW_HAVE_KMS_GL
@@ -28,6 +29,38 @@ template <class Tiles> void apply_tile_key(Tiles& tiles, KeyAction action, bool 
 }
 
 } // namespace
+
+void KmsOutput::send_wanted_sizes(OutputSink& sink) {
+    size_wanted_ = false;
+    const uint32_t w = mode_.hdisplay, h = mode_.vdisplay;
+    if (!w || !h)
+        return;
+    const uint32_t mm_w = pipe_.connector.mm_width, mm_h = pipe_.connector.mm_height;
+    if (options_.sources == 1) {
+        sink.on_size_wanted(0, {w, h, mm_w, mm_h});
+        return;
+    }
+    TileMode mode = TileMode::Grid;
+    uint32_t focus = 0;
+    if (configured_.path == ScanoutPath::Cpu) {
+        mode = cpu_.scene().mode();
+        focus = cpu_.scene().focus();
+    }
+#if UDMAVIEW_HAVE_KMS_GL
+    else if (const TileCompositor* tiles = gl_ ? gl_->tiles() : nullptr) {
+        mode = tiles->mode();
+        focus = tiles->focus();
+    }
+#endif
+    const std::vector<Rect> rects = tile_rects(options_.sources, w, h, mode, focus);
+    for (uint32_t i = 0; i < rects.size(); ++i) {
+        const Rect a = tile_inner(rects[i]);
+        if (a.empty())
+            continue;
+        sink.on_size_wanted(i, {uint32_t(a.w), uint32_t(a.h), uint32_t(uint64_t(mm_w) * a.w / w),
+                                uint32_t(uint64_t(mm_h) * a.h / h)});
+    }
+}
 
 uint32_t KmsOutput::input_source() const {
     return configured_.path == ScanoutPath::Cpu ? cpu_.scene().focus() : gl_focus();
@@ -56,6 +89,7 @@ void KmsOutput::tile_key(KeyAction action, OutputSink& sink) {
     else if (!gl_tile_key(action))
         return;
     redraw_tiles(&sink);
+    send_wanted_sizes(sink); // alone, the focused source has the whole mode
 }
 
 #if UDMAVIEW_HAVE_KMS_GL

@@ -112,6 +112,8 @@ Result<CardResources> CardResources::read(const DrmDevice& dev) {
             connector_type_name(c->connector_type) + "-" + std::to_string(c->connector_type_id);
         info.connected = c->connection == DRM_MODE_CONNECTED;
         info.modes.assign(c->modes, c->modes + c->count_modes);
+        info.mm_width = c->mmWidth;
+        info.mm_height = c->mmHeight;
         for (int e = 0; e < c->count_encoders; ++e) {
             const ModeEncoderPtr enc(drmModeGetEncoder(dev.fd(), c->encoders[e]));
             if (!enc)

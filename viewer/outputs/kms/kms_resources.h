@@ -30,8 +30,9 @@ struct ConnectorInfo {
     std::string name; // "Virtual-1", "HDMI-A-1"
     bool connected = false;
     std::vector<drmModeModeInfo> modes;
-    std::vector<uint32_t> encoder_crtcs; // bitmask of possible CRTC indices per encoder
-    uint32_t current_crtc = 0;           // 0: not lit
+    std::vector<uint32_t> encoder_crtcs;  // bitmask of possible CRTC indices per encoder
+    uint32_t current_crtc = 0;            // 0: not lit
+    uint32_t mm_width = 0, mm_height = 0; // the screen's size (EDID), 0: unknown
 };
 
 struct PlaneInfo {

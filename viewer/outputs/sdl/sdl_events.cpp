@@ -45,6 +45,8 @@ void SdlOutput::toggle_fullscreen() {
     fullscreen_ = !fullscreen_;
     SDL_SetWindowFullscreen(window_.get(), fullscreen_ ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
     redraw_ = true;
+    size_wanted_ = true;
+    leaving_fullscreen_ = !fullscreen_;
     if (options_.verbose)
         std::cerr << "sdl: fullscreen " << (fullscreen_ ? "on" : "off") << "\n";
 }
@@ -69,6 +71,9 @@ bool SdlOutput::tile_key(int sc) {
                    std::to_string(scene_.focus() + 1) + " focused";
     update_title(true);
     redraw_ = true;
+    // Alone, the focused source has the whole window. A window udmaview sizes itself follows
+    // the largest picture: asking the guests then would feed back into the window's size.
+    size_wanted_ = user_sized_ || fullscreen_;
     return true;
 }
 
@@ -152,12 +157,20 @@ void SdlOutput::handle_event(const SDL_Event& e, OutputSink* sink) {
             break;
         case SDL_WINDOWEVENT_RESIZED:
             // Our own SDL_SetWindowSize comes back as RESIZED too; only another size is the
-            // user's (or the window manager's) choice.
-            if (!fullscreen_ && (e.window.data1 != requested_w_ || e.window.data2 != requested_h_))
-                user_sized_ = true;
+            // user's (or the window manager's) choice. Once the user sized the window udmaview
+            // sizes it no more: every later size is theirs, the first one's included.
+            if (!fullscreen_ &&
+                (user_sized_ || e.window.data1 != requested_w_ || e.window.data2 != requested_h_))
+                user_sized_ = size_wanted_ = true;
             redraw_ = true;
             break;
         case SDL_WINDOWEVENT_SIZE_CHANGED:
+            // Full screen's size (or the window's again after it) may come after the toggle.
+            if (fullscreen_ || leaving_fullscreen_)
+                size_wanted_ = true;
+            leaving_fullscreen_ = leaving_fullscreen_ && fullscreen_;
+            redraw_ = true;
+            break;
         case SDL_WINDOWEVENT_EXPOSED:
         case SDL_WINDOWEVENT_SHOWN:
         case SDL_WINDOWEVENT_RESTORED:
@@ -217,6 +230,8 @@ void SdlOutput::dispatch(OutputSink& sink) {
         sink.on_quit();
         return;
     }
+    if (size_wanted_)
+        send_wanted_sizes(sink);
     // While frames arrive the overlay's new image goes out with the next one (submit());
     // an extra swap here could wait for vblank and delay that frame.
     if (hud_ && now_ns() - last_presented_ns_ > Hud::refresh_ns)

@@ -15,20 +15,11 @@
 #include "outputs/sdl/software_view.h"
 #include "udmaview/clock.h"
 #include "udmaview/png.h"
+#include "udmaview/stop_signal.h"
 
 namespace udmaview {
 
 namespace {
-
-// The presenter blocks SIGINT/SIGTERM/SIGHUP and reads them from a signalfd, which nobody
-// reads while finish() holds the last frame: look at the pending set instead.
-bool stop_signal_pending() {
-    sigset_t pending;
-    if (sigpending(&pending) != 0)
-        return false;
-    return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 ||
-           sigismember(&pending, SIGHUP) == 1;
-}
 
 bool env_set(const char* name) {
     const char* v = std::getenv(name);
@@ -121,6 +112,9 @@ Status SdlOutput::open_window(bool gl, bool hidden) {
     if (options_.fullscreen)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     fullscreen_ = options_.fullscreen;
+    // Full screen from the start is the user's choice of size; a window is made at the
+    // picture's size and so asks for nothing until the user resizes it.
+    size_wanted_ = options_.fullscreen;
     window_.reset(SDL_CreateWindow("udmaview", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
                                    int(w), int(h), flags));
     if (!window_ && !gl)

@@ -81,6 +81,8 @@ private:
     // The window size for a picture: the picture's, fitted to the screen when larger.
     void window_size_for(uint32_t& w, uint32_t& h) const;
     void follow_frame_size(const Layout& layout);
+    // Tells the presenter the size each tile shows its source at 1:1 (window pixels).
+    void send_wanted_sizes(OutputSink& sink);
     // Ctrl+Alt+Left/Right, Ctrl+Alt+L with several sources; true when the key was one of them.
     bool tile_key(int scancode);
     static bool is_tile_key(int scancode);
@@ -103,6 +105,10 @@ private:
     bool fullscreen_ = false;
     bool grabbed_ = false;
     bool user_sized_ = false; // the user resized the window: do not follow the frame size
+    // The user changed the space the sources have (resize, full screen, tile layout): the
+    // next dispatch passes the new sizes on; leaving full screen passes the window's size on
+    // once it has it back.
+    bool size_wanted_ = false, leaving_fullscreen_ = false;
     uint32_t frame_w_ = 0, frame_h_ = 0;        // picture size the window last followed
     int32_t requested_w_ = 0, requested_h_ = 0; // window size udmaview asked for last
     bool redraw_ = false;

@@ -48,6 +48,36 @@ void SdlOutput::follow_frame_size(const Layout& l) {
     redraw_ = true;
 }
 
+void SdlOutput::send_wanted_sizes(OutputSink& sink) {
+    if (!window_ || !view_)
+        return;
+    size_wanted_ = false;
+    uint32_t dw = 0, dh = 0;
+    view_->drawable_size(dw, dh);
+    scene_.resize(dw, dh);
+    // Millimetres from the display's DPI (in drawable pixels) when the server reports it.
+    float hdpi = 0, vdpi = 0;
+    const int display = SDL_GetWindowDisplayIndex(window_.get());
+    if (display < 0 || SDL_GetDisplayDPI(display, nullptr, &hdpi, &vdpi) != 0)
+        hdpi = vdpi = 0;
+    int ww = 0, wh = 0;
+    SDL_GetWindowSize(window_.get(), &ww, &wh);
+    const double px_per_dot = ww > 0 ? double(dw) / ww : 1.0;
+    const auto mm = [&](int32_t px, float dpi) {
+        return dpi > 1 ? uint32_t(px * 25.4 / (dpi * px_per_dot) + 0.5) : 0u;
+    };
+    for (uint32_t i = 0; i < scene_.tiles(); ++i) {
+        const Rect a = scene_.area(i);
+        if (a.empty())
+            continue;
+        const WantedSize size{uint32_t(a.w), uint32_t(a.h), mm(a.w, hdpi), mm(a.h, vdpi)};
+        if (options_.verbose)
+            std::cerr << "sdl: source " << i + 1 << " has " << size.width << "x" << size.height
+                      << " pixels (" << size.width_mm << "x" << size.height_mm << " mm)\n";
+        sink.on_size_wanted(i, size);
+    }
+}
+
 void SdlOutput::source_ended(uint32_t source) {
     if (scene_.tiles() == 1)
         return;

@@ -13,6 +13,7 @@ struct LibvirtOptions {
     bool reconnect = false; // follow the domain's restarts, wait while it is shut off
     bool verbose = false;
     bool use_udmabuf = true;
+    bool follow_size = true; // --guest-size follow: pass the output's size on to QEMU
 };
 
 } // namespace udmaview::virt

@@ -61,6 +61,7 @@ Status LibvirtSource::start() {
     q.reconnect = options_.reconnect;
     q.verbose = options_.verbose;
     q.use_udmabuf = options_.use_udmabuf;
+    q.follow_size = options_.follow_size;
     q.resolver = display_;
     qemu_ = std::make_unique<qemu::QemuSource>(std::move(q));
     qemu::QemuSource* source = qemu_.get();
@@ -106,6 +107,11 @@ void LibvirtSource::dispatch(SourceSink& sink) {
 void LibvirtSource::send_input(const InputEvent& event) {
     if (qemu_)
         qemu_->send_input(event);
+}
+
+void LibvirtSource::request_size(const WantedSize& size) {
+    if (qemu_)
+        qemu_->request_size(size);
 }
 
 std::vector<std::pair<std::string, uint64_t>> LibvirtSource::counters() const {

@@ -35,6 +35,7 @@ public:
     int poll_fd() const override;
     void dispatch(SourceSink& sink) override;
     void send_input(const InputEvent& event) override;
+    void request_size(const WantedSize& size) override;
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
 private:

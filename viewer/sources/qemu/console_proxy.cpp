@@ -153,6 +153,16 @@ Status ConsoleProxy::register_listener(int fd, std::function<void(Status)> done)
     return {};
 }
 
+void ConsoleProxy::set_ui_info(const WantedSize& size, std::function<void(Status)> done) const {
+    const auto mm = [](uint32_t v) {
+        return guint16(v > 0xffff ? 0xffff : v);
+    };
+    call("org.qemu.Display1.Console", "SetUIInfo",
+         g_variant_new("(qqiiuu)", mm(size.width_mm), mm(size.height_mm), 0, 0, size.width,
+                       size.height),
+         nullptr, call_timeout_ms, std::move(done));
+}
+
 void ConsoleProxy::call_async(const char* interface, const char* method, GVariant* args) const {
     std::string what = std::string(interface) + "." + method;
     call(interface, method, args, nullptr, call_timeout_ms, [what](Status s) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "udmaview/error.h"
+#include "udmaview/wanted_size.h"
 
 namespace udmaview::qemu {
 
@@ -66,6 +67,9 @@ public:
     // RegisterListener(fd): QEMU connects to us through fd. done runs with the outcome unless
     // the session ended first.
     Status register_listener(int fd, std::function<void(Status)> done) const;
+    // Console.SetUIInfo: the size the output wants for the console; done runs with the
+    // outcome (a remote error's message starts with its D-Bus name) unless the session ended.
+    void set_ui_info(const WantedSize& size, std::function<void(Status)> done) const;
     // interface.method(args) on our console without waiting; a failure is logged.
     void call_async(const char* interface, const char* method, GVariant* args) const;
 

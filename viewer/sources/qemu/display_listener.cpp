@@ -153,6 +153,7 @@ void DisplayListener::post_frame(const std::shared_ptr<const Buffer>& buffer, Re
     if (shown_ && shown_ != buffer) // the old buffer is not used again: outputs drop it
         events_.post({QemuEvent::Kind::Retire, {}, shown_->id(), {}, {}});
     shown_ = buffer;
+    sizes_.on_picture_size(buffer->layout().width, buffer->layout().height);
 }
 
 Status DisplayListener::on_scanout(GVariant* params) {

@@ -19,6 +19,13 @@
 
 namespace udmaview::qemu {
 
+// Hears the size of every picture the listener posts.
+class PictureSizeObserver {
+public:
+    virtual ~PictureSizeObserver() = default;
+    virtual void on_picture_size(uint32_t width, uint32_t height) = 0;
+};
+
 // The org.qemu.Display1.Listener object QEMU calls with the picture (Scanout/Update pixels
 // copied into our Surface, ScanoutDMABUF/UpdateDMABUF passed through, ScanoutMap/UpdateMap
 // shown from QEMU's own memfd) and the cursor. Turns
@@ -27,10 +34,12 @@ namespace udmaview::qemu {
 // picture stays while QEMU is away.
 class DisplayListener : public ListenerServer {
 public:
-    DisplayListener(const QemuOptions& options, QemuEvents& events, StatsCounter& stats)
+    DisplayListener(const QemuOptions& options, QemuEvents& events, StatsCounter& stats,
+                    PictureSizeObserver& sizes)
         : opt_(options)
         , events_(events)
-        , stats_(stats) {}
+        , stats_(stats)
+        , sizes_(sizes) {}
 
     // Parses the interface (listener.xml) and opens /dev/udmabuf when it is to be used.
     Status init();
@@ -66,6 +75,7 @@ private:
     const QemuOptions& opt_;
     QemuEvents& events_;
     StatsCounter& stats_;
+    PictureSizeObserver& sizes_;
     GDBusNodeInfoPtr node_;
     std::optional<Udmabuf> udmabuf_;
     const ConsoleProxy* console_ = nullptr; // the attached session's

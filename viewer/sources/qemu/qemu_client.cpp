@@ -2,6 +2,7 @@
 #include "sources/qemu/qemu_client.h"
 
 #include <cerrno>
+#include <utility>
 
 namespace udmaview::qemu {
 
@@ -11,7 +12,8 @@ QemuClient::QemuClient(const QemuOptions& options, std::string bus_address, Qemu
     , bus_address_(std::move(bus_address))
     , events_(events)
     , stats_(stats)
-    , listener_(options, events, stats)
+    , sizes_(options.follow_size, options.console, stats)
+    , listener_(options, events, stats, *this)
     , input_(options, stats) {}
 
 void QemuClient::run_in_loop(GSourceFunc f) {
@@ -53,6 +55,24 @@ void QemuClient::send_input(const InputEvent& event) {
     run_in_loop([](gpointer self) -> gboolean {
         auto* client = static_cast<QemuClient*>(self);
         client->input_.flush(client->listener_.shown_layout());
+        return G_SOURCE_REMOVE;
+    });
+}
+
+void QemuClient::request_size(const WantedSize& size) {
+    {
+        std::lock_guard lock(wanted_mutex_);
+        wanted_ = size;
+    }
+    run_in_loop([](gpointer self) -> gboolean {
+        auto* client = static_cast<QemuClient*>(self);
+        std::optional<WantedSize> size;
+        {
+            std::lock_guard lock(client->wanted_mutex_);
+            size = std::exchange(client->wanted_, std::nullopt);
+        }
+        if (size)
+            client->sizes_.want(*size);
         return G_SOURCE_REMOVE;
     });
 }
@@ -194,6 +214,7 @@ void QemuClient::attach() {
 
     const ConsoleInfo info = console.info(opt_.console);
     listener_.attach(console, {info.width, info.height});
+    sizes_.attach(console, info.label);
     input_.attach(console, console.mouse_absolute());
     s.watch_console(*this);
     s.open_listener(listener_, [this] {
@@ -214,7 +235,12 @@ void QemuClient::on_console_change(const ConsoleChange& change) {
 
 // --- QEMU gone ----------------------------------------------------------------------------
 
+void QemuClient::on_picture_size(uint32_t width, uint32_t height) {
+    sizes_.guest_size(width, height);
+}
+
 void QemuClient::end_session() {
+    sizes_.detach();
     listener_.detach();
     input_.detach();
     session_.reset();

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "sources/qemu/dbus_session.h"
@@ -10,13 +12,14 @@
 #include "sources/qemu/input_forwarder.h"
 #include "sources/qemu/qemu_options.h"
 #include "sources/qemu/qemu_report.h"
+#include "sources/qemu/ui_info_sender.h"
 
 namespace udmaview::qemu {
 
 // Everything on the GLib thread, with a GMainContext of its own: attaches to QEMU (waiting
 // for it to appear), serves the listener, forwards input, and decides what happens when QEMU
 // goes away (wait again with --reconnect, else end and keep the last picture).
-class QemuClient : SessionObserver, ConsoleObserver {
+class QemuClient : SessionObserver, ConsoleObserver, PictureSizeObserver {
 public:
     // bus_address: the resolved D-Bus address (bus mode).
     QemuClient(const QemuOptions& options, std::string bus_address, QemuEvents& events,
@@ -27,6 +30,8 @@ public:
     // Any thread.
     void stop();
     void send_input(const InputEvent& event);
+    // Any thread: the size the output wants (the latest wins until the GLib thread takes it).
+    void request_size(const WantedSize& size);
     // Any thread: attach again now (the resolver's display may have come back).
     void reattach();
 
@@ -50,6 +55,7 @@ private:
     void on_gone(const std::string& why) override;
     void on_fatal(Status why) override;
     void on_console_change(const ConsoleChange& change) override;
+    void on_picture_size(uint32_t width, uint32_t height) override;
 
     const QemuOptions& opt_;
     const std::string bus_address_;
@@ -57,9 +63,12 @@ private:
     StatsCounter& stats_;
     GMainContextPtr context_{g_main_context_new()};
     GMainLoopPtr loop_{g_main_loop_new(context_.get(), FALSE)};
+    UiInfoSender sizes_; // before listener_, which reports to it
     DisplayListener listener_;
     InputForwarder input_;
     std::unique_ptr<DbusSession> session_;
+    std::mutex wanted_mutex_;
+    std::optional<WantedSize> wanted_; // request_size()'s, not yet taken
     guint retry_source_ = 0;
     static constexpr int max_resolver_retries = 3;
     int resolver_retries_ = 0; // failed attaches to the resolver's display in a row

@@ -34,6 +34,7 @@ struct QemuOptions {
     bool reconnect = false; // QEMU gone → wait for it again instead of ending
     bool verbose = false;
     bool use_udmabuf = true;
+    bool follow_size = true; // --guest-size follow: tell QEMU the size the output wants
     uint32_t retry_ms = 250; // while waiting for QEMU
     // Set: attach where it says (mode and address unused) and retry only on reattach().
     std::shared_ptr<DisplayResolver> resolver;

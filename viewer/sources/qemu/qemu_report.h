@@ -20,6 +20,10 @@ struct QemuStats {
     uint64_t map_scanouts = 0, map_updates = 0; // ScanoutMap/UpdateMap accepted
     uint64_t rejected = 0, surfaces = 0, sessions = 0, inputs_sent = 0;
     uint64_t keys_sent = 0; // the Keyboard calls among inputs_sent
+    // SetUIInfo calls and the last size sent; the guest's picture size, how often it changed
+    // (after the first picture) and how often a size sent was not taken.
+    uint64_t ui_info_calls = 0, ui_info_width = 0, ui_info_height = 0;
+    uint64_t guest_size_changes = 0, guest_width = 0, guest_height = 0, guest_size_ignored = 0;
 };
 
 // The counters: written on the GLib thread, read on the presenter's.

@@ -112,6 +112,11 @@ void QemuSource::send_input(const InputEvent& event) {
     client_->send_input(event);
 }
 
+void QemuSource::request_size(const WantedSize& size) {
+    if (client_ && thread_.joinable())
+        client_->request_size(size);
+}
+
 void QemuSource::reattach() {
     if (client_ && thread_.joinable())
         client_->reattach();
@@ -132,7 +137,14 @@ std::vector<std::pair<std::string, uint64_t>> QemuSource::counters() const {
             {"input_calls", st.inputs_sent},
             {"key_calls", st.keys_sent},
             {"scanout_map", st.map_scanouts},
-            {"update_map", st.map_updates}};
+            {"update_map", st.map_updates},
+            {"ui_info_calls", st.ui_info_calls},
+            {"ui_info_width", st.ui_info_width},
+            {"ui_info_height", st.ui_info_height},
+            {"guest_size_changes", st.guest_size_changes},
+            {"guest_width", st.guest_width},
+            {"guest_height", st.guest_height},
+            {"guest_size_ignored", st.guest_size_ignored}};
 }
 
 } // namespace udmaview::qemu

@@ -31,8 +31,11 @@ public:
     int poll_fd() const override { return events_.poll_fd(); }
     void dispatch(SourceSink& sink) override;
     void send_input(const InputEvent& event) override;
+    // Console.SetUIInfo, paced (UiInfoSender); never with QemuOptions::follow_size false.
+    void request_size(const WantedSize& size) override;
     // scanout, update, bytes_copied, scanout_dmabuf, update_dmabuf, rejected, input_calls,
-    // key_calls.
+    // key_calls, scanout_map, update_map, ui_info_calls, ui_info_width, ui_info_height,
+    // guest_size_changes, guest_width, guest_height, guest_size_ignored.
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
     QemuStats stats() const { return stats_.get(); }

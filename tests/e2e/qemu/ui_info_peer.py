@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""A QEMU stand-in for the --guest-size tests (a test tool, not a model of QEMU): fake_peer.py's
+objects plus Console.SetUIInfo. argv: BUS [nomethod|map].
+
+Sends a 64x48 Scanout when udmaview registers its listener. Every SetUIInfo call is printed as
+a JSON line {"set_ui_info": [width, height, width_mm, height_mm]} and answered; a size narrower
+than 600 pixels is then followed by a Scanout of that size (a guest that takes it), a wider
+one is not (a guest that keeps its size). With "nomethod" the console has no SetUIInfo at all
+(as a peer without it: the bus answers org.freedesktop.DBus.Error.UnknownMethod). With "map"
+every size is followed, as a ScanoutMap of a memfd udmabuf can take (F_SEAL_SHRINK), then 30
+UpdateMap of a 16x16 square every 100 ms (the steady state), and "steady done" is printed."""
+import fcntl
+import json
+import os
+import sys
+
+from gi.repository import Gio, GLib
+
+import fake_peer
+from fake_peer import MAP, XRGB, call, pixels, prop
+
+FOLLOW_BELOW = 600
+mode = sys.argv[2] if len(sys.argv) > 2 else ""
+nomethod = mode == "nomethod"
+xml = fake_peer.XML
+if not nomethod:
+    xml = xml.replace(
+        '<method name="RegisterListener">',
+        '<method name="SetUIInfo"><arg type="q" direction="in"/><arg type="q" direction="in"/>'
+        '<arg type="i" direction="in"/><arg type="i" direction="in"/>'
+        '<arg type="u" direction="in"/><arg type="u" direction="in"/></method>'
+        '<method name="RegisterListener">')
+node = Gio.DBusNodeInfo.new_for_xml(xml)
+state = {}
+
+
+def scanout(w, h, rgb):
+    call(state["listener"], "Scanout", "(uuuuay)", (w, h, w * 4, XRGB, pixels(w, h, rgb)), True,
+         f"Scanout {w}x{h}")
+
+
+def scanout_map(w, h):
+    """A dma-buf-able surface (page-sized memfd sealed against shrinking), then its updates."""
+    size = (w * h * 4 + 4095) // 4096 * 4096
+    fd = os.memfd_create("ui-info-peer", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    os.ftruncate(fd, size)
+    fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK)
+    os.pwrite(fd, pixels(w, h, (0, 128, 255)), 0)
+    fds = Gio.UnixFDList.new()
+    fds.append(fd)
+    state["map_fd"] = fd
+    call(state["listener"], "ScanoutMap", "(huuuuu)", (0, 0, w, h, w * 4, XRGB), True,
+         f"ScanoutMap {w}x{h}", fds=fds, iface=MAP)
+    steps = iter(range(30))
+
+    def update():
+        i = next(steps, None)
+        if i is None:
+            print("steady done", flush=True)
+            return False
+        x, y = (i * 16) % (w - 16), (i * 8) % (h - 16)
+        for row in range(16):
+            os.pwrite(fd, pixels(16, 1, (255, i * 8, 0)), ((y + row) * w + x) * 4)
+        call(state["listener"], "UpdateMap", "(iiii)", (x, y, 16, 16), True,
+             f"UpdateMap {i}", iface=MAP)
+        return True
+    GLib.timeout_add(100, update)
+
+
+def on_listener_conn(source, res):
+    state["listener"] = Gio.DBusConnection.new_finish(res)
+    GLib.idle_add(lambda: scanout(fake_peer.W, fake_peer.H, (0, 0, 255)) and False)
+    print("ready", flush=True)
+
+
+def method(conn, sender, path, iface, name, params, inv):
+    if name == "SetUIInfo":
+        wmm, hmm, _x, _y, w, h = params.unpack()
+        print(json.dumps({"set_ui_info": [w, h, wmm, hmm]}), flush=True)
+        inv.return_value(None)
+        if mode == "map" and "listener" in state:
+            GLib.idle_add(lambda: scanout_map(w, h) and False)
+        elif w < FOLLOW_BELOW and "listener" in state:
+            GLib.idle_add(lambda: scanout(w, h, (0, 255, 0)) and False)
+        return
+    if name != "RegisterListener":
+        inv.return_dbus_error("org.qemu.Display1.Error.Failed", "not here")
+        return
+    fds = inv.get_message().get_unix_fd_list()
+    sock = Gio.Socket.new_from_fd(fds.get(params.unpack()[0]))
+    state["stream"] = sock.connection_factory_create_connection()
+    Gio.DBusConnection.new(state["stream"], Gio.dbus_generate_guid(),
+                           Gio.DBusConnectionFlags.AUTHENTICATION_SERVER, None, None,
+                           on_listener_conn)
+    inv.return_value(None)
+
+
+def main():
+    bus = Gio.DBusConnection.new_for_address_sync(
+        sys.argv[1], Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+        Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+    for path, iface in (("/org/qemu/Display1/VM", 0), ("/org/qemu/Display1/Console_0", 1),
+                        ("/org/qemu/Display1/Console_0", 2)):
+        bus.register_object(path, node.interfaces[iface], method, prop, None)
+    Gio.bus_own_name_on_connection(bus, "org.qemu", Gio.BusNameOwnerFlags.NONE, None, None)
+    loop = GLib.MainLoop()
+    GLib.timeout_add_seconds(120, lambda: (print("NOT OK: timed out"), loop.quit()))
+    loop.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
