@@ -362,29 +362,40 @@ def on_listener_conn(source, res):
     GLib.idle_add(lambda: run(conn) and False)
 
 
+def accept_listener(inv, params, on_conn):
+    """Answers RegisterListener: the viewer's end of a socket pair, on which it serves the
+    listener; on_conn gets that peer-to-peer connection. Returns its stream."""
+    fds = inv.get_message().get_unix_fd_list()
+    sock = Gio.Socket.new_from_fd(fds.get(params.unpack()[0]))
+    stream = sock.connection_factory_create_connection()
+    Gio.DBusConnection.new(stream, Gio.dbus_generate_guid(),
+                           Gio.DBusConnectionFlags.AUTHENTICATION_SERVER, None, None, on_conn)
+    inv.return_value(None)
+    return stream
+
+
+def serve(address, nodeinfo, on_method):
+    """Owns org.qemu on the bus at address with the VM and Console_0 objects of nodeinfo
+    (interfaces VM, Console, Keyboard/Mouse in that order), calls going to on_method."""
+    bus = Gio.DBusConnection.new_for_address_sync(
+        address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+        Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+    for path, iface in (("/org/qemu/Display1/VM", 0), ("/org/qemu/Display1/Console_0", 1),
+                        ("/org/qemu/Display1/Console_0", 2)):
+        bus.register_object(path, nodeinfo.interfaces[iface], on_method, prop, None)
+    Gio.bus_own_name_on_connection(bus, "org.qemu", Gio.BusNameOwnerFlags.NONE, None, None)
+    return bus
+
+
 def method(conn, sender, path, iface, name, params, inv):
     if name != "RegisterListener":
         inv.return_dbus_error("org.qemu.Display1.Error.Failed", "not here")
         return
-    fds = inv.get_message().get_unix_fd_list()
-    fd = fds.get(params.unpack()[0])
-    sock = Gio.Socket.new_from_fd(fd)
-    stream = sock.connection_factory_create_connection()
-    results["stream"] = stream
-    Gio.DBusConnection.new(stream, Gio.dbus_generate_guid(),
-                           Gio.DBusConnectionFlags.AUTHENTICATION_SERVER, None, None,
-                           on_listener_conn)
-    inv.return_value(None)
+    results["stream"] = accept_listener(inv, params, on_listener_conn)
 
 
 def main():
-    bus = Gio.DBusConnection.new_for_address_sync(
-        sys.argv[1], Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
-        Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
-    for path, iface in (("/org/qemu/Display1/VM", 0), ("/org/qemu/Display1/Console_0", 1),
-                        ("/org/qemu/Display1/Console_0", 2)):
-        bus.register_object(path, node.interfaces[iface], method, prop, None)
-    Gio.bus_own_name_on_connection(bus, "org.qemu", Gio.BusNameOwnerFlags.NONE, None, None)
+    bus = serve(sys.argv[1], node, method)  # noqa: F841 (kept alive while the loop runs)
     GLib.timeout_add_seconds(120, lambda: (print("NOT OK: timed out"),
                                            results.update(ok=False), loop.quit()))
     loop.run()

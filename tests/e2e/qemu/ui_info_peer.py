@@ -18,7 +18,7 @@ import sys
 from gi.repository import Gio, GLib
 
 import fake_peer
-from fake_peer import MAP, XRGB, call, pixels, prop
+from fake_peer import MAP, XRGB, call, pixels
 
 FOLLOW_BELOW = 600
 mode = sys.argv[2] if len(sys.argv) > 2 else ""
@@ -87,23 +87,11 @@ def method(conn, sender, path, iface, name, params, inv):
     if name != "RegisterListener":
         inv.return_dbus_error("org.qemu.Display1.Error.Failed", "not here")
         return
-    fds = inv.get_message().get_unix_fd_list()
-    sock = Gio.Socket.new_from_fd(fds.get(params.unpack()[0]))
-    state["stream"] = sock.connection_factory_create_connection()
-    Gio.DBusConnection.new(state["stream"], Gio.dbus_generate_guid(),
-                           Gio.DBusConnectionFlags.AUTHENTICATION_SERVER, None, None,
-                           on_listener_conn)
-    inv.return_value(None)
+    state["stream"] = fake_peer.accept_listener(inv, params, on_listener_conn)
 
 
 def main():
-    bus = Gio.DBusConnection.new_for_address_sync(
-        sys.argv[1], Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
-        Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
-    for path, iface in (("/org/qemu/Display1/VM", 0), ("/org/qemu/Display1/Console_0", 1),
-                        ("/org/qemu/Display1/Console_0", 2)):
-        bus.register_object(path, node.interfaces[iface], method, prop, None)
-    Gio.bus_own_name_on_connection(bus, "org.qemu", Gio.BusNameOwnerFlags.NONE, None, None)
+    bus = fake_peer.serve(sys.argv[1], node, method)  # noqa: F841 (kept alive by the loop)
     loop = GLib.MainLoop()
     GLib.timeout_add_seconds(120, lambda: (print("NOT OK: timed out"), loop.quit()))
     loop.run()
