@@ -4,9 +4,10 @@
 the demo's buffers (memfd fds: the host has no /dev/udmabuf) into an offscreen framebuffer;
 and its --render pixman: the CPU renderer drawing each frame's damage into memory.
 
-usage: headless_gl_e2e.py UDMAVIEW PROBE CASE OUTDIR [CACHE_DIR | FORMATS]
+usage: headless_gl_e2e.py UDMAVIEW PROBE CASE OUTDIR [CACHE_DIR | FORMATS [SCALED]]
 CASE: mesa25 | mesa22 | pixman | vm-mesa25; PROBE: udmaview-gl-probe, or - in a build without it;
-FORMATS (vm-mesa25 only): the formats to run, comma separated (default all nine)
+FORMATS, SCALED (vm-mesa25 only): the formats to run, and those of them also drawn scaled,
+comma separated (default all nine, and XRGB8888; "-" for none)
 
 mesa25 runs on Mesa 25.0 (fetched once into CACHE_DIR by tests/e2e/mesa/fetch-mesa25), whose
 software device imports a dma-buf by mmap: the formats in IMPORTED must take the gl-import
@@ -31,8 +32,8 @@ per frame changes the count. Under TCG the first gl frame takes about 3 s (llvmp
 its shaders), and the frames the demo makes meanwhile are dropped (the latest wins), so buffer
 1 may never be shown: there, one import per buffer shown is required, and the proof that a
 change appears without a new import is buffer 0, imported at its first shown frame, drawn into
-until frame 75 and shown then from the same import, equal to the CPU dump. Only XRGB8888 is
-also drawn scaled there (each new shader costs tens of seconds under TCG)."""
+until frame 75 and shown then from the same import, equal to the CPU dump. Each gl run costs
+about 10 s under TCG, so the VM runs the formats and scaled draws it is given."""
 import json
 import os
 import re
@@ -183,7 +184,8 @@ def check_probe(probe, case, outdir, env):
               f"({verdict['reason']})")
 
 
-def run_case(case, udmaview, probe, outdir, cache, formats=FORMATS):
+def run_case(case, udmaview, probe, outdir, cache, formats=FORMATS,
+             scaled_formats=("XRGB8888", "RGB565")):
     env = dict(os.environ)
     if case == "mesa25":
         prefix = mesa.fetch(cache)
@@ -215,7 +217,7 @@ def run_case(case, udmaview, probe, outdir, cache, formats=FORMATS):
         check(diff.differing == 0, f"{name}: the drawn picture equals the CPU dump of frame 75 "
               f"({diff.differing} pixels differ, max {diff.worst})")
         table.append(f"{fmt}: {path}")
-        if fmt not in (("XRGB8888",) if case == "vm-mesa25" else ("XRGB8888", "RGB565")):
+        if fmt not in scaled_formats:
             continue
         for filt, w, h, tol in SCALED:
             sname = f"{name}-{filt}-{w}x{h}"
@@ -229,20 +231,25 @@ def run_case(case, udmaview, probe, outdir, cache, formats=FORMATS):
 
 
 def main():
-    if len(sys.argv) not in (5, 6) or \
+    if len(sys.argv) not in (5, 6, 7) or \
+            (len(sys.argv) == 7 and sys.argv[3] != "vm-mesa25") or \
             sys.argv[3] not in ("mesa25", "mesa22", "pixman", "vm-mesa25") or \
             (sys.argv[3] == "mesa25" and len(sys.argv) != 6):
         print(__doc__, file=sys.stderr)
         return 2
     udmaview, probe, case, outdir = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3], \
         sys.argv[4]
-    cache = sys.argv[5] if len(sys.argv) == 6 else None
-    formats = FORMATS
+    cache = sys.argv[5] if len(sys.argv) >= 6 else None
+    formats, scaled = FORMATS, ("XRGB8888", "RGB565")
     if case == "vm-mesa25":
-        formats, cache = (tuple(cache.split(",")) if cache else FORMATS), None
-        if not set(formats) <= set(FORMATS):
-            print(f"unknown format in {sys.argv[5]}; known: {', '.join(FORMATS)}",
-                  file=sys.stderr)
+        def listed(arg, default):
+            return default if arg is None else () if arg == "-" else tuple(arg.split(","))
+        formats = listed(cache, FORMATS)
+        scaled = listed(sys.argv[6] if len(sys.argv) == 7 else None, ("XRGB8888",))
+        cache = None
+        if not set(formats) <= set(FORMATS) or not set(scaled) <= set(formats):
+            print(f"unknown format in {' '.join(sys.argv[5:])}; known: {', '.join(FORMATS)}"
+                  " (the scaled ones must be among the formats run)", file=sys.stderr)
             return 2
         if outdir == "-":
             # The VM test bed's writable out dir (the host root is read-only there).
@@ -250,7 +257,7 @@ def main():
     os.makedirs(outdir, exist_ok=True)
     tap.set_name("headless-gl " + case)
     procs.install_signal_handlers()
-    return tap.main(run_case, case, udmaview, probe, outdir, cache, formats)
+    return tap.main(run_case, case, udmaview, probe, outdir, cache, formats, scaled)
 
 
 if __name__ == "__main__":
