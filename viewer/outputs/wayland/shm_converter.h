@@ -37,6 +37,12 @@ public:
     Result<wl_buffer*> convert(const Buffer& src, const Region& damage, uint64_t& bytes,
                                uint32_t& imports);
     void retire(BufferId id) { sources_.erase(id); }
+    // buffer (one of ours) was attached again as it is (a relayout): held until its release.
+    void reattached(wl_buffer* buffer) {
+        for (Slot& s : slots_)
+            if (s.buffer == buffer)
+                s.held = true;
+    }
 
 private:
     struct Slot {

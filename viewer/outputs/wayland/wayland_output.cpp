@@ -208,6 +208,8 @@ void WaylandOutput::relayout() {
     damage_pixels_ += uint64_t(attached_w_) * attached_h_;
     wl_surface_commit(s);
     buffers_->attached(attached_);
+    if (converter_)
+        converter_->reattached(attached_buffer_);
 }
 
 void WaylandOutput::retire(BufferId id) {
