@@ -24,11 +24,13 @@ std::string errno_name(int err) {
 
 KmsOutput::KmsOutput(KmsOptions options)
     : options_(std::move(options))
+    , console_({.console = options_.console,
+                .keyboard = options_.keyboard,
+                .take_over = options_.take_over,
+                .tile_keys = options_.sources > 1,
+                .verbose = options_.verbose})
     , cpu_({options_.scale, options_.linear, options_.sources})
-    , hud_visible_(options_.hud) {
-    if (options_.sources > 1)
-        chords_.enable_tile_keys();
-}
+    , hud_visible_(options_.hud) {}
 
 KmsOutput::~KmsOutput() {
     stop();
@@ -40,8 +42,8 @@ void KmsOutput::announce(const std::string& key, const std::string& message) {
 }
 
 Status KmsOutput::open_device() {
-    Result<OpenedCard> card =
-        open_card(options_.device, options_.connector, options_.atomic, mode_request_, opener());
+    Result<OpenedCard> card = open_card(options_.device, options_.connector, options_.atomic,
+                                        mode_request_, console_.opener());
     if (!card)
         return card.error();
     if (Status s = card->dev->acquire_master(); !s)
@@ -75,14 +77,14 @@ Status KmsOutput::start() {
     // What no frame can change: several sources or --kms-path gl in a build without GL.
     if (const PathChoice c = choose_scanout_path(path_inputs()); !c.refusal.empty())
         return Error{c.refusal, ENOTSUP};
-    if (Status s = open_seat(); !s)
+    if (Status s = console_.open_seat(); !s)
         return s;
     if (Status s = open_device(); !s) {
         stop();
         return s;
     }
     started_ = true;
-    if (Status st = open_console(); !st) {
+    if (Status st = console_.open(dev_->fd(), dev_->describe()); !st) {
         stop();
         return st;
     }
@@ -91,17 +93,13 @@ Status KmsOutput::start() {
 
 void KmsOutput::stop() {
     if (!dev_) {
-        if (vt_)
-            vt_->restore();
-        vt_.reset();
-#if UDMAVIEW_HAVE_LIBSEAT
-        seat_.reset();
-#endif
+        console_.restore_vt();
+        console_.close_seat();
         return;
     }
     wait_idle(nullptr, 500);
     // Only DRM master may set the CRTC; when switched away, whoever has the VT owns it.
-    if (!vt_active_ || !dev_->is_master())
+    if (!console_.active() || !dev_->is_master())
         saved_crtc_.disarm();
     if (Status s = saved_crtc_.restore(); !s)
         std::cerr << s.error().message << "\n";
@@ -112,16 +110,10 @@ void KmsOutput::stop() {
     scanout_.reset(); // the flip in flight, retired framebuffers, the mode blob
     last_frame_.reset();
     round_.clear();
-    if (vt_)
-        vt_->restore(); // after the CRTC is back, so fbcon redraws onto its own framebuffer
-    vt_.reset();
-    keyboards_ = EvdevKeyboards();
-    epoll_.reset();
+    console_.restore_vt();     // after the CRTC is back, so fbcon redraws onto its own framebuffer
     saved_crtc_ = SavedCrtc(); // restored or disarmed above
     dev_.reset();              // closing the fd drops DRM master
-#if UDMAVIEW_HAVE_LIBSEAT
-    seat_.reset(); // the seat manager gives the VT back to the console
-#endif
+    console_.close_seat();     // the seat manager gives the VT back to the console
     started_ = false;
     configured_ = {};
     needs_modeset_ = true;
@@ -228,7 +220,7 @@ Status KmsOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
 }
 
 Result<bool> KmsOutput::configure_for(const Frame& frame, SubmitStats& stats) {
-    if (!vt_active_) { // switched away: the frame is shown when the VT comes back
+    if (!console_.active()) { // switched away: the frame is shown when the VT comes back
         stats.path = "vt-inactive";
         return false;
     }

@@ -19,8 +19,8 @@
 #include <xf86drmMode.h>
 
 #include "outputs/kms/drm_objects.h"
-#include "outputs/kms/evdev_keyboard.h"
 #include "outputs/kms/fb_cache.h"
+#include "outputs/kms/kms_console.h"
 #include "outputs/kms/kms_options.h"
 #include "outputs/kms/kms_quirks.h"
 #include "outputs/kms/kms_resources.h"
@@ -28,15 +28,11 @@
 #include "outputs/kms/pixman_dumb_path.h"
 #include "outputs/kms/saved_crtc.h"
 #include "outputs/kms/scanout.h"
-#include "outputs/kms/vt_console.h"
 #include "render/scene_hud.h"
 #include "udmaview/cursor.h"
 #include "udmaview/output.h"
 #include "udmaview/placement.h"
 #include "udmaview_config.h"
-#if UDMAVIEW_HAVE_LIBSEAT
-#include "outputs/kms/seat.h"
-#endif
 
 namespace udmaview::kms {
 
@@ -54,13 +50,13 @@ public:
     std::string name() const override { return "kms"; }
     Status start() override;
     void stop() override;
-    int poll_fd() const override { return epoll_.get(); }
+    int poll_fd() const override { return console_.poll_fd(); }
     void dispatch(OutputSink& sink) override;
     bool busy() const override { return scanout_ && scanout_->busy(); }
     // A pointer change waiting for an idle screen is shown from dispatch(): polled meanwhile
     // (a flip in flight wakes dispatch() anyway; switched away, the redraw takes it).
     uint64_t dispatch_interval_ns() const override {
-        return cursor_changed_ && vt_active_ && !busy() ? 4'000'000 : 0;
+        return cursor_changed_ && console_.active() && !busy() ? 4'000'000 : 0;
     }
     // The guest pointer, drawn over the picture on the gl and cpu paths (the plane shows none).
     void set_cursor(const CursorState& cursor) override;
@@ -102,17 +98,7 @@ private:
     // back) shows the last frame again, which was reported already.
     enum class Origin { NewFrame, Redraw };
 
-    // The seat from seatd or logind when one serves us (kms_output_seat.cpp).
-    Status open_seat();
-    DeviceOpener opener();
-    // The seat manager's messages (enable, disable, the end of the session).
-    void dispatch_seat(OutputSink& sink);
-    bool is_seat_fd(int fd) const;
     Status open_device();
-    // The VT, keyboards and epoll fd (kms_output_console.cpp).
-    Status open_console();
-    void watch_keyboards();
-    void close_keyboards();
     Status configure(const Frame& frame);
     // The configuration a frame of layout l needs (with several sources: the same for all).
     Configured wanted(const Layout& l) const;
@@ -189,17 +175,17 @@ private:
     void presented(const Frame& frame, Origin origin, OutputSink& sink) const;
     Scanout::FlipDone flip_done(OutputSink* sink);
     DumbTarget dumb_target() const { return {*dev_, pipe_.plane, mode_, quirks_}; }
-    // Switched away (VT or seat): stop drawing, drop master; back: master, modeset, redraw.
+    // The console's events (kms_output_console.cpp): switched away (VT or seat): stop
+    // drawing, drop master; back: master, modeset, redraw.
+    class ConsoleSink;
     void release_display(OutputSink& sink, const std::string& where);
-    void acquire_display(OutputSink& sink, const std::string& where);
+    bool acquire_display(OutputSink& sink, const std::string& where);
+    void on_key_action(KeyAction action, OutputSink& sink);
     void redraw(OutputSink& sink);
 
     KmsOptions options_;
     std::optional<ModeRequest> mode_request_;
-#if UDMAVIEW_HAVE_LIBSEAT
-    std::unique_ptr<Seat> seat_; // outlives the devices it handed out
-    bool seat_lost_ = false;     // the manager ended the session: nothing more to read
-#endif
+    KmsConsole console_;             // its seat outlives the devices it handed out
     std::unique_ptr<DrmDevice> dev_; // everything below that refers to it goes first
     std::string driver_;
     DriverQuirks quirks_;
@@ -207,11 +193,6 @@ private:
     SavedCrtc saved_crtc_;
     std::unique_ptr<Scanout> scanout_;
 
-    std::unique_ptr<VtConsole> vt_;
-    EvdevKeyboards keyboards_;
-    KeyChords chords_;
-    UniqueFd epoll_;
-    bool vt_active_ = true;
     bool started_ = false;
 
     // Current configuration.

@@ -20,7 +20,7 @@ void KmsOutput::show_cursor(OutputSink& sink) {
         cursor_changed_ = false; // the plane draws no pointer; configure() hands it over again
         return;
     }
-    if (busy() || !vt_active_)
+    if (busy() || !console_.active())
         return;
     redraw_overlays(sink); // show_gl() and show_cpu() take the pointer
 }
@@ -36,7 +36,7 @@ void KmsOutput::toggle_hud(OutputSink& sink) {
 }
 
 void KmsOutput::redraw_overlays(OutputSink& sink) {
-    if (busy() || !vt_active_ || !last_frame_ || !last_frame_->buffer)
+    if (busy() || !console_.active() || !last_frame_ || !last_frame_->buffer)
         return; // the change goes out with the next frame
     Frame frame = *last_frame_;
     frame.damage = Region(); // only the overlay's and the pointer's rects are redrawn

@@ -44,7 +44,7 @@ void KmsOutput::flush(OutputSink& sink) {
 }
 
 Status KmsOutput::show_round(OutputSink& sink) {
-    if (!vt_active_ || !last_frame_ || !last_frame_->buffer)
+    if (!console_.active() || !last_frame_ || !last_frame_->buffer)
         return {};
     if (configured_.path == ScanoutPath::Cpu)
         return present_cpu(std::move(round_), sink);

@@ -67,7 +67,7 @@ uint32_t KmsOutput::input_source() const {
 }
 
 void KmsOutput::redraw_tiles(OutputSink* sink) {
-    if (!sink || busy() || !last_frame_ || !last_frame_->buffer || !vt_active_)
+    if (!sink || busy() || !last_frame_ || !last_frame_->buffer || !console_.active())
         return; // the change goes out with the next frame
     Frame frame = *last_frame_;
     frame.damage = Region(); // the tiles know what changed
