@@ -99,7 +99,7 @@ void KmsConsole::dispatch(ConsoleEvents& events) {
         } else if (vt_ && fd == vt_->signal_fd()) {
             dispatch_vt(events);
         } else {
-            keyboards_.read(fd, epoll_.get(), [&](const KeyEvent& key, KeyAction action, int n) {
+            keyboards_.read(fd, epoll_.get(), [&](const KeyEvent& key, KeyAction action, int vt) {
                 switch (route_key(action, active_)) {
                 case KeyRoute::Drop:
                     break;
@@ -109,10 +109,10 @@ void KmsConsole::dispatch(ConsoleEvents& events) {
                 case KeyRoute::SwitchVt:
 #if UDMAVIEW_HAVE_LIBSEAT
                     if (seat_)
-                        seat_->switch_session(n);
+                        seat_->switch_session(vt);
 #endif
                     if (vt_)
-                        vt_->activate(n);
+                        vt_->activate(vt);
                     break;
                 case KeyRoute::Output:
                     events.on_key_action(action);

@@ -119,7 +119,6 @@ PathInputs KmsOutput::path_inputs() const {
     in.gl_built = bool(gl_);
     in.gl_refused = facts_.gl_refused;
     in.gl_software = facts_.gl_software;
-    in.force_copy = options_.force_copy;
     in.import_refused = facts_.import_refused;
     if (display_) {
         in.driver = display_->driver();
