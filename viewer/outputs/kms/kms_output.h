@@ -73,7 +73,9 @@ private:
         ScanoutPath path = ScanoutPath::Cpu;
         bool operator==(const Configured&) const = default;
     };
-    class ConsoleSink; // the console's events (kms_output_console.cpp)
+    // The console's events (kms_output_console.cpp): switched away (VT or seat): stop
+    // drawing, drop master; back: master, modeset, redraw; the output's chords.
+    class ConsoleSink;
 
     PathInputs path_inputs() const;
     RouteContext route_context();
@@ -96,11 +98,6 @@ private:
     // Tells the presenter the size each source has on the mode (the mode's, or its tile's),
     // with the screen's millimetres.
     void send_wanted_sizes(OutputSink& sink);
-    // Switched away (VT or seat): stop drawing, drop master; back: master, modeset, redraw.
-    void release_display(OutputSink& sink, const std::string& where);
-    bool acquire_display(OutputSink& sink, const std::string& where);
-    // Ctrl+Alt+Q, Ctrl+Alt+H, and with several sources Ctrl+Alt+Left/Right/L.
-    void key_action(KeyAction action, OutputSink& sink);
     // Shows the pointer's change when the output is idle (the next frame takes it otherwise).
     void show_cursor(OutputSink& sink);
 

@@ -15,11 +15,10 @@ public:
     void on_device_ready() override {
         out_.display_->scanout().handle_events(out_.flip_done(&sink_));
     }
-    void on_released(const std::string& where) override { out_.release_display(sink_, where); }
-    bool on_acquired(const std::string& where) override {
-        return out_.acquire_display(sink_, where);
-    }
-    void on_key_action(KeyAction action) override { out_.key_action(action, sink_); }
+    void on_released(const std::string& where) override;
+    bool on_acquired(const std::string& where) override;
+    // Ctrl+Alt+Q, Ctrl+Alt+H, and with several sources Ctrl+Alt+Left/Right/L.
+    void on_key_action(KeyAction action) override;
     void on_key(const KeyEvent& key) override { sink_.on_input(key); }
     void on_lost(const Error& error) override { sink_.on_output_error(error); }
 
@@ -34,32 +33,52 @@ void KmsOutput::dispatch(OutputSink& sink) {
     show_cursor(sink);
 }
 
-void KmsOutput::key_action(KeyAction action, OutputSink& sink) {
+void KmsOutput::ConsoleSink::on_key_action(KeyAction action) {
     switch (action) {
     case KeyAction::Quit:
-        sink.on_quit();
+        sink_.on_quit();
         return;
     case KeyAction::ToggleHud:
         // With no frame shown yet, the plane's line says where an overlay is shown.
-        if (Status s = (route_ ? *route_ : plane_).toggle_hud(); !s) {
+        if (Status s = (out_.route_ ? *out_.route_ : out_.plane_).toggle_hud(); !s) {
             std::cerr << s.error().message << "\n";
             return;
         }
-        redraw(sink, false); // just the overlay's rect
+        out_.redraw(sink_, false); // just the overlay's rect
         return;
     case KeyAction::FocusPrev:
     case KeyAction::FocusNext:
     case KeyAction::ToggleTiles:
-        if (options_.sources <= 1 || !route_ || !route_->tile_key(action, options_.verbose))
+        if (out_.options_.sources <= 1 || !out_.route_ ||
+            !out_.route_->tile_key(action, out_.options_.verbose))
             return;
-        redraw(sink, false);
-        send_wanted_sizes(sink); // alone, the focused source has the whole mode
+        out_.redraw(sink_, false);
+        out_.send_wanted_sizes(sink_); // alone, the focused source has the whole mode
         return;
     case KeyAction::Forward:
     case KeyAction::Swallow:
     case KeyAction::SwitchVt:
         return; // the console's own
     }
+}
+
+void KmsOutput::ConsoleSink::on_released(const std::string& where) {
+    out_.wait_idle(&sink_, 1000);
+    if (out_.display_)
+        out_.display_->release();
+    if (out_.options_.verbose)
+        std::cerr << "kms: switched away from " << where << "; not drawing\n";
+}
+
+bool KmsOutput::ConsoleSink::on_acquired(const std::string& where) {
+    if (Status s = out_.display_->acquire(); !s) {
+        sink_.on_output_error(s.error());
+        return false;
+    }
+    if (out_.options_.verbose)
+        std::cerr << "kms: back on " << where << "; redrawing\n";
+    out_.redraw(sink_, true);
+    return true;
 }
 
 void KmsOutput::show_cursor(OutputSink& sink) {
@@ -72,25 +91,6 @@ void KmsOutput::show_cursor(OutputSink& sink) {
     if (busy() || !console_.active() || !last_frame_)
         return;
     redraw(sink, false); // the route takes the pointer
-}
-
-void KmsOutput::release_display(OutputSink& sink, const std::string& where) {
-    wait_idle(&sink, 1000);
-    if (display_)
-        display_->release();
-    if (options_.verbose)
-        std::cerr << "kms: switched away from " << where << "; not drawing\n";
-}
-
-bool KmsOutput::acquire_display(OutputSink& sink, const std::string& where) {
-    if (Status s = display_->acquire(); !s) {
-        sink.on_output_error(s.error());
-        return false;
-    }
-    if (options_.verbose)
-        std::cerr << "kms: back on " << where << "; redrawing\n";
-    redraw(sink, true);
-    return true;
 }
 
 } // namespace udmaview::kms

@@ -10,7 +10,7 @@
 #include <xf86drm.h>
 
 #include "outputs/kms/kms_output.h"
-#include "render/tile_layout.h"
+#include "outputs/kms/tile_sizes.h"
 #include "udmaview/clock.h"
 
 namespace udmaview::kms {
@@ -171,24 +171,11 @@ void KmsOutput::redraw(OutputSink& sink, bool whole) {
 void KmsOutput::send_wanted_sizes(OutputSink& sink) {
     size_wanted_ = false;
     const drmModeModeInfo& m = display_->mode();
-    const uint32_t w = m.hdisplay, h = m.vdisplay;
-    if (!w || !h)
-        return;
     const ConnectorInfo& c = display_->pipeline().connector;
-    const uint32_t mm_w = c.mm_width, mm_h = c.mm_height;
-    if (options_.sources == 1) {
-        sink.on_size_wanted(0, {w, h, mm_w, mm_h});
-        return;
-    }
     const TileState t = route_ ? route_->tiles().value_or(TileState{}) : TileState{};
-    const std::vector<Rect> rects = tile_rects(options_.sources, w, h, t.mode, t.focus);
-    for (uint32_t i = 0; i < rects.size(); ++i) {
-        const Rect a = tile_inner(rects[i]);
-        if (a.empty())
-            continue;
-        sink.on_size_wanted(i, {uint32_t(a.w), uint32_t(a.h), uint32_t(uint64_t(mm_w) * a.w / w),
-                                uint32_t(uint64_t(mm_h) * a.h / h)});
-    }
+    for (const auto& [source, size] : tile_sizes(options_.sources, m.hdisplay, m.vdisplay,
+                                                 c.mm_width, c.mm_height, t.mode, t.focus))
+        sink.on_size_wanted(source, size);
 }
 
 } // namespace udmaview::kms
