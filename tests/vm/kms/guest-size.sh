@@ -12,6 +12,8 @@
 #    ScanoutMap of 800x600: once the call is refused udmaview sets the 800x600 mode and shows
 #    the UpdateMaps after it on the plane at 1:1, 0 bytes, 0 imports (output_counters
 #    guest_kept_size 1, mode 800x600).
+#  tiles: two such peers (map) in two tiles on the cpu path: each is asked once, for its
+#    tile's inner size (the preferred mode split by the tile grid, minus the frame), and takes it.
 # usage: guest-size.sh KMS_VM_CHECK UDMAVIEW
 set -uo pipefail
 udmaview=$2
@@ -20,10 +22,13 @@ udmaview=$2
 bus=/tmp/ui-info-bus # sockets cannot live on the 9p share $out is on
 peer_py=$(cd "$(dirname "$0")/../../e2e/qemu" && pwd)/ui_info_peer.py
 
-timeout -k 2 120 dbus-daemon --session --nofork --nopidfile --address="unix:path=$bus" \
-	>"$out/dbus.log" 2>&1 &
-bg_pids+=($!)
-for ((i = 0; i < 50; i++)); do [ -S "$bus" ] && break; sleep 0.1; done
+bus2=/tmp/ui-info-bus2 # the second source of the tiles run
+for b in "$bus" "$bus2"; do
+	timeout -k 2 150 dbus-daemon --session --nofork --nopidfile --address="unix:path=$b" \
+		>"$out/dbus-${b##*/}.log" 2>&1 &
+	bg_pids+=($!)
+	for ((i = 0; i < 50; i++)); do [ -S "$b" ] && break; sleep 0.1; done
+done
 
 run() { # run NAME PEER_MODES [OPTION...]: the peer and udmaview until the peer's steady state
 	local name=$1 modes=$2 peer viewer
@@ -48,8 +53,8 @@ run() { # run NAME PEER_MODES [OPTION...]: the peer and udmaview until the peer'
 }
 
 # The frames of the last buffer: all on the plane, the steady ones without bytes or imports.
-check_steady() { # check_steady NAME (python, after the case's own checks on stdin)
-	python3 - "$out/peer-$1.log" "$out/timing-$1.json" "$out/udmaview-$1.log"
+check_steady() { # check_steady NAME [FILE] (python, the case's own checks on stdin)
+	python3 - "$out/peer-$1.log" "$out/timing-$1.json" "$out/udmaview-$1.log" "${2:-}"
 }
 
 run follow map
@@ -96,6 +101,30 @@ print(f"# {len(frames)} frames, {first} before the plane; from then: paths "
       f"imports {[f['imports'] for f in steady]}")
 ok = ok and len(steady) >= 10 and all(f['path'] == 'import' for f in steady)
 ok = ok and all(f['bytes_copied'] == 0 and f['imports'] == 0 for f in steady)
+sys.exit(0 if ok else 1)
+PY
+
+# Two sources: the cpu path's grid of 2 tiles on the preferred mode.
+timeout -k 2 50 python3 "$peer_py" "unix:path=$bus2" map 800x600 >"$out/peer-tiles2.log" 2>&1 &
+bg_pids+=($!)
+run tiles map --kms-path cpu --source "qemu:unix:path=$bus2"
+expect "tiles: the second peer's steady UpdateMaps were sent" \
+	wait_for "$out/peer-tiles2.log" 10 "steady done"
+expect "tiles: each source asked once, for its tile's size; both took it" \
+	check_steady tiles "$out/peer-tiles2.log" <<'PY'
+import json, sys
+timing = json.load(open(sys.argv[2]))
+oc = timing['summary']['output_counters']
+mode_w, mode_h = oc['mode_width'], oc['mode_height']
+frame = 2  # the tile's frame (tile_layout.h), inside a grid of 2 columns, 1 row
+want = [mode_w // 2 - 2 * frame, mode_h - 2 * frame]
+ok = mode_w > 0
+for log in (sys.argv[1], sys.argv[4]):
+    text = open(log).read()
+    calls = [json.loads(l)['set_ui_info'][:2] for l in text.splitlines() if l.startswith('{')]
+    print(f'# {log.rsplit("/", 1)[-1]}: SetUIInfo {calls}, want [{want}] on mode {mode_w}x{mode_h}; '
+          f'{"took it" if f"ScanoutMap {want[0]}x{want[1]}: accepted" in text else "did not take it"}')
+    ok = ok and calls == [want] and f"ScanoutMap {want[0]}x{want[1]}: accepted" in text
 sys.exit(0 if ok else 1)
 PY
 finish
