@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The connection to the Wayland compositor and the globals the output uses: what is offered
 // is found once at start, so every later decision (viewporter, presentation, decorations,
-// wl_shm formats) reads a fact instead of asking again.
+// wl_shm formats, linux-dmabuf formats) reads a fact instead of asking again.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 
 #include "outputs/presentation-time-client-protocol.h"
 #include "outputs/viewporter-client-protocol.h"
+#include "outputs/wayland/dmabuf_formats.h"
 #include "outputs/wayland/wl_ptr.h"
 #include "outputs/xdg-decoration-unstable-v1-client-protocol.h"
 #include "outputs/xdg-shell-client-protocol.h"
@@ -36,6 +37,8 @@ public:
     wp_presentation* presentation() const { return presentation_.get(); }
     clockid_t presentation_clock() const { return presentation_clock_; }
     zxdg_decoration_manager_v1* decorations() const { return decorations_.get(); }
+    // The compositor's zwp_linux_dmabuf_v1 and what it takes; nullptr when not offered.
+    const DmabufFormats* dmabuf() const { return dmabuf_.get(); }
     wl_seat* seat() const { return seat_.get(); }
     uint32_t seat_version() const { return seat_version_; }
     // The wl_shm formats the compositor listed (WL_SHM_FORMAT_*).
@@ -69,6 +72,7 @@ private:
     Ptr<wp_viewporter> viewporter_;
     Ptr<wp_presentation> presentation_;
     Ptr<zxdg_decoration_manager_v1> decorations_;
+    std::unique_ptr<DmabufFormats> dmabuf_;
     Ptr<wl_seat> seat_;
     uint32_t seat_version_ = 0;
     clockid_t presentation_clock_ = CLOCK_MONOTONIC;

@@ -50,7 +50,7 @@ Status WaylandOutput::start() {
         if (Status s = conn_->roundtrip(); !s)
             return s;
     }
-    buffers_ = std::make_unique<wl::ShmBuffers>(*conn_);
+    buffers_ = std::make_unique<wl::BufferChoice>(*conn_);
     feedback_ = std::make_unique<wl::FrameFeedback>(*conn_);
     input_ = std::make_unique<wl::WaylandInput>(*conn_, *window_);
     if (Status s = conn_->roundtrip(); !s) // the seat's capabilities
@@ -58,6 +58,10 @@ Status WaylandOutput::start() {
     if (options_.verbose)
         std::cerr << "wayland: window " << window_->width() << "x" << window_->height() << " on "
                   << conn_->name() << "; wl_shm formats " << conn_->shm_format_names()
+                  << "; zwp_linux_dmabuf_v1 "
+                  << (conn_->dmabuf() ? "v" + std::to_string(conn_->dmabuf()->version()) + " " +
+                                            conn_->dmabuf()->describe()
+                                      : std::string("not offered"))
                   << (feedback_->presentation() ? "; wp_presentation timing"
                                                 : "; frame callbacks (no wp_presentation)")
                   << "\n";
@@ -83,10 +87,12 @@ Status WaylandOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink&
     const Layout& l = buffer.layout();
     if (!l.y0_top)
         return Error{"wayland: the " + l.to_string() + " buffer from " + buffer.origin() +
-                         " is stored bottom-up, which wl_shm cannot show: use --output sdl "
+                         " is stored bottom-up, which the output cannot hand over as it is: "
+                         "use --output sdl "
                          "for this source",
                      ENOTSUP};
-    Result<wl_buffer*> wb = shm_buffer(frame, stats);
+    const char* path = "wl-shm";
+    Result<wl_buffer*> wb = buffer_for(frame, stats, path);
     if (!wb)
         return wb.error();
     stats.imported_ns = now_ns();
@@ -110,12 +116,12 @@ Status WaylandOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink&
     }
     feedback_->request(s, frame.seq);
     wl_surface_commit(s);
-    buffers_->attached(buffer.id());
+    buffers_->held().attached(buffer.id());
     attached_ = buffer.id();
     attached_buffer_ = *wb;
     attached_w_ = l.width;
     attached_h_ = l.height;
-    stats.path = stats.bytes_copied ? "wl-shm-convert" : "wl-shm";
+    stats.path = path;
     stats.submitted_ns = now_ns();
     if (Status st = conn_->flush(); !st) {
         lost_ = true;
@@ -124,11 +130,16 @@ Status WaylandOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink&
     return {};
 }
 
-Result<wl_buffer*> WaylandOutput::shm_buffer(const Frame& frame, SubmitStats& stats) {
+Result<wl_buffer*> WaylandOutput::buffer_for(const Frame& frame, SubmitStats& stats,
+                                             const char*& path) {
     const Buffer& buffer = *frame.buffer;
-    const std::string why = buffers_->why_not(buffer);
-    if (why.empty())
-        return buffers_->get(buffer, stats.imports);
+    wl::BufferChoice::Chosen chosen = buffers_->get(buffer, stats.imports);
+    if (chosen.buffer) {
+        path = chosen.kind == wl::BufferKind::Dmabuf ? "wl-dmabuf" : "wl-shm";
+        return chosen.buffer;
+    }
+    path = "wl-shm-convert";
+    const std::string& why = chosen.why;
     const Layout& l = buffer.layout();
     if (!converter_ || converter_->width() != l.width || converter_->height() != l.height) {
         Result<std::unique_ptr<wl::ShmConverter>> c =
@@ -207,14 +218,14 @@ void WaylandOutput::relayout() {
     ++damage_rects_;
     damage_pixels_ += uint64_t(attached_w_) * attached_h_;
     wl_surface_commit(s);
-    buffers_->attached(attached_);
+    buffers_->held().attached(attached_);
     if (converter_)
         converter_->reattached(attached_buffer_);
 }
 
 void WaylandOutput::retire(BufferId id) {
     if (buffers_)
-        buffers_->retire(id);
+        buffers_->held().retire(id);
     if (converter_)
         converter_->retire(id);
     if (id == attached_)
@@ -233,8 +244,10 @@ std::vector<std::pair<std::string, uint64_t>> WaylandOutput::counters() const {
             {"wl_flag_hw_clock", c.hw_clock},
             {"wl_flag_hw_completion", c.hw_completion},
             {"wl_flag_zero_copy", c.zero_copy},
-            {"wl_buffers", buffers_ ? buffers_->size() : 0},
-            {"wl_releases", buffers_ ? buffers_->releases() : 0},
+            {"wl_buffers", buffers_ ? buffers_->held().size() : 0},
+            {"wl_dmabuf_buffers", buffers_ ? buffers_->held().made(wl::BufferKind::Dmabuf) : 0},
+            {"wl_shm_buffers", buffers_ ? buffers_->held().made(wl::BufferKind::Shm) : 0},
+            {"wl_releases", buffers_ ? buffers_->held().releases() : 0},
             {"wl_damage_rects", damage_rects_},
             {"wl_damage_pixels", damage_pixels_},
             {"wl_converted_frames", converted_frames_},
