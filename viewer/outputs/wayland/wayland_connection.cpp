@@ -132,6 +132,10 @@ void WaylandConnection::on_global(void* data, wl_registry* registry, uint32_t na
         c->seat_version_ = std::min(version, seat_version_max);
         c->seat_.reset(
             bind<wl_seat>(registry, name, &wl_seat_interface, version, seat_version_max));
+        static const wl_seat_listener seat_listener = {.capabilities =
+                                                           &WaylandConnection::on_seat_caps,
+                                                       .name = &WaylandConnection::on_seat_name};
+        wl_seat_add_listener(c->seat_.get(), &seat_listener, c);
     }
 }
 
@@ -141,6 +145,13 @@ void WaylandConnection::on_shm_format(void* data, wl_shm*, uint32_t format) {
 
 void WaylandConnection::on_clock(void* data, wp_presentation*, uint32_t clock) {
     static_cast<WaylandConnection*>(data)->presentation_clock_ = clockid_t(clock);
+}
+
+void WaylandConnection::on_seat_caps(void* data, wl_seat*, uint32_t caps) {
+    auto* c = static_cast<WaylandConnection*>(data);
+    c->seat_caps_ = caps;
+    if (c->seat_handler_)
+        c->seat_handler_(caps);
 }
 
 void WaylandConnection::on_ping(void*, xdg_wm_base* base, uint32_t serial) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -41,6 +42,13 @@ public:
     const DmabufFormats* dmabuf() const { return dmabuf_.get(); }
     wl_seat* seat() const { return seat_.get(); }
     uint32_t seat_version() const { return seat_version_; }
+    // WL_SEAT_CAPABILITY_* as the seat last announced them. The seat announces them right
+    // after the bind, before any later listener could see them, so the connection keeps
+    // them; handler (WaylandInput) hears of every later change.
+    uint32_t seat_capabilities() const { return seat_caps_; }
+    void on_seat_capabilities(std::function<void(uint32_t)> handler) {
+        seat_handler_ = std::move(handler);
+    }
     // The wl_shm formats the compositor listed (WL_SHM_FORMAT_*).
     bool has_shm_format(uint32_t format) const { return shm_formats_.count(format) != 0; }
     std::string shm_format_names() const;
@@ -61,6 +69,8 @@ private:
     static void on_shm_format(void* data, wl_shm*, uint32_t format);
     static void on_clock(void* data, wp_presentation*, uint32_t clock);
     static void on_ping(void*, xdg_wm_base* base, uint32_t serial);
+    static void on_seat_caps(void* data, wl_seat*, uint32_t caps);
+    static void on_seat_name(void*, wl_seat*, const char*) {}
 
     wl_display* display_ = nullptr;
     std::string name_;
@@ -75,6 +85,8 @@ private:
     std::unique_ptr<DmabufFormats> dmabuf_;
     Ptr<wl_seat> seat_;
     uint32_t seat_version_ = 0;
+    uint32_t seat_caps_ = 0;
+    std::function<void(uint32_t)> seat_handler_;
     clockid_t presentation_clock_ = CLOCK_MONOTONIC;
     std::set<uint32_t> shm_formats_;
 };

@@ -28,8 +28,7 @@ public:
     bool take_fullscreen_toggle() { return std::exchange(fullscreen_toggle_, false); }
 
 private:
-    static void on_capabilities(void* data, wl_seat*, uint32_t caps);
-    static void on_seat_name(void*, wl_seat*, const char*) {}
+    void capabilities(uint32_t caps);
     static void on_keymap(void*, wl_keyboard*, uint32_t, int32_t fd, uint32_t);
     static void on_key_enter(void*, wl_keyboard*, uint32_t, wl_surface*, wl_array*) {}
     static void on_key_leave(void* data, wl_keyboard*, uint32_t, wl_surface*);
