@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""A QEMU stand-in for the input tests (a test tool, not a model of QEMU): fake_peer.py's
+objects with an absolute mouse and a keyboard that record what the viewer sends. argv: BUS.
+
+Sends a 64x48 Scanout when udmaview registers its listener and prints "ready". Every
+Keyboard.Press/Release and Mouse.Press/Release/SetAbsPosition/RelMotion call is answered and
+printed as a JSON line {"call": "Keyboard.Press", "args": [...]}."""
+import json
+import sys
+
+from gi.repository import Gio, GLib
+
+import fake_peer
+from fake_peer import XRGB, call, pixels
+
+XML = fake_peer.XML.replace(
+    '<property name="IsAbsolute" type="b" access="read"/>',
+    '<property name="IsAbsolute" type="b" access="read"/>'
+    '<method name="Press"><arg type="u" direction="in"/></method>'
+    '<method name="Release"><arg type="u" direction="in"/></method>'
+    '<method name="SetAbsPosition"><arg type="u" direction="in"/>'
+    '<arg type="u" direction="in"/></method>'
+    '<method name="RelMotion"><arg type="i" direction="in"/>'
+    '<arg type="i" direction="in"/></method>'
+    '</interface><interface name="org.qemu.Display1.Keyboard">'
+    '<method name="Press"><arg type="u" direction="in"/></method>'
+    '<method name="Release"><arg type="u" direction="in"/></method>'
+    '<property name="Modifiers" type="u" access="read"/>')
+node = Gio.DBusNodeInfo.new_for_xml(XML)
+state = {}
+
+
+def prop(conn, sender, path, iface, name):
+    if name == "IsAbsolute":
+        return GLib.Variant("b", True)
+    if name == "Modifiers":
+        return GLib.Variant("u", 0)
+    return fake_peer.prop(conn, sender, path, iface, name)
+
+
+def on_listener_conn(source, res):
+    state["listener"] = Gio.DBusConnection.new_finish(res)
+    w, h = fake_peer.W, fake_peer.H
+    GLib.idle_add(lambda: call(state["listener"], "Scanout", "(uuuuay)",
+                               (w, h, w * 4, XRGB, pixels(w, h, (0, 0, 255))), True,
+                               f"Scanout {w}x{h}") and False)
+    print("ready", flush=True)
+
+
+def method(conn, sender, path, iface, name, params, inv):
+    if name == "RegisterListener":
+        state["stream"] = fake_peer.accept_listener(inv, params, on_listener_conn)
+        return
+    short = iface.rsplit(".", 1)[-1]
+    if short in ("Keyboard", "Mouse"):
+        print(json.dumps({"call": f"{short}.{name}", "args": list(params.unpack())}),
+              flush=True)
+        inv.return_value(None)
+        return
+    inv.return_dbus_error("org.qemu.Display1.Error.Failed", "not here")
+
+
+def main():
+    bus = Gio.DBusConnection.new_for_address_sync(
+        sys.argv[1], Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+        Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+    objects = (("/org/qemu/Display1/VM", 0), ("/org/qemu/Display1/Console_0", 1),
+               ("/org/qemu/Display1/Console_0", 2), ("/org/qemu/Display1/Console_0", 3))
+    for path, iface in objects:
+        bus.register_object(path, node.interfaces[iface], method, prop, None)
+    Gio.bus_own_name_on_connection(bus, "org.qemu", Gio.BusNameOwnerFlags.NONE, None, None)
+    loop = GLib.MainLoop()
+    GLib.timeout_add_seconds(120, lambda: (print("NOT OK: timed out"), loop.quit()))
+    loop.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
