@@ -5,7 +5,7 @@ killed by the test), which reads every buffer committed to it and records each c
 
 usage: testcomp_e2e.py shm UDMAVIEW COMPOSITOR OUTDIR
        testcomp_e2e.py input UDMAVIEW COMPOSITOR INPUT_PEER OUTDIR
-       testcomp_e2e.py check-vm OUTDIR
+       testcomp_e2e.py check-vm UDMAVIEW OUTDIR
 
 shm: on the host the demo's memfds are no dma-bufs, so they go as wl_shm pools of the memfd
 whether the compositor offers linux-dmabuf (XRGB8888) or not (RGB565), 0 bytes copied; a
@@ -32,7 +32,8 @@ from udmaview_test.tap import Failed, Skipped, check, log  # noqa: E402
 
 W, H = 320, 240
 WINDOW = "640x480"
-DEMO = ["--source", "demo", "--pattern", "all", "--seed", "7", "--frames", "40", "--fps", "60",
+# The VM case (tests/vm/cases/wayland-dmabuf.sh) runs the demo with these options too.
+DEMO = ["--source", "demo", "--pattern", "all", "--seed", "7", "--frames", "30", "--fps", "60",
         "--size", f"{W}x{H}"]
 
 
@@ -154,11 +155,13 @@ def calls(path):
     return out
 
 
-def check_vm(outdir):
-    for name, kind, path in (("dmabuf-XRGB8888", "dmabuf", "wl-dmabuf"),
-                             ("dmabuf-RGB565", "dmabuf", "wl-dmabuf"),
-                             ("unlisted", "shm", "wl-shm")):
+def check_vm(udmaview, outdir):
+    for name, fmt, kind, path in (("dmabuf-XRGB8888", "XRGB8888", "dmabuf", "wl-dmabuf"),
+                                  ("dmabuf-RGB565", "RGB565", "dmabuf", "wl-dmabuf"),
+                                  ("unlisted", "XRGB8888", "shm", "wl-shm")):
         d = Path(outdir) / name
+        # The same frames on the host's CPU (wayland-dmabuf.sh's demo options).
+        ref = cpu_dump(udmaview, d, "host", DEMO + ["--format", fmt])
         rc = procs.read_text(d / "udmaview.rc").strip()
         check(rc == "0", f"{name}: udmaview exited 0 in the VM ({rc}; "
               f"{procs.read_text(d / 'udmaview.log')[-400:]})")
@@ -167,21 +170,21 @@ def check_vm(outdir):
                 "not as a dma-buf (the compositor's zwp_linux_dmabuf_v1 v4 lists no XRGB8888 "
                 "with a linear modifier")
         check(line in err, f"{name}: one line names the way and why ({line!r})")
-        testcomp.check_run(name, d, d / "timing.json", d / "expected.png", kind, path, W, H)
+        testcomp.check_run(name, d, d / "timing.json", ref, kind, path, W, H)
     log("VM: udmabufs through zwp_linux_dmabuf_v1 v4, mmap()ed by the test compositor: "
         "exact pixels, linear, one wl_buffer each; an unlisted format falls back to wl_shm")
 
 
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else ""
-    argc = {"shm": 5, "input": 6, "check-vm": 3}.get(mode)
+    argc = {"shm": 5, "input": 6, "check-vm": 4}.get(mode)
     if argc is None or len(sys.argv) != argc:
         print(__doc__, file=sys.stderr)
         return 2
     tap.set_name(f"wayland-testcomp-{mode}")
     procs.install_signal_handlers()
     if mode == "check-vm":
-        return tap.main(check_vm, sys.argv[2])
+        return tap.main(check_vm, os.path.abspath(sys.argv[2]), sys.argv[3])
     udmaview, tc = os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
     outdir = sys.argv[-1]
     os.makedirs(outdir, exist_ok=True)
