@@ -100,16 +100,18 @@ void WaylandInput::release_all() {
     swallowed_.clear();
 }
 
-void WaylandInput::on_pointer_enter(void* data, wl_pointer*, uint32_t, wl_surface* surface,
-                                    wl_fixed_t x, wl_fixed_t y) {
+void WaylandInput::on_pointer_enter(void* data, wl_pointer* pointer, uint32_t serial,
+                                    wl_surface* surface, wl_fixed_t x, wl_fixed_t y) {
     auto* self = static_cast<WaylandInput*>(data);
     self->pointer_surface_ = surface;
+    self->focus_change_ = PointerFocus{pointer, serial};
     self->move(x, y);
 }
 
 void WaylandInput::on_pointer_leave(void* data, wl_pointer*, uint32_t, wl_surface*) {
     auto* self = static_cast<WaylandInput*>(data);
     self->pointer_surface_ = nullptr;
+    self->focus_change_ = PointerFocus{};
     for (uint16_t b : self->buttons_down_)
         self->events_.push_back(PointerButton{b, false});
     self->buttons_down_.clear();

@@ -53,6 +53,7 @@ Status WaylandOutput::start() {
     buffers_ = std::make_unique<wl::BufferChoice>(*conn_);
     feedback_ = std::make_unique<wl::FrameFeedback>(*conn_);
     input_ = std::make_unique<wl::WaylandInput>(*conn_, *window_);
+    cursor_ = std::make_unique<wl::WaylandCursor>(*conn_);
     if (Status s = conn_->roundtrip(); !s) // the seat's capabilities
         return s;
     if (options_.verbose)
@@ -72,6 +73,7 @@ Status WaylandOutput::start() {
 }
 
 void WaylandOutput::stop() {
+    cursor_.reset();
     input_.reset();
     feedback_.reset();
     converter_.reset();
@@ -178,8 +180,7 @@ void WaylandOutput::deliver(OutputSink& sink) {
             sink.on_presented(p.seq, p.presented_ns);
     for (const InputEvent& e : input_->take())
         sink.on_input(e);
-    if (input_->take_fullscreen_toggle())
-        window_->toggle_fullscreen();
+    window_input();
     if (window_->layout_dirty() && attached_)
         relayout();
     // The guest may follow (--guest-size follow): the window's size in surface pixels.
@@ -201,12 +202,23 @@ Status WaylandOutput::finish(const Frame*) {
             return s;
         (void)feedback_->take(); // the run's frames are counted already
         (void)input_->take();
-        if (input_->take_fullscreen_toggle())
-            window_->toggle_fullscreen();
+        window_input();
         if (window_->layout_dirty() && attached_)
             relayout();
     }
     return {};
+}
+
+void WaylandOutput::window_input() {
+    if (input_->take_fullscreen_toggle())
+        window_->toggle_fullscreen();
+    if (std::optional<wl::WaylandInput::PointerFocus> f = input_->take_focus_change())
+        cursor_->pointer_at(f->pointer, f->serial);
+}
+
+void WaylandOutput::set_cursor(const CursorState& state) {
+    if (cursor_ && !lost_)
+        cursor_->set(state);
 }
 
 void WaylandOutput::relayout() {
@@ -251,7 +263,9 @@ std::vector<std::pair<std::string, uint64_t>> WaylandOutput::counters() const {
             {"wl_damage_rects", damage_rects_},
             {"wl_damage_pixels", damage_pixels_},
             {"wl_converted_frames", converted_frames_},
-            {"wl_full_damages", full_damages_}};
+            {"wl_full_damages", full_damages_},
+            {"wl_cursor_images", cursor_ ? cursor_->images() : 0},
+            {"wl_cursor_sets", cursor_ ? cursor_->sets() : 0}};
 }
 
 } // namespace udmaview

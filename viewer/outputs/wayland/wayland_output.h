@@ -13,6 +13,7 @@
 #include "outputs/wayland/frame_feedback.h"
 #include "outputs/wayland/shm_converter.h"
 #include "outputs/wayland/wayland_connection.h"
+#include "outputs/wayland/wayland_cursor.h"
 #include "outputs/wayland/wayland_input.h"
 #include "outputs/wayland/wayland_window.h"
 #include "udmaview/output.h"
@@ -45,6 +46,7 @@ public:
     bool busy() const override;
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
     void retire(BufferId id) override;
+    void set_cursor(const CursorState& state) override;
     Status finish(const Frame*) override;
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
@@ -55,6 +57,8 @@ private:
     Result<wl_buffer*> buffer_for(const Frame& frame, SubmitStats& stats, const char*& path);
     // The window changed size with no new frame: the last picture placed again.
     void relayout();
+    // What input brought that the window itself handles: full screen, the cursor.
+    void window_input();
 
     WaylandOptions options_;
     std::unique_ptr<wl::WaylandConnection> conn_;
@@ -64,6 +68,7 @@ private:
     std::set<std::string> convert_said_; // each reason for converting is said once
     std::unique_ptr<wl::FrameFeedback> feedback_;
     std::unique_ptr<wl::WaylandInput> input_;
+    std::unique_ptr<wl::WaylandCursor> cursor_;
     BufferId attached_ = 0;
     wl_buffer* attached_buffer_ = nullptr;
     uint32_t attached_w_ = 0, attached_h_ = 0;
