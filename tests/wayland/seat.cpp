@@ -3,7 +3,7 @@
 // and a pointer, and the scripted input sent after the first picture commit. Steps (argv
 // --script): "key CODE" (press + release, evdev code), "enter X Y" and "motion X Y" (pointer
 // over the picture subsurface, surface coordinates), "button CODE" (press + release),
-// "wheel N" (N notches down; negative: up).
+// "wheel N" (N notches down; negative: up). wl_pointer.set_cursor is recorded.
 #include <algorithm>
 #include <ctime>
 #include <sstream>
@@ -29,7 +29,21 @@ void release(wl_client*, wl_resource* r) {
 
 const struct wl_keyboard_interface keyboard_impl = {.release = release};
 const struct wl_pointer_interface pointer_impl = {
-    .set_cursor = [](wl_client*, wl_resource*, uint32_t, wl_resource*, int32_t, int32_t) {},
+    .set_cursor =
+        [](wl_client*, wl_resource*, uint32_t serial, wl_resource* surface, int32_t x, int32_t y) {
+            Surface* sf = surface ? surface_of(surface) : nullptr;
+            if (sf) {
+                sf->cursor = true;
+                // Its buffer may have been committed before it got the role.
+                if (sf->current) {
+                    Server& s = server();
+                    read_buffer(sf->current, s.cursor_pixels, s.cursor_json);
+                }
+            }
+            line("{\"set_cursor\":{\"serial\":" + std::to_string(serial) +
+                 ",\"surface\":" + (sf ? std::to_string(sf->id) : std::string("null")) +
+                 ",\"hot\":[" + std::to_string(x) + "," + std::to_string(y) + "]}}");
+        },
     .release = release,
 };
 

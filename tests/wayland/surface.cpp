@@ -68,6 +68,7 @@ void commit(Surface* sf) {
     std::string json = "{\"commit\":" + std::to_string(s.commits) +
                        ",\"surface\":" + std::to_string(sf->id) +
                        ",\"picture\":" + (sf->sub ? "true" : "false") +
+                       ",\"cursor\":" + (sf->cursor ? "true" : "false") +
                        ",\"attached\":" + (attached ? "true" : "false") +
                        ",\"damage\":" + rects(sf->pending_damage) + ",\"position\":[" +
                        std::to_string(sf->x) + "," + std::to_string(sf->y) + "],\"dst\":[" +
@@ -83,6 +84,9 @@ void commit(Surface* sf) {
                 s.pixels = std::move(pixels);
                 s.pixels_json = desc;
                 s.picture = sf;
+            } else if (sf->cursor) {
+                s.cursor_pixels = std::move(pixels);
+                s.cursor_json = desc;
             }
         } else {
             json += ",\"buffer\":null";

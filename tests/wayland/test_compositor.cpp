@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The test compositor's main: options, globals, the 60 Hz tick that answers frame callbacks
 // and presentation feedback, and the end (the first client gone, or SIGTERM): the picture's
-// last pixels written to OUT/picture.raw with OUT/picture.json, a summary line in
-// OUT/events.jsonl.
+// last pixels written to OUT/picture.raw with OUT/picture.json (the cursor surface's to
+// OUT/cursor.raw and OUT/cursor.json), a summary line in OUT/events.jsonl.
 //
 // usage: udmaview-test-compositor --socket NAME --out DIR [--size WxH] [--no-dmabuf]
 //        [--dmabuf-formats XR24,AR24,…] [--script FILE]
@@ -101,6 +101,12 @@ void write_end(Server& s) {
             .write(reinterpret_cast<const char*>(s.pixels.data()),
                    std::streamsize(s.pixels.size()));
         std::ofstream(s.opt.out_dir + "/picture.json") << s.pixels_json << "\n";
+    }
+    if (!s.cursor_pixels.empty()) {
+        std::ofstream(s.opt.out_dir + "/cursor.raw", std::ios::binary)
+            .write(reinterpret_cast<const char*>(s.cursor_pixels.data()),
+                   std::streamsize(s.cursor_pixels.size()));
+        std::ofstream(s.opt.out_dir + "/cursor.json") << s.cursor_json << "\n";
     }
     line("{\"end\":true,\"commits\":" + std::to_string(s.commits) + ",\"releases\":" +
          std::to_string(s.releases) + ",\"frames_done\":" + std::to_string(s.frames_done) +

@@ -5,6 +5,7 @@
 // as a JSON line (buffer kind, format, modifier, damage, placement), keeps the picture
 // subsurface's last pixels for a dump, releases buffers, answers frame callbacks and
 // presentation feedback on a 60 Hz tick, and can send scripted keyboard and pointer input.
+// The cursor surface a client sets (wl_pointer.set_cursor) is recorded the same way.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +45,7 @@ struct Surface {
     wl_resource* resource = nullptr;
     uint32_t id = 0;                // 1, 2, … in creation order
     bool sub = false;               // has the wl_subsurface role: the picture
+    bool cursor = false;            // given to wl_pointer.set_cursor
     int32_t x = 0, y = 0;           // its position in the parent (subsurfaces)
     int32_t dst_w = -1, dst_h = -1; // its viewport's destination
     wl_resource* pending_buffer = nullptr;
@@ -71,6 +73,9 @@ struct Server {
     // The picture's last committed pixels (rows of stride bytes) and their description.
     std::vector<uint8_t> pixels;
     std::string pixels_json;
+    // The cursor surface's last committed pixels, the same way.
+    std::vector<uint8_t> cursor_pixels;
+    std::string cursor_json;
     uint32_t next_surface = 1;
 };
 

@@ -3,10 +3,13 @@
 """A QEMU stand-in for the input tests (a test tool, not a model of QEMU): fake_peer.py's
 objects with an absolute mouse and a keyboard that record what the viewer sends. argv: BUS.
 
-Sends a 64x48 Scanout when udmaview registers its listener and prints "ready". Every
+Sends a 64x48 Scanout when udmaview registers its listener, then a CursorDefine (CURSOR:
+16x16, hot spot 3,5; the left half half-transparent orange 0x80ff4000, the right half opaque
+blue, 0xAARRGGBB words) and MouseSet to show it, and prints "ready". Every
 Keyboard.Press/Release and Mouse.Press/Release/SetAbsPosition/RelMotion call is answered and
 printed as a JSON line {"call": "Keyboard.Press", "args": [...]}."""
 import json
+import struct
 import sys
 
 from gi.repository import Gio, GLib
@@ -29,6 +32,12 @@ XML = fake_peer.XML.replace(
     '<property name="Modifiers" type="u" access="read"/>')
 node = Gio.DBusNodeInfo.new_for_xml(XML)
 state = {}
+CURSOR = {"width": 16, "height": 16, "hot": (3, 5), "left": 0x80ff4000, "right": 0xff0000ff}
+
+
+def cursor_bytes():
+    row = [CURSOR["left"]] * (CURSOR["width"] // 2) + [CURSOR["right"]] * (CURSOR["width"] // 2)
+    return struct.pack(f"<{CURSOR['width']}I", *row) * CURSOR["height"]
 
 
 def prop(conn, sender, path, iface, name):
@@ -42,10 +51,17 @@ def prop(conn, sender, path, iface, name):
 def on_listener_conn(source, res):
     state["listener"] = Gio.DBusConnection.new_finish(res)
     w, h = fake_peer.W, fake_peer.H
-    GLib.idle_add(lambda: call(state["listener"], "Scanout", "(uuuuay)",
-                               (w, h, w * 4, XRGB, pixels(w, h, (0, 0, 255))), True,
-                               f"Scanout {w}x{h}") and False)
-    print("ready", flush=True)
+    def picture_and_cursor():
+        conn = state["listener"]
+        call(conn, "Scanout", "(uuuuay)", (w, h, w * 4, XRGB, pixels(w, h, (0, 0, 255))), True,
+             f"Scanout {w}x{h}")
+        call(conn, "CursorDefine", "(iiiiay)", (CURSOR["width"], CURSOR["height"],
+                                                *CURSOR["hot"], cursor_bytes()), True,
+             "CursorDefine 16x16")
+        call(conn, "MouseSet", "(iii)", (10, 10, 1), True, "MouseSet visible")
+        print("ready", flush=True)
+        return False
+    GLib.idle_add(picture_and_cursor)
 
 
 def method(conn, sender, path, iface, name, params, inv):

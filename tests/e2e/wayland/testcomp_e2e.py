@@ -13,13 +13,16 @@ format its wl_shm lacks (RGB888) is converted. The buffer the compositor read eq
 dump exactly; the damage it got is the whole picture once, then what udmaview counted.
 input: the compositor's scripted keys and pointer reach a QEMU D-Bus stand-in (input_peer.py)
 as Keyboard.Press/Release with the PC scancodes (qnum) and Mouse.SetAbsPosition at the guest
-pixel the placement gives, buttons and wheel steps.
+pixel the placement gives, buttons and wheel steps; the guest's pointer image (CursorDefine)
+becomes the Wayland cursor (wl_pointer.set_cursor with its hot spot, the image premultiplied).
 check-vm: the host side of the VM case wayland-dmabuf (tests/vm/cases/wayland-dmabuf.sh):
 the demo's udmabufs as zwp_linux_dmabuf_v1 buffers, and the fallback to wl_shm with its line
 when the compositor does not list the format."""
 import json
 import os
 import shutil
+import signal
+import struct
 import sys
 import time
 from pathlib import Path
@@ -108,15 +111,19 @@ def input_case(udmaview, tc, peer_py, outdir):
             testcomp.Compositor(tc, d, "--size", "500x300", "--script", script) as comp:
         time.sleep(0.3)  # the peer owns org.qemu
         with procs.Process("udmaview", [udmaview, "--source", f"qemu:{bus}", "--output",
-                                        "wayland"], stdout=d / "udmaview.out",
+                                        "wayland", "--timing", d / "timing.json"],
+                           stdout=d / "udmaview.out",
                            stderr=d / "udmaview.err", env=comp.env) as viewer:
             want = 2 * len(KEYS) + 2 + 4 + 2 * 3
             procs.wait_until("the peer got every input call", lambda: len(calls(peer_out)) >=
                              want or not viewer.running(), 20)
             time.sleep(0.3)  # nothing more may come
-            viewer.kill()
+            viewer.send_signal(signal.SIGTERM)
+            status = viewer.wait(10)
+        comp.wait_end()
         peer.kill()
     bus_proc.kill()
+    check(status == 0, f"input: SIGTERM ends udmaview with 0 ({status})")
     got = calls(peer_out)
     ev = testcomp.events(d)
     pic = [e for e in ev if e.get("picture") and e.get("attached")][0]
@@ -145,6 +152,39 @@ def input_case(udmaview, tc, peer_py, outdir):
         [["Mouse.Press", 3], ["Mouse.Release", 3]]
     check(buttons == want_buttons, f"input: buttons and wheel steps reach QEMU ({buttons})")
     log(f"input: {len(got)} calls at the QEMU stand-in: {got}")
+    check_cursor(d, ev)
+
+
+def check_cursor(d, ev):
+    """The guest's pointer image is the Wayland cursor: set on the pointer's enter with the
+    guest's hot spot, its surface's buffer the image premultiplied (wl_shm's ARGB8888)."""
+    sets = [e["set_cursor"] for e in ev if "set_cursor" in e]
+    shown = sets[-1]["surface"] if sets else None
+    cursor_commits = [e for e in ev if e.get("attached") and e["surface"] == shown]
+    check(shown is not None and sets[-1]["hot"] == [3, 5] and cursor_commits and
+          not any(e.get("picture") for e in cursor_commits),
+          f"cursor: wl_pointer.set_cursor with the guest's hot spot 3,5 on a surface of its own "
+          f"({sets}; {len(cursor_commits)} commits of it)")
+    desc = json.loads((d / "cursor.json").read_text())
+    data = (d / "cursor.raw").read_bytes()
+    check(desc["kind"] == "shm" and desc["format"] == "AR24" and
+          (desc["width"], desc["height"]) == (16, 16), f"cursor: a 16x16 ARGB8888 wl_shm "
+          f"buffer ({desc})")
+    # 0x80ff4000 premultiplied: alpha 128, red 255 -> 128, green 64 -> 32; then opaque blue.
+    want_row = struct.pack("<8I", *[0x80802000] * 8) + struct.pack("<8I", *[0xff0000ff] * 8)
+    rows = [data[y * desc["stride"]:y * desc["stride"] + 64] for y in range(16)]
+    check(all(r == want_row for r in rows), f"cursor: the buffer holds the guest's image, "
+          f"premultiplied (row 0: {rows[0][:8].hex()}…{rows[0][-4:].hex()}, want "
+          f"{want_row[:8].hex()}…{want_row[-4:].hex()})")
+    c = testcomp_counters(d)
+    check(c.get("wl_cursor_images") == 1 and c.get("wl_cursor_sets", 0) >= 1,
+          f"cursor: one image made, set on enter ({c.get('wl_cursor_images')} images, "
+          f"{c.get('wl_cursor_sets')} sets)")
+
+
+def testcomp_counters(d):
+    from udmaview_test import timing
+    return timing.load(d / "timing.json")["summary"].get("output_counters", {})
 
 
 def calls(path):
