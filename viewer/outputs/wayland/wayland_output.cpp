@@ -214,11 +214,18 @@ void WaylandOutput::window_input() {
         window_->toggle_fullscreen();
     if (std::optional<wl::WaylandInput::PointerFocus> f = input_->take_focus_change())
         cursor_->pointer_at(f->pointer, f->serial);
+    // Sent now: the next flush may be a frame away, or never come (a still guest).
+    if (Status s = conn_->flush(); !s)
+        lost_ = true;
 }
 
 void WaylandOutput::set_cursor(const CursorState& state) {
-    if (cursor_ && !lost_)
-        cursor_->set(state);
+    if (!cursor_ || lost_)
+        return;
+    cursor_->set(state);
+    // No frame may follow to carry the requests out (a still guest).
+    if (Status s = conn_->flush(); !s)
+        lost_ = true;
 }
 
 void WaylandOutput::relayout() {
