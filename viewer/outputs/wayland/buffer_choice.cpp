@@ -23,7 +23,9 @@ BufferChoice::Chosen BufferChoice::get(const Buffer& buffer, uint32_t& imports) 
             const uint64_t m = dmabuf_.modifier(buffer);
             say(what + " goes to the compositor as its dma-buf (zwp_linux_dmabuf_v1 v" +
                 std::to_string(conn_.dmabuf()->version()) + ", modifier " +
-                (m == 0 ? "linear" : "invalid: the driver's implicit layout") +
+                (m == 0                  ? std::string("linear")
+                 : m == modifier_invalid ? std::string("invalid: the driver's implicit layout")
+                                         : std::to_string(m)) +
                 "): path wl-dmabuf, 0 bytes copied");
             held_.add(buffer.id(), *wb, BufferKind::Dmabuf);
             ++imports;

@@ -15,16 +15,26 @@ std::string DmabufBuffers::why_not(const Buffer& buffer) const {
     if (!f->problem().empty())
         return "the compositor's zwp_linux_dmabuf_v1 feedback is unusable: " + f->problem();
     uint64_t m = 0;
-    if (l.modifier != modifier_linear || !f->linear_modifier(l.format->fourcc, m))
+    if (l.modifier != modifier_linear) {
+        // A tiled dma-buf (QEMU's, from the guest's GPU) goes only with its own modifier.
+        if (!f->has(l.format->fourcc, l.modifier))
+            return "the compositor's zwp_linux_dmabuf_v1 v" + std::to_string(f->version()) +
+                   " lists no " + std::string(l.format->name) + " with its modifier " +
+                   std::to_string(l.modifier) + " (it lists " + f->describe() + ")";
+    } else if (!f->linear_modifier(l.format->fourcc, m)) {
         return "the compositor's zwp_linux_dmabuf_v1 v" + std::to_string(f->version()) +
                " lists no " + std::string(l.format->name) + " with a linear modifier (it lists " +
                f->describe() + ")";
+    }
     return {};
 }
 
 uint64_t DmabufBuffers::modifier(const Buffer& buffer) const {
+    const Layout& l = buffer.layout();
+    if (l.modifier != modifier_linear)
+        return l.modifier;
     uint64_t m = 0;
-    conn_.dmabuf()->linear_modifier(buffer.layout().format->fourcc, m);
+    conn_.dmabuf()->linear_modifier(l.format->fourcc, m);
     return m;
 }
 

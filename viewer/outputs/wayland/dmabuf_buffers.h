@@ -19,9 +19,11 @@ public:
         : conn_(conn) {}
 
     // Why this buffer does not go as a dma-buf ("" : it does): it has none, the compositor
-    // offers no linux-dmabuf, or does not list its format with a linear modifier.
+    // offers no linux-dmabuf, or does not list its format with a linear modifier (with its
+    // own modifier, for a tiled one).
     std::string why_not(const Buffer& buffer) const;
-    // The modifier it is sent with (why_not() == ""): DRM_FORMAT_MOD_LINEAR or _INVALID.
+    // The modifier it is sent with (why_not() == ""): a linear buffer's
+    // DRM_FORMAT_MOD_LINEAR or _INVALID as listed, else its own.
     uint64_t modifier(const Buffer& buffer) const;
     // A new wl_buffer for the buffer's dma-buf (why_not() must be ""): created, and the
     // compositor's answer waited for; an Error naming the buffer when it refused it.
