@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // wl_compositor, wl_surface, wl_region and wl_subcompositor of the test compositor. Every
 // commit applies at once (the client's picture subsurface is desynchronized): the buffer is
-// read, the commit recorded, the buffer it replaced released.
+// read, the commit recorded; the buffer it replaced is released on the next tick.
 #include <algorithm>
 
 #include "test_compositor.h"
@@ -28,19 +28,52 @@ void callback_gone(wl_resource* r) {
 
 void buffer_gone(wl_listener* l, void*) {
     Surface* sf = wl_container_of(l, sf, current_gone);
+    // A client that destroys a buffer its live surface still shows, before the release,
+    // breaks the rule the output keeps; its own end (all resources at once) does not count.
+    if (!server().client_gone)
+        ++server().held_destroyed;
     wl_list_remove(&sf->current_gone.link);
     sf->current = nullptr;
+}
+
+// A replaced buffer the compositor still holds for two more repaints (ticks), as one whose
+// GPU reads lag behind does: released after the new picture's presentation was reported,
+// so a client must wait for the release itself, not for the presentation.
+struct Releasing {
+    wl_resource* buffer = nullptr;
+    wl_listener gone{};
+    int ticks = 2;
+};
+std::vector<Releasing*> releasing;
+
+void drop(Releasing* r) {
+    wl_list_remove(&r->gone.link);
+    std::erase(releasing, r);
+    delete r;
+}
+
+void releasing_gone(wl_listener* l, void*) {
+    Releasing* r = wl_container_of(l, r, gone);
+    if (!server().client_gone)
+        ++server().held_destroyed;
+    drop(r);
 }
 
 void set_current(Surface* sf, wl_resource* buffer) {
     if (sf->current == buffer)
         return;
+    // Attached again before its release: shown again, no release owed.
+    for (Releasing* r : releasing)
+        if (r->buffer == buffer) {
+            drop(r);
+            break;
+        }
     if (sf->current) {
-        // The compositor holds a buffer until another replaces it, as one that samples it
-        // on every repaint does.
-        wl_buffer_send_release(sf->current);
-        ++server().releases;
         wl_list_remove(&sf->current_gone.link);
+        auto* r = new Releasing{sf->current, {}, 2};
+        r->gone.notify = &releasing_gone;
+        wl_resource_add_destroy_listener(sf->current, &r->gone);
+        releasing.push_back(r);
     }
     sf->current = buffer;
     if (buffer) {
@@ -201,6 +234,17 @@ const struct wl_subcompositor_interface subcompositor_impl = {
 };
 
 } // namespace
+
+void release_replaced(Server& s) {
+    std::vector<Releasing*> now = releasing;
+    for (Releasing* r : now) {
+        if (--r->ticks > 0)
+            continue;
+        wl_buffer_send_release(r->buffer);
+        ++s.releases;
+        drop(r);
+    }
+}
 
 Surface* surface_of(wl_resource* r) {
     auto it = server().surfaces.find(r);

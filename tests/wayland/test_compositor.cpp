@@ -91,6 +91,7 @@ int tick(void*) {
     }
     for (wl_resource* fb : feedback)
         send_presented(fb, ts, s.presented++);
+    release_replaced(s);
     wl_event_source_timer_update(tick_source, tick_ms);
     return 0;
 }
@@ -109,7 +110,8 @@ void write_end(Server& s) {
         std::ofstream(s.opt.out_dir + "/cursor.json") << s.cursor_json << "\n";
     }
     line("{\"end\":true,\"commits\":" + std::to_string(s.commits) + ",\"releases\":" +
-         std::to_string(s.releases) + ",\"frames_done\":" + std::to_string(s.frames_done) +
+         std::to_string(s.releases) + ",\"held_destroyed\":" + std::to_string(s.held_destroyed) +
+         ",\"frames_done\":" + std::to_string(s.frames_done) +
          ",\"presented\":" + std::to_string(s.presented) +
          ",\"picture_buffers\":" + std::to_string(s.seen_buffers.size()) + "}");
 }

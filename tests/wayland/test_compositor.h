@@ -68,6 +68,7 @@ struct Server {
     wl_resource* xdg_surface = nullptr;
     Surface* picture = nullptr;
     uint32_t commits = 0, releases = 0, frames_done = 0, presented = 0;
+    uint32_t held_destroyed = 0; // buffers destroyed while shown, before their release
     bool script_sent = false;
     bool client_gone = false;
     // The picture's last committed pixels (rows of stride bytes) and their description.
@@ -87,6 +88,8 @@ void add_shell_globals(Server& s);      // xdg_wm_base, wp_viewporter, wp_presen
 void add_dmabuf_global(Server& s);      // zwp_linux_dmabuf_v1 v4
 void add_seat_global(Server& s);        // wl_seat: keyboard + pointer
 Surface* surface_of(wl_resource* surface_resource);
+// wl_buffer.release for the buffers replaced two ticks ago.
+void release_replaced(Server& s);
 // A committed buffer's pixels and description; false when it is neither shm nor dma-buf.
 bool read_buffer(wl_resource* buffer, std::vector<uint8_t>& pixels, std::string& json);
 // The script's steps, once, after the first picture commit.

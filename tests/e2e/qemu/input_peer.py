@@ -5,7 +5,8 @@ objects with an absolute mouse and a keyboard that record what the viewer sends.
 
 Sends a 64x48 Scanout when udmaview registers its listener, then a CursorDefine (CURSOR:
 16x16, hot spot 3,5; the left half half-transparent orange 0x80ff4000, the right half opaque
-blue, 0xAARRGGBB words) and MouseSet to show it, and prints "ready". Every
+blue, 0xAARRGGBB words) and MouseSet to show it, and prints "ready"; after the release of
+QEMU button 3 (wheel up), a 32x24 Scanout (a new size: the old buffer is retired). Every
 Keyboard.Press/Release and Mouse.Press/Release/SetAbsPosition/RelMotion call is answered and
 printed as a JSON line {"call": "Keyboard.Press", "args": [...]}."""
 import json
@@ -70,9 +71,16 @@ def method(conn, sender, path, iface, name, params, inv):
         return
     short = iface.rsplit(".", 1)[-1]
     if short in ("Keyboard", "Mouse"):
-        print(json.dumps({"call": f"{short}.{name}", "args": list(params.unpack())}),
-              flush=True)
+        args = list(params.unpack())
+        print(json.dumps({"call": f"{short}.{name}", "args": args}), flush=True)
         inv.return_value(None)
+        if f"{short}.{name}" == "Mouse.Release" and args == [3] and "resized" not in state:
+            # After the last scripted step: a new surface size, so the viewer retires the
+            # buffer the compositor still shows.
+            state["resized"] = True
+            GLib.idle_add(lambda: call(state["listener"], "Scanout", "(uuuuay)",
+                                       (32, 24, 32 * 4, XRGB, pixels(32, 24, (0, 255, 0))),
+                                       True, "Scanout 32x24") and False)
         return
     inv.return_dbus_error("org.qemu.Display1.Error.Failed", "not here")
 

@@ -117,6 +117,9 @@ def input_case(udmaview, tc, peer_py, outdir):
             want = 2 * len(KEYS) + 2 + 4 + 2 * 3
             procs.wait_until("the peer got every input call", lambda: len(calls(peer_out)) >=
                              want or not viewer.running(), 20)
+            procs.wait_until("the 32x24 picture after the peer's second Scanout",
+                             lambda: '"width":32,' in procs.read_text(d / "events.jsonl") or
+                             not viewer.running(), 20)
             time.sleep(0.3)  # nothing more may come
             viewer.send_signal(signal.SIGTERM)
             status = viewer.wait(10)
@@ -153,6 +156,14 @@ def input_case(udmaview, tc, peer_py, outdir):
     check(buttons == want_buttons, f"input: buttons and wheel steps reach QEMU ({buttons})")
     log(f"input: {len(got)} calls at the QEMU stand-in: {got}")
     check_cursor(d, ev)
+    # The 64x48 buffer was retired while the compositor showed it: destroyed only after the
+    # compositor released it (on the 32x24 commit).
+    end = ev[-1]
+    sizes = [e["buffer"]["width"] for e in ev if e.get("picture") and e.get("attached")]
+    check(sizes and sizes[0] == 64 and sizes[-1] == 32 and end.get("releases", 0) >= 1 and
+          end.get("held_destroyed") == 0, f"release: the buffer the compositor showed was "
+          f"destroyed only after its release (picture widths {sorted(set(sizes))}, "
+          f"{end.get('releases')} releases, {end.get('held_destroyed')} destroyed while held)")
 
 
 def check_cursor(d, ev):

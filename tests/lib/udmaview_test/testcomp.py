@@ -84,6 +84,8 @@ def check_run(name, out_dir, report_path, expected_png, kind, path, width, heigh
     ev = events(out_dir)
     end = ev[-1]
     check(end.get('end'), f'{name}: the compositor wrote its summary ({end})')
+    check(end['held_destroyed'] == 0, f'{name}: no buffer destroyed while the compositor '
+          f'held it ({end["held_destroyed"]})')
     commits = [e for e in ev if e.get('picture') and e.get('attached')]
     check(len(commits) == len(shown) and len(shown) > 0,
           f'{name}: one picture commit per shown frame ({len(commits)} commits, '

@@ -76,9 +76,11 @@ void WaylandOutput::stop() {
     cursor_.reset();
     input_.reset();
     feedback_.reset();
+    // The surfaces go before the buffers they show, so no buffer is destroyed while the
+    // compositor still holds it for a live surface.
+    window_.reset();
     converter_.reset();
     buffers_.reset();
-    window_.reset();
     conn_.reset();
 }
 
