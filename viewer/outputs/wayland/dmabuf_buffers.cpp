@@ -14,6 +14,9 @@ std::string DmabufBuffers::why_not(const Buffer& buffer) const {
         return "the compositor offers no zwp_linux_dmabuf_v1";
     if (!f->problem().empty())
         return "the compositor's zwp_linux_dmabuf_v1 feedback is unusable: " + f->problem();
+    if (!f->complete())
+        return "the compositor's zwp_linux_dmabuf_v1 default feedback never ended (no done "
+               "event), so its formats are not known";
     uint64_t m = 0;
     if (l.modifier != modifier_linear) {
         // A tiled dma-buf (QEMU's, from the guest's GPU) goes only with its own modifier.

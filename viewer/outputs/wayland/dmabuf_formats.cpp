@@ -2,6 +2,7 @@
 #include "outputs/wayland/dmabuf_formats.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include <sys/mman.h>
