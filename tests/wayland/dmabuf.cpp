@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // zwp_linux_dmabuf_v1 v4 of the test compositor: a default feedback whose format table (a
-// memfd) lists the formats from argv with DRM_FORMAT_MOD_LINEAR, and buffers "imported" by
-// mmap() of the dma-buf's fd, read under DMA_BUF_IOCTL_SYNC. Also reads wl_shm buffers.
+// memfd) lists the formats from argv with DRM_FORMAT_MOD_LINEAR (v3: modifier events), and buffers
+// "imported" by mmap() of the dma-buf's fd, read under DMA_BUF_IOCTL_SYNC. Also reads wl_shm
+// buffers.
 #include <cstring>
 #include <utility>
 
@@ -221,11 +222,19 @@ void add_dmabuf_global(Server& s) {
         if (::write(table_fd, entry, sizeof entry) != sizeof entry)
             return;
     }
-    wl_global_create(s.display, &zwp_linux_dmabuf_v1_interface, 4, nullptr,
+    wl_global_create(s.display, &zwp_linux_dmabuf_v1_interface, s.opt.dmabuf_version, nullptr,
                      [](wl_client* c, void*, uint32_t version, uint32_t id) {
                          wl_resource* r = wl_resource_create(c, &zwp_linux_dmabuf_v1_interface,
                                                              int(version), id);
                          wl_resource_set_implementation(r, &dmabuf_impl, nullptr, nullptr);
+                         // Before v4 the formats come as events right after the bind.
+                         if (version >= 4)
+                             return;
+                         for (uint32_t f : server().opt.dmabuf_formats) {
+                             zwp_linux_dmabuf_v1_send_format(r, f);
+                             if (version >= ZWP_LINUX_DMABUF_V1_MODIFIER_SINCE_VERSION)
+                                 zwp_linux_dmabuf_v1_send_modifier(r, f, 0, 0);
+                         }
                      });
 }
 

@@ -5,8 +5,9 @@
 // OUT/cursor.raw and OUT/cursor.json), a summary line in OUT/events.jsonl.
 //
 // usage: udmaview-test-compositor --socket NAME --out DIR [--size WxH] [--no-dmabuf]
-//        [--dmabuf-formats XR24,AR24,…] [--script FILE]
+//        [--dmabuf-version 3|4] [--dmabuf-formats XR24,AR24,…] [--script FILE]
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -33,7 +34,8 @@ uint32_t parse_fourcc(const std::string& s) {
 int usage(const std::string& why) {
     std::cerr << "udmaview-test-compositor: " << why
               << "\nusage: udmaview-test-compositor --socket NAME --out DIR [--size WxH] "
-                 "[--no-dmabuf] [--dmabuf-formats XR24,AR24,...] [--script FILE]\n";
+                 "[--no-dmabuf] [--dmabuf-version 3|4] [--dmabuf-formats XR24,AR24,...] "
+                 "[--script FILE]\n";
     return 2;
 }
 
@@ -54,6 +56,10 @@ int parse(int argc, char** argv, Options& o) {
                 return usage("--size wants WxH");
         } else if (a == "--no-dmabuf") {
             o.dmabuf = false;
+        } else if (a == "--dmabuf-version") {
+            o.dmabuf_version = std::atoi(value().c_str());
+            if (o.dmabuf_version != 3 && o.dmabuf_version != 4)
+                return usage("--dmabuf-version is 3 or 4");
         } else if (a == "--dmabuf-formats") {
             o.dmabuf_formats.clear();
             std::istringstream in(value());

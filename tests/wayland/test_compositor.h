@@ -24,7 +24,8 @@ struct Options {
     std::string socket = "wayland-testcomp";
     std::string out_dir = ".";
     int32_t width = 640, height = 480;    // the toplevel's configure
-    bool dmabuf = true;                   // offer zwp_linux_dmabuf_v1 v4
+    bool dmabuf = true;                   // offer zwp_linux_dmabuf_v1
+    int dmabuf_version = 4;               // 4: default feedback; 3: modifier events
     std::vector<uint32_t> dmabuf_formats; // listed with DRM_FORMAT_MOD_LINEAR
     std::vector<std::string> script;      // input steps, sent after the first picture
 };

@@ -16,7 +16,8 @@ as Keyboard.Press/Release with the PC scancodes (qnum) and Mouse.SetAbsPosition 
 pixel the placement gives, buttons and wheel steps; the guest's pointer image (CursorDefine)
 becomes the Wayland cursor (wl_pointer.set_cursor with its hot spot, the image premultiplied).
 check-vm: the host side of the VM case wayland-dmabuf (tests/vm/cases/wayland-dmabuf.sh):
-the demo's udmabufs as zwp_linux_dmabuf_v1 buffers, and the fallback to wl_shm with its line
+the demo's udmabufs as zwp_linux_dmabuf_v1 buffers (v4 feedback and v3 modifier events),
+and the fallback to wl_shm with its line
 when the compositor does not list the format."""
 import json
 import os
@@ -208,6 +209,7 @@ def calls(path):
 
 def check_vm(udmaview, outdir):
     for name, fmt, kind, path in (("dmabuf-XRGB8888", "XRGB8888", "dmabuf", "wl-dmabuf"),
+                                  ("dmabuf-v3", "XRGB8888", "dmabuf", "wl-dmabuf"),
                                   ("dmabuf-RGB565", "RGB565", "dmabuf", "wl-dmabuf"),
                                   ("unlisted", "XRGB8888", "shm", "wl-shm")):
         d = Path(outdir) / name
@@ -217,7 +219,9 @@ def check_vm(udmaview, outdir):
         check(rc == "0", f"{name}: udmaview exited 0 in the VM ({rc}; "
               f"{procs.read_text(d / 'udmaview.log')[-400:]})")
         err = procs.read_text(d / "udmaview.log")
-        line = ("goes to the compositor as its dma-buf" if kind == "dmabuf" else
+        version = 3 if name == "dmabuf-v3" else 4
+        line = (f"goes to the compositor as its dma-buf (zwp_linux_dmabuf_v1 v{version}, "
+                "modifier linear)" if kind == "dmabuf" else
                 "not as a dma-buf (the compositor's zwp_linux_dmabuf_v1 v4 lists no XRGB8888 "
                 "with a linear modifier")
         check(line in err, f"{name}: one line names the way and why ({line!r})")

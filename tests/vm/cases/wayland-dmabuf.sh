@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # In the VM (/dev/udmabuf): the demo's udmabufs through --output wayland to the test
-# compositor (tests/wayland), which imports each dma-buf by mmap() of its fd. Three runs:
+# compositor (tests/wayland), which imports each dma-buf by mmap() of its fd. Four runs:
 # XRGB8888 and RGB565 listed in the compositor's linux-dmabuf v4 format table (path
-# wl-dmabuf), and XRGB8888 to a compositor that lists only ARGB8888 (the fallback to wl_shm
-# from the memfd, with its line). Only these processes run here (TCG is slow); the host
+# wl-dmabuf), XRGB8888 listed by v3's modifier events, and XRGB8888 to a compositor that
+# lists only ARGB8888 (the fallback to wl_shm from the memfd, with its line). Only these processes run here (TCG is slow); the host
 # makes the CPU dumps of the same frames (the demo's pixels depend on the seed and the frame
 # number only) and checks the files (tests/e2e/wayland/testcomp_e2e.py check-vm).
 # usage: wayland-dmabuf.sh TEST_COMPOSITOR UDMAVIEW
@@ -46,6 +46,7 @@ run() {
 }
 
 run dmabuf-XRGB8888 XRGB8888
+run dmabuf-v3 XRGB8888 --dmabuf-version 3
 run dmabuf-RGB565 RGB565
 run unlisted XRGB8888 --dmabuf-formats AR24
 rm -rf "$rt"
