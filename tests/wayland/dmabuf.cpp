@@ -3,6 +3,7 @@
 // memfd) lists the formats from argv with DRM_FORMAT_MOD_LINEAR (v3: modifier events), and buffers
 // "imported" by mmap() of the dma-buf's fd, read under DMA_BUF_IOCTL_SYNC. Also reads wl_shm
 // buffers.
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -47,7 +48,7 @@ bool listed(uint32_t format, uint64_t modifier) {
 
 // The buffer, or nullptr (and the reason in the events file) when it cannot be imported.
 wl_resource* import(wl_client* c, wl_resource* params_res, uint32_t id, int32_t w, int32_t h,
-                    uint32_t format) {
+                    uint32_t format, uint32_t flags) {
     auto* p = static_cast<Params*>(wl_resource_get_user_data(params_res));
     std::string why;
     if (p->used || p->fd < 0)
@@ -77,6 +78,7 @@ wl_resource* import(wl_client* c, wl_resource* params_res, uint32_t id, int32_t 
     b->format = format;
     b->width = w;
     b->height = h;
+    b->y_invert = (flags & ZWP_LINUX_BUFFER_PARAMS_V1_FLAGS_Y_INVERT) != 0;
     b->resource = wl_resource_create(c, &wl_buffer_interface, 1, id);
     wl_resource_set_implementation(b->resource, &buffer_impl, b, [](wl_resource* r) {
         delete static_cast<DmabufBuffer*>(wl_resource_get_user_data(r));
@@ -102,16 +104,16 @@ const struct zwp_linux_buffer_params_v1_interface params_impl = {
             p->modifier = uint64_t(hi) << 32 | lo;
         },
     .create =
-        [](wl_client* c, wl_resource* r, int32_t w, int32_t h, uint32_t format, uint32_t) {
-            if (wl_resource* b = import(c, r, 0, w, h, format))
+        [](wl_client* c, wl_resource* r, int32_t w, int32_t h, uint32_t format, uint32_t flags) {
+            if (wl_resource* b = import(c, r, 0, w, h, format, flags))
                 zwp_linux_buffer_params_v1_send_created(r, b);
             else
                 zwp_linux_buffer_params_v1_send_failed(r);
         },
     .create_immed =
         [](wl_client* c, wl_resource* r, uint32_t id, int32_t w, int32_t h, uint32_t format,
-           uint32_t) {
-            if (!import(c, r, id, w, h, format))
+           uint32_t flags) {
+            if (!import(c, r, id, w, h, format, flags))
                 wl_resource_post_error(r, ZWP_LINUX_BUFFER_PARAMS_V1_ERROR_INVALID_WL_BUFFER,
                                        "cannot import");
         },
@@ -190,9 +192,17 @@ bool read_buffer(wl_resource* buffer, std::vector<uint8_t>& pixels, std::string&
         ::ioctl(b->fd, DMA_BUF_IOCTL_SYNC, &sync); // refused by some exporters: read anyway
         const uint8_t* p = b->map + b->offset;
         pixels.assign(p, p + size_t(b->stride) * size_t(b->height));
+        if (b->y_invert) // the picture as shown: top row first
+            for (size_t y = 0; y < size_t(b->height) / 2; ++y)
+                std::swap_ranges(pixels.begin() + std::ptrdiff_t(y * b->stride),
+                                 pixels.begin() + std::ptrdiff_t((y + 1) * b->stride),
+                                 pixels.begin() +
+                                     std::ptrdiff_t((size_t(b->height) - 1 - y) * b->stride));
         sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ;
         ::ioctl(b->fd, DMA_BUF_IOCTL_SYNC, &sync);
         json = describe("dmabuf", b->format, b->modifier, b->width, b->height, b->stride);
+        json.insert(json.size() - 1,
+                    std::string(",\"y_invert\":") + (b->y_invert ? "true" : "false"));
         return true;
     }
     wl_shm_buffer* shm = wl_shm_buffer_get(buffer);

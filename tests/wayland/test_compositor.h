@@ -37,6 +37,7 @@ struct DmabufBuffer {
     uint32_t offset = 0, stride = 0, format = 0;
     uint64_t modifier = 0;
     int32_t width = 0, height = 0;
+    bool y_invert = false; // rows stored bottom-up (the client's Y_INVERT flag)
     const uint8_t* map = nullptr;
     size_t map_size = 0;
     ~DmabufBuffer();

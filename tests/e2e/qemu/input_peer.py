@@ -1,15 +1,18 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """A QEMU stand-in for the input tests (a test tool, not a model of QEMU): fake_peer.py's
-objects with an absolute mouse and a keyboard that record what the viewer sends. argv: BUS.
+objects with an absolute mouse and a keyboard that record what the viewer sends.
+argv: BUS [bottom-up].
 
 Sends a 64x48 Scanout when udmaview registers its listener, then a CursorDefine (CURSOR:
 16x16, hot spot 3,5; the left half half-transparent orange 0x80ff4000, the right half opaque
 blue, 0xAARRGGBB words) and MouseSet to show it, and prints "ready"; after the release of
-QEMU button 3 (wheel up), a 32x24 Scanout (a new size: the old buffer is retired). Every
+QEMU button 3 (wheel up), a 32x24 Scanout (a new size: the old buffer is retired). With
+"bottom-up" it sends a bottom-up ScanoutDMABUF instead (bottom_up_scanout). Every
 Keyboard.Press/Release and Mouse.Press/Release/SetAbsPosition/RelMotion call is answered and
 printed as a JSON line {"call": "Keyboard.Press", "args": [...]}."""
 import json
+import os
 import struct
 import sys
 
@@ -33,6 +36,7 @@ XML = fake_peer.XML.replace(
     '<property name="Modifiers" type="u" access="read"/>')
 node = Gio.DBusNodeInfo.new_for_xml(XML)
 state = {}
+MODE = sys.argv[2] if len(sys.argv) > 2 else ""
 CURSOR = {"width": 16, "height": 16, "hot": (3, 5), "left": 0x80ff4000, "right": 0xff0000ff}
 
 
@@ -49,9 +53,28 @@ def prop(conn, sender, path, iface, name):
     return fake_peer.prop(conn, sender, path, iface, name)
 
 
+def bottom_up_scanout(conn):
+    """A 64x48 XRGB8888 "dma-buf" (a memfd stands in: the same fd passing) stored bottom-up
+    (y0_top false, as QEMU's GL scanouts): the picture's top half red, its bottom half blue,
+    so the rows stored first are blue."""
+    w, h = fake_peer.W, fake_peer.H
+    fd = os.memfd_create("input-peer-dmabuf", os.MFD_CLOEXEC)
+    os.pwrite(fd, pixels(w, h // 2, (0, 0, 255)) + pixels(w, h - h // 2, (255, 0, 0)), 0)
+    fds = Gio.UnixFDList.new()
+    fds.append(fd)
+    state["dmabuf_fd"] = fd
+    call(conn, "ScanoutDMABUF", "(huuuutb)", (0, w, h, w * 4, 0x34325258, 0, False), True,
+         "ScanoutDMABUF 64x48 bottom-up", fds=fds)
+    print("ready", flush=True)
+    return False
+
+
 def on_listener_conn(source, res):
     state["listener"] = Gio.DBusConnection.new_finish(res)
     w, h = fake_peer.W, fake_peer.H
+    if MODE == "bottom-up":
+        GLib.idle_add(lambda: bottom_up_scanout(state["listener"]))
+        return
     def picture_and_cursor():
         conn = state["listener"]
         call(conn, "Scanout", "(uuuuay)", (w, h, w * 4, XRGB, pixels(w, h, (0, 0, 255))), True,

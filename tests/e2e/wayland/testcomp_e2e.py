@@ -4,17 +4,20 @@
 killed by the test), which reads every buffer committed to it and records each commit.
 
 usage: testcomp_e2e.py shm UDMAVIEW COMPOSITOR OUTDIR
-       testcomp_e2e.py input UDMAVIEW COMPOSITOR INPUT_PEER OUTDIR
+       testcomp_e2e.py qemu UDMAVIEW COMPOSITOR INPUT_PEER OUTDIR
        testcomp_e2e.py check-vm UDMAVIEW OUTDIR
 
 shm: on the host the demo's memfds are no dma-bufs, so they go as wl_shm pools of the memfd
 whether the compositor offers linux-dmabuf (XRGB8888) or not (RGB565), 0 bytes copied; a
 format its wl_shm lacks (RGB888) is converted. The buffer the compositor read equals the CPU
 dump exactly; the damage it got is the whole picture once, then what udmaview counted.
-input: the compositor's scripted keys and pointer reach a QEMU D-Bus stand-in (input_peer.py)
+qemu: the compositor's scripted keys and pointer reach a QEMU D-Bus stand-in (input_peer.py)
 as Keyboard.Press/Release with the PC scancodes (qnum) and Mouse.SetAbsPosition at the guest
 pixel the placement gives, buttons and wheel steps; the guest's pointer image (CursorDefine)
-becomes the Wayland cursor (wl_pointer.set_cursor with its hot spot, the image premultiplied).
+becomes the Wayland cursor (wl_pointer.set_cursor with its hot spot, the image premultiplied);
+a buffer the compositor holds when the guest changes size is destroyed only after its
+release. Then a bottom-up ScanoutDMABUF (a memfd standing in for the dma-buf) goes as a
+linux-dmabuf buffer flagged Y_INVERT, shown the right way up.
 check-vm: the host side of the VM case wayland-dmabuf (tests/vm/cases/wayland-dmabuf.sh):
 the demo's udmabufs as zwp_linux_dmabuf_v1 buffers (v4 feedback and v3 modifier events),
 and the fallback to wl_shm with its line
@@ -126,7 +129,6 @@ def input_case(udmaview, tc, peer_py, outdir):
             status = viewer.wait(10)
         comp.wait_end()
         peer.kill()
-    bus_proc.kill()
     check(status == 0, f"input: SIGTERM ends udmaview with 0 ({status})")
     got = calls(peer_out)
     ev = testcomp.events(d)
@@ -165,6 +167,8 @@ def input_case(udmaview, tc, peer_py, outdir):
           end.get("held_destroyed") == 0, f"release: the buffer the compositor showed was "
           f"destroyed only after its release (picture widths {sorted(set(sizes))}, "
           f"{end.get('releases')} releases, {end.get('held_destroyed')} destroyed while held)")
+    bottom_up(udmaview, tc, peer_py, outdir, bus)
+    bus_proc.kill()
 
 
 def check_cursor(d, ev):
@@ -197,6 +201,56 @@ def check_cursor(d, ev):
 def testcomp_counters(d):
     from udmaview_test import timing
     return timing.load(d / "timing.json")["summary"].get("output_counters", {})
+
+
+def bottom_up(udmaview, tc, peer_py, outdir, bus):
+    d = Path(outdir) / "bottom-up"
+    d.mkdir(exist_ok=True)
+    peer_out = d / "peer.out"
+    with procs.Process("bottom-up-peer", [sys.executable, peer_py, bus, "bottom-up"],
+                       stdout=peer_out, stderr=d / "peer.err",
+                       env=dict(os.environ, PYTHONPATH=str(Path(peer_py).parent))) as peer, \
+            testcomp.Compositor(tc, d, "--size", "128x96") as comp:
+        time.sleep(0.3)  # the peer owns org.qemu
+        with procs.Process("udmaview-bottom-up", [udmaview, "--source", f"qemu:{bus}",
+                                                  "--output", "wayland", "--timing",
+                                                  d / "timing.json"],
+                           stdout=d / "udmaview.out", stderr=d / "udmaview.err",
+                           env=comp.env) as viewer:
+            procs.wait_until("the bottom-up picture committed",
+                             lambda: '"y_invert"' in procs.read_text(d / "events.jsonl") or
+                             not viewer.running(), 20)
+            time.sleep(0.3)
+            viewer.send_signal(signal.SIGTERM)
+            status = viewer.wait(10)
+        comp.wait_end()
+        peer.kill()
+    err = procs.read_text(d / "udmaview.err")
+    check(status == 0 and "ok ScanoutDMABUF 64x48 bottom-up" in procs.read_text(peer_out),
+          f"bottom-up: the viewer took the ScanoutDMABUF and ended with 0 ({status}: "
+          f"{err[-300:]})")
+    check("as its dma-buf (zwp_linux_dmabuf_v1 v4, modifier linear, bottom-up: Y_INVERT)" in
+          err, "bottom-up: one line says it goes as a dma-buf flagged Y_INVERT")
+    commits = [e for e in testcomp.events(d) if e.get("picture") and e.get("attached")]
+    check(commits and all(e["buffer"]["kind"] == "dmabuf" and e["buffer"]["y_invert"]
+                          for e in commits),
+          f"bottom-up: the compositor got a dma-buf flagged Y_INVERT "
+          f"({[e['buffer'] for e in commits]})")
+    img = testcomp.picture(d)
+    top, bottom = img.getpixel((10, 5)), img.getpixel((10, 40))
+    check(top == (255, 0, 0) and bottom == (0, 0, 255), f"bottom-up: shown the right way up "
+          f"(top {top}, bottom {bottom}; want red over blue)")
+    report = testcomp_report(d)
+    shown = [f for f in report["frames"] if not f["dropped"]]
+    check(shown and {f["path"] for f in shown} == {"wl-dmabuf"} and
+          report["summary"]["bytes_copied_total"] == 0,
+          f"bottom-up: path wl-dmabuf, 0 bytes copied ({sorted({f['path'] for f in shown})}, "
+          f"{report['summary']['bytes_copied_total']} bytes)")
+
+
+def testcomp_report(d):
+    from udmaview_test import timing
+    return timing.load(d / "timing.json")
 
 
 def calls(path):
@@ -232,7 +286,7 @@ def check_vm(udmaview, outdir):
 
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else ""
-    argc = {"shm": 5, "input": 6, "check-vm": 4}.get(mode)
+    argc = {"shm": 5, "qemu": 6, "check-vm": 4}.get(mode)
     if argc is None or len(sys.argv) != argc:
         print(__doc__, file=sys.stderr)
         return 2

@@ -26,12 +26,20 @@ BufferChoice::Chosen BufferChoice::get(const Buffer& buffer, uint32_t& imports) 
                 (m == 0                  ? std::string("linear")
                  : m == modifier_invalid ? std::string("invalid: the driver's implicit layout")
                                          : std::to_string(m)) +
-                "): path wl-dmabuf, 0 bytes copied");
+                (l.y0_top ? "" : ", bottom-up: Y_INVERT") + "): path wl-dmabuf, 0 bytes copied");
             held_.add(buffer.id(), *wb, BufferKind::Dmabuf);
             ++imports;
             return {*wb, BufferKind::Dmabuf, {}};
         }
         no_dmabuf = wb.error().message;
+    }
+    if (!l.y0_top) {
+        // wl_shm has no flag for it, and a conversion would have to turn every row over.
+        c.why = "it is stored bottom-up, which only a dma-buf can say (Y_INVERT), and not as a "
+                "dma-buf: " +
+                no_dmabuf;
+        c.refused = true;
+        return c;
     }
     c.why = shm_.why_not(buffer);
     if (!c.why.empty()) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Which way a guest buffer goes to the compositor, decided once per buffer: its dma-buf
 // (zwp_linux_dmabuf_v1) where the compositor lists its format with a linear modifier, else a
-// wl_shm pool of its memfd, else nothing (the output converts it). One line names the way
-// and why, once per reason.
+// wl_shm pool of its memfd, else nothing (the output converts it). A bottom-up buffer goes
+// only as a dma-buf (flagged Y_INVERT). One line names the way and why, once per reason.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +26,8 @@ public:
         wl_buffer* buffer = nullptr; // nullptr: neither way; convert (why says why)
         BufferKind kind = BufferKind::Shm;
         std::string why;
+        // A bottom-up buffer only a dma-buf can hand over (Y_INVERT): not converted either.
+        bool refused = false;
     };
     // The buffer's own wl_buffer, made on first use (imports counts that).
     Chosen get(const Buffer& buffer, uint32_t& imports);

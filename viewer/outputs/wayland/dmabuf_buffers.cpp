@@ -66,8 +66,9 @@ Result<wl_buffer*> DmabufBuffers::create(const Buffer& buffer) {
     // create (not create_immed): a refusal is an event to fall back on, not a protocol
     // error that ends the connection. Once per buffer, so the round trip is cheap; the
     // answer comes before the round trip's own.
-    zwp_linux_buffer_params_v1_create(params.get(), int32_t(l.width), int32_t(l.height),
-                                      l.format->fourcc, 0);
+    zwp_linux_buffer_params_v1_create(
+        params.get(), int32_t(l.width), int32_t(l.height), l.format->fourcc,
+        l.y0_top ? 0 : uint32_t(ZWP_LINUX_BUFFER_PARAMS_V1_FLAGS_Y_INVERT));
     if (Status s = conn_.roundtrip(); !s)
         return s.error();
     if (!answered_ || !created_)

@@ -89,12 +89,6 @@ Status WaylandOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink&
         return Error{"wayland: the connection to the compositor is gone", EPIPE};
     const Buffer& buffer = *frame.buffer;
     const Layout& l = buffer.layout();
-    if (!l.y0_top)
-        return Error{"wayland: the " + l.to_string() + " buffer from " + buffer.origin() +
-                         " is stored bottom-up, which the output cannot hand over as it is: "
-                         "use --output sdl "
-                         "for this source",
-                     ENOTSUP};
     const char* path = "wl-shm";
     Result<wl_buffer*> wb = buffer_for(frame, stats, path);
     if (!wb)
@@ -105,8 +99,9 @@ Status WaylandOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink&
     wl_surface* s = window_->picture();
     wl_surface_attach(s, *wb, 0, 0);
     // The frame's damage is against the picture on screen, whichever buffer held it, so a
-    // switch of buffers needs no more. The first picture and a new place need all of it.
-    if (!attached_ || relayout) {
+    // switch of buffers needs no more. The first picture and a new place need all of it; so
+    // does a bottom-up buffer, whose rows compositors may count either way for damage.
+    if (!attached_ || relayout || !l.y0_top) {
         wl_surface_damage_buffer(s, 0, 0, int32_t(l.width), int32_t(l.height));
         ++full_damages_;
         ++damage_rects_;
@@ -142,9 +137,13 @@ Result<wl_buffer*> WaylandOutput::buffer_for(const Frame& frame, SubmitStats& st
         path = chosen.kind == wl::BufferKind::Dmabuf ? "wl-dmabuf" : "wl-shm";
         return chosen.buffer;
     }
-    path = "wl-shm-convert";
     const std::string& why = chosen.why;
     const Layout& l = buffer.layout();
+    if (chosen.refused)
+        return Error{"wayland: the " + l.to_string() + " buffer from " + buffer.origin() +
+                         " cannot be shown: " + why + "; use --output sdl for this source",
+                     ENOTSUP};
+    path = "wl-shm-convert";
     if (!converter_ || converter_->width() != l.width || converter_->height() != l.height) {
         Result<std::unique_ptr<wl::ShmConverter>> c =
             wl::ShmConverter::create(*conn_, l.width, l.height);
