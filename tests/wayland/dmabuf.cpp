@@ -222,6 +222,12 @@ bool read_buffer(wl_resource* buffer, std::vector<uint8_t>& pixels, std::string&
     return true;
 }
 
+void close_dmabuf_table() {
+    if (table_fd >= 0)
+        ::close(table_fd);
+    table_fd = -1;
+}
+
 void add_dmabuf_global(Server& s) {
     // The table: 16 bytes an entry (format, padding, modifier), every format with LINEAR.
     table_size = uint32_t(s.opt.dmabuf_formats.size() * 16);

@@ -88,7 +88,8 @@ void line(const std::string& json); // one JSON line to events.jsonl
 void add_compositor_globals(Server& s); // wl_compositor, wl_subcompositor
 void add_shell_globals(Server& s);      // xdg_wm_base, wp_viewporter, wp_presentation
 void add_dmabuf_global(Server& s);      // zwp_linux_dmabuf_v1 v4
-void add_seat_global(Server& s);        // wl_seat: keyboard + pointer
+void close_dmabuf_table();
+void add_seat_global(Server& s); // wl_seat: keyboard + pointer
 Surface* surface_of(wl_resource* surface_resource);
 // wl_buffer.release for the buffers replaced two ticks ago.
 void release_replaced(Server& s);
