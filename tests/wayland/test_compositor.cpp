@@ -180,8 +180,8 @@ int main(int argc, char** argv) {
     wl_event_loop* loop = wl_display_get_event_loop(s.display);
     tick_source = wl_event_loop_add_timer(loop, tick, nullptr);
     wl_event_source_timer_update(tick_source, tick_ms);
-    wl_event_loop_add_signal(loop, SIGTERM, stop, &s);
-    wl_event_loop_add_signal(loop, SIGINT, stop, &s);
+    wl_event_source* term = wl_event_loop_add_signal(loop, SIGTERM, stop, &s);
+    wl_event_source* intr = wl_event_loop_add_signal(loop, SIGINT, stop, &s);
     // One client is the test's udmaview: the run ends when it goes.
     client_created.notify = [](wl_listener*, void* data) {
         if (client_destroyed.notify)
@@ -200,7 +200,9 @@ int main(int argc, char** argv) {
     write_end(s);
     std::fclose(s.events);
     s.events = nullptr;
-    wl_event_source_remove(tick_source);
+    // The loop frees only the sources taken out of it.
+    for (wl_event_source* e : {tick_source, term, intr})
+        wl_event_source_remove(e);
     // Every resource's destructor frees what it holds (a client still connected after
     // SIGTERM included), so a leak checker sees nothing left.
     wl_display_destroy_clients(s.display);
