@@ -75,7 +75,9 @@ Outputs:
   --device PATH       kms: DRM device (default: first card with a connected connector)
   --connector NAME    kms: connector name (e.g. Virtual-1) or id
   --mode WxH[@R]      kms: display mode (default: a mode of the source's size when the
-                      connector has one, else the connector's preferred mode)
+                      connector has one, else the connector's preferred mode; a qemu or
+                      libvirt source with --guest-size follow: the preferred mode, asked
+                      of the guest, and a mode of its size once it keeps its own)
   --list              kms: list cards, connectors, modes and planes, then exit
   --kms-path PATH     kms: how frames reach the screen: auto (default: the plane scans out
                       the guest's buffer where it can place it as asked, else GL composition

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "outputs/kms/kms_output.h"
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -170,7 +171,8 @@ std::string KmsOutput::fallback_note() const {
 void KmsOutput::choose_path(const Buffer& buffer) {
     const Layout& l = buffer.layout();
     PathInputs in = path_inputs();
-    in.placement_refused = no_direct_size_ == std::pair{l.width, l.height};
+    in.placement_refused = no_direct_ == std::array{l.width, l.height, uint32_t(mode_.hdisplay),
+                                                    uint32_t(mode_.vdisplay)};
     in.dmabuf = bool(buffer.dmabuf());
     in.plane_format = pipe_.plane.supports(l.format->fourcc);
     in.modifier_ok = l.modifier == modifier_linear || dev_->has_cap(DRM_CAP_ADDFB2_MODIFIERS);
@@ -190,14 +192,13 @@ KmsOutput::Configured KmsOutput::wanted(const Layout& l) const {
 
 Status KmsOutput::configure(const Frame& frame) {
     const Layout& l = frame.buffer->layout();
-    choose_path(*frame.buffer);
-    // Tiles: the connector's preferred mode (or --mode), whatever each source's size.
-    const bool tiles = options_.sources > 1;
-    Result<drmModeModeInfo> mode =
-        choose_mode(pipe_.connector, mode_request_, tiles ? 0 : l.width, tiles ? 0 : l.height);
+    const auto [want_w, want_h] = mode_target(
+        options_.sources, options_.follow_guest_size && !guest_kept_size_, l.width, l.height);
+    Result<drmModeModeInfo> mode = choose_mode(pipe_.connector, mode_request_, want_w, want_h);
     if (!mode)
         return mode.error();
     mode_ = *mode;
+    choose_path(*frame.buffer); // after the mode: whether the plane can place it depends on it
     if (Status s = scanout_->committer().set_mode(mode_); !s)
         return s;
     configured_ = wanted(l);
@@ -306,7 +307,7 @@ Status KmsOutput::show_import(const Frame& frame, Origin origin, SubmitStats& st
     if (needs_modeset_) {
         const std::optional<Placement> p = test_placement(*fb, l);
         if (!p) {
-            no_direct_size_ = std::pair{l.width, l.height};
+            no_direct_ = {l.width, l.height, mode_.hdisplay, mode_.vdisplay};
             announce("placement-" + std::to_string(l.width) + "x" + std::to_string(l.height),
                      "kms: plane " + std::to_string(pipe_.plane.id) + " of " + driver_ +
                          " cannot show a " + std::to_string(l.width) + "x" +
@@ -344,7 +345,10 @@ Status KmsOutput::show_import(const Frame& frame, Origin origin, SubmitStats& st
 }
 
 std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
-    std::vector<std::pair<std::string, uint64_t>> all{{"switch_redraws", switch_redraws_}};
+    std::vector<std::pair<std::string, uint64_t>> all{{"switch_redraws", switch_redraws_},
+                                                      {"mode_width", mode_.hdisplay},
+                                                      {"mode_height", mode_.vdisplay},
+                                                      {"guest_kept_size", guest_kept_size_}};
     for (auto& c : cpu_counters())
         all.push_back(std::move(c));
     for (auto& c : gl_counters())

@@ -9,6 +9,7 @@
 // cpu path, pixman_dumb_path.h), scaled as asked, only the damaged pixels.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <set>
@@ -76,6 +77,8 @@ public:
     // Several sources: the focused tile's, and "ended" on a tile.
     uint32_t input_source() const override;
     void source_ended(uint32_t source) override;
+    // The guest kept its size (--guest-size follow): the mode of the picture's size, if any.
+    void size_refused(uint32_t source, const WantedSize& size, OutputSink& sink) override;
 
     // For tests and --verbose.
     std::optional<ScanoutPath> path() const { return path_; }
@@ -219,11 +222,13 @@ private:
     drmModeModeInfo mode_{};
     Placement placement_;
     bool needs_modeset_ = true;
-    bool size_wanted_ = false; // a new mode or tile layout: send_wanted_sizes() is due
+    bool size_wanted_ = false;     // a new mode or tile layout: send_wanted_sizes() is due
+    bool guest_kept_size_ = false; // follow_guest_size, and the guest did not take the mode's
     std::optional<ScanoutPath> path_;
     std::string import_refused_; // why the import path is off ("" : allowed)
-    // A source size the plane cannot show directly (placement refused by the test commit).
-    std::optional<std::pair<uint32_t, uint32_t>> no_direct_size_;
+    // A source size the plane cannot show directly on a mode (width, height, mode width,
+    // mode height; placement refused by the test commit).
+    std::optional<std::array<uint32_t, 4>> no_direct_;
 
     FramebufferCache fbs_;
     PixmanDumbPath cpu_;

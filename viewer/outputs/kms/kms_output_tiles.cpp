@@ -66,6 +66,32 @@ uint32_t KmsOutput::input_source() const {
     return configured_.path == ScanoutPath::Cpu ? cpu_.scene().focus() : gl_focus();
 }
 
+void KmsOutput::size_refused(uint32_t source, const WantedSize& size, OutputSink& sink) {
+    if (source != 0 || options_.sources != 1 || !options_.follow_guest_size || guest_kept_size_)
+        return;
+    guest_kept_size_ = true;
+    if (!last_frame_ || !last_frame_->buffer)
+        return; // the first frame's configure() takes it
+    const Layout& l = last_frame_->buffer->layout();
+    if (l.width == mode_.hdisplay && l.height == mode_.vdisplay)
+        return;
+    announce("guest-kept-size", "kms: the guest kept its picture " + std::to_string(l.width) + "x" +
+                                    std::to_string(l.height) + " instead of " +
+                                    std::to_string(size.width) + "x" + std::to_string(size.height) +
+                                    ": showing it on a mode of its size where " +
+                                    pipe_.connector.name + " has one, else scaled");
+    configured_ = {}; // the next show() configures: a mode for the picture's size
+    if (!vt_active_)
+        return; // the redraw after the switch back configures
+    // A static guest may send no frame for a long time: show the last one on its mode now.
+    wait_idle(&sink, 200);
+    Frame frame = *last_frame_;
+    frame.damage = Region(l.bounds());
+    SubmitStats stats;
+    if (Status s = show(frame, Origin::Redraw, stats, sink); !s)
+        sink.on_output_error(s.error());
+}
+
 void KmsOutput::redraw_tiles(OutputSink* sink) {
     if (!sink || busy() || !last_frame_ || !last_frame_->buffer || !vt_active_)
         return; // the change goes out with the next frame
