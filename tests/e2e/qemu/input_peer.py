@@ -10,7 +10,8 @@ blue, 0xAARRGGBB words) and MouseSet to show it, and prints "ready"; after the r
 QEMU button 3 (wheel up), a 32x24 Scanout (a new size: the old buffer is retired). With
 "bottom-up" it sends a bottom-up ScanoutDMABUF instead (bottom_up_scanout). Every
 Keyboard.Press/Release and Mouse.Press/Release/SetAbsPosition/RelMotion call is answered and
-printed as a JSON line {"call": "Keyboard.Press", "args": [...]}."""
+printed as a JSON line {"call": "Keyboard.Press", "args": [...]}; "owned" once it owns
+org.qemu."""
 import json
 import os
 import struct
@@ -116,7 +117,8 @@ def main():
                ("/org/qemu/Display1/Console_0", 2), ("/org/qemu/Display1/Console_0", 3))
     for path, iface in objects:
         bus.register_object(path, node.interfaces[iface], method, prop, None)
-    Gio.bus_own_name_on_connection(bus, "org.qemu", Gio.BusNameOwnerFlags.NONE, None, None)
+    Gio.bus_own_name_on_connection(bus, "org.qemu", Gio.BusNameOwnerFlags.NONE,
+                                   lambda *_: print("owned", flush=True), None)
     loop = GLib.MainLoop()
     GLib.timeout_add_seconds(120, lambda: (print("NOT OK: timed out"), loop.quit()))
     loop.run()

@@ -113,7 +113,8 @@ def input_case(udmaview, tc, peer_py, outdir):
                        stderr=d / "peer.err",
                        env=dict(os.environ, PYTHONPATH=str(Path(peer_py).parent))) as peer, \
             testcomp.Compositor(tc, d, "--size", "500x300", "--script", script) as comp:
-        time.sleep(0.3)  # the peer owns org.qemu
+        procs.wait_until("the peer owns org.qemu", lambda: "owned" in
+                         procs.read_text(peer_out), 20, proc=peer)
         with procs.Process("udmaview", [udmaview, "--source", f"qemu:{bus}", "--output",
                                         "wayland", "--timing", d / "timing.json"],
                            stdout=d / "udmaview.out",
@@ -211,7 +212,8 @@ def bottom_up(udmaview, tc, peer_py, outdir, bus):
                        stdout=peer_out, stderr=d / "peer.err",
                        env=dict(os.environ, PYTHONPATH=str(Path(peer_py).parent))) as peer, \
             testcomp.Compositor(tc, d, "--size", "128x96") as comp:
-        time.sleep(0.3)  # the peer owns org.qemu
+        procs.wait_until("the peer owns org.qemu", lambda: "owned" in
+                         procs.read_text(peer_out), 20, proc=peer)
         with procs.Process("udmaview-bottom-up", [udmaview, "--source", f"qemu:{bus}",
                                                   "--output", "wayland", "--timing",
                                                   d / "timing.json"],
