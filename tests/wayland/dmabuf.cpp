@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // zwp_linux_dmabuf_v1 v4 of the test compositor: a default feedback whose format table (a
-// memfd) lists the formats from argv with DRM_FORMAT_MOD_LINEAR (v3: modifier events), and buffers
+// memfd) lists the formats from argv with DRM_FORMAT_MOD_LINEAR, or _INVALID on request
+// (v3: modifier events), and buffers
 // "imported" by mmap() of the dma-buf's fd, read under DMA_BUF_IOCTL_SYNC. Also reads wl_shm
 // buffers.
 #include <algorithm>
@@ -41,7 +42,7 @@ struct Params {
 
 bool listed(uint32_t format, uint64_t modifier) {
     for (uint32_t f : server().opt.dmabuf_formats)
-        if (f == format && modifier == 0)
+        if (f == format && modifier == server().opt.dmabuf_modifier)
             return true;
     return false;
 }
@@ -235,6 +236,7 @@ void add_dmabuf_global(Server& s) {
     for (uint32_t f : s.opt.dmabuf_formats) {
         uint8_t entry[16] = {};
         std::memcpy(entry, &f, sizeof f);
+        std::memcpy(entry + 8, &s.opt.dmabuf_modifier, sizeof s.opt.dmabuf_modifier);
         if (::write(table_fd, entry, sizeof entry) != sizeof entry)
             return;
     }
@@ -249,7 +251,9 @@ void add_dmabuf_global(Server& s) {
                          for (uint32_t f : server().opt.dmabuf_formats) {
                              zwp_linux_dmabuf_v1_send_format(r, f);
                              if (version >= ZWP_LINUX_DMABUF_V1_MODIFIER_SINCE_VERSION)
-                                 zwp_linux_dmabuf_v1_send_modifier(r, f, 0, 0);
+                                 zwp_linux_dmabuf_v1_send_modifier(
+                                     r, f, uint32_t(server().opt.dmabuf_modifier >> 32),
+                                     uint32_t(server().opt.dmabuf_modifier));
                          }
                      });
 }

@@ -5,7 +5,8 @@
 // OUT/cursor.raw and OUT/cursor.json), a summary line in OUT/events.jsonl.
 //
 // usage: udmaview-test-compositor --socket NAME --out DIR [--size WxH] [--no-dmabuf]
-//        [--dmabuf-version 3|4] [--dmabuf-formats XR24,AR24,…] [--script FILE]
+//        [--dmabuf-version 3|4] [--dmabuf-modifier linear|invalid]
+//        [--dmabuf-formats XR24,AR24,…] [--script FILE]
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -34,8 +35,8 @@ uint32_t parse_fourcc(const std::string& s) {
 int usage(const std::string& why) {
     std::cerr << "udmaview-test-compositor: " << why
               << "\nusage: udmaview-test-compositor --socket NAME --out DIR [--size WxH] "
-                 "[--no-dmabuf] [--dmabuf-version 3|4] [--dmabuf-formats XR24,AR24,...] "
-                 "[--script FILE]\n";
+                 "[--no-dmabuf] [--dmabuf-version 3|4] [--dmabuf-modifier linear|invalid] "
+                 "[--dmabuf-formats XR24,AR24,...] [--script FILE]\n";
     return 2;
 }
 
@@ -56,6 +57,11 @@ int parse(int argc, char** argv, Options& o) {
                 return usage("--size wants WxH");
         } else if (a == "--no-dmabuf") {
             o.dmabuf = false;
+        } else if (a == "--dmabuf-modifier") {
+            const std::string m = value();
+            if (m != "linear" && m != "invalid")
+                return usage("--dmabuf-modifier is linear or invalid");
+            o.dmabuf_modifier = m == "linear" ? 0 : 0x00ffffffffffffffull;
         } else if (a == "--dmabuf-version") {
             o.dmabuf_version = std::atoi(value().c_str());
             if (o.dmabuf_version != 3 && o.dmabuf_version != 4)

@@ -26,7 +26,8 @@ struct Options {
     int32_t width = 640, height = 480;    // the toplevel's configure
     bool dmabuf = true;                   // offer zwp_linux_dmabuf_v1
     int dmabuf_version = 4;               // 4: default feedback; 3: modifier events
-    std::vector<uint32_t> dmabuf_formats; // listed with DRM_FORMAT_MOD_LINEAR
+    std::vector<uint32_t> dmabuf_formats; // listed with dmabuf_modifier
+    uint64_t dmabuf_modifier = 0;         // DRM_FORMAT_MOD_LINEAR, or _INVALID (implicit)
     std::vector<std::string> script;      // input steps, sent after the first picture
 };
 

@@ -17,7 +17,8 @@ pixel the placement gives, buttons and wheel steps; the guest's pointer image (C
 becomes the Wayland cursor (wl_pointer.set_cursor with its hot spot, the image premultiplied);
 a buffer the compositor holds when the guest changes size is destroyed only after its
 release. Then a bottom-up ScanoutDMABUF (a memfd standing in for the dma-buf) goes as a
-linux-dmabuf buffer flagged Y_INVERT, shown the right way up.
+linux-dmabuf buffer flagged Y_INVERT, shown the right way up, with DRM_FORMAT_MOD_INVALID
+where the compositor lists only that.
 check-vm: the host side of the VM case wayland-dmabuf (tests/vm/cases/wayland-dmabuf.sh):
 the demo's udmabufs as zwp_linux_dmabuf_v1 buffers (v4 feedback and v3 modifier events),
 and the fallback to wl_shm with its line
@@ -211,7 +212,8 @@ def bottom_up(udmaview, tc, peer_py, outdir, bus):
     with procs.Process("bottom-up-peer", [sys.executable, peer_py, bus, "bottom-up"],
                        stdout=peer_out, stderr=d / "peer.err",
                        env=dict(os.environ, PYTHONPATH=str(Path(peer_py).parent))) as peer, \
-            testcomp.Compositor(tc, d, "--size", "128x96") as comp:
+            testcomp.Compositor(tc, d, "--size", "128x96", "--dmabuf-modifier",
+                                "invalid") as comp:
         procs.wait_until("the peer owns org.qemu", lambda: "owned" in
                          procs.read_text(peer_out), 20, proc=peer)
         with procs.Process("udmaview-bottom-up", [udmaview, "--source", f"qemu:{bus}",
@@ -231,12 +233,15 @@ def bottom_up(udmaview, tc, peer_py, outdir, bus):
     check(status == 0 and "ok ScanoutDMABUF 64x48 bottom-up" in procs.read_text(peer_out),
           f"bottom-up: the viewer took the ScanoutDMABUF and ended with 0 ({status}: "
           f"{err[-300:]})")
-    check("as its dma-buf (zwp_linux_dmabuf_v1 v4, modifier linear, bottom-up: Y_INVERT)" in
-          err, "bottom-up: one line says it goes as a dma-buf flagged Y_INVERT")
+    # The compositor lists DRM_FORMAT_MOD_INVALID only: the linear buffer goes with it.
+    check("as its dma-buf (zwp_linux_dmabuf_v1 v4, modifier invalid: the driver's implicit "
+          "layout, bottom-up: Y_INVERT)" in err,
+          "bottom-up: one line says it goes as a dma-buf with the listed modifier INVALID, "
+          "flagged Y_INVERT")
     commits = [e for e in testcomp.events(d) if e.get("picture") and e.get("attached")]
-    check(commits and all(e["buffer"]["kind"] == "dmabuf" and e["buffer"]["y_invert"]
-                          for e in commits),
-          f"bottom-up: the compositor got a dma-buf flagged Y_INVERT "
+    check(commits and all(e["buffer"]["kind"] == "dmabuf" and e["buffer"]["y_invert"] and
+                          e["buffer"]["modifier"] == 0x00ffffffffffffff for e in commits),
+          f"bottom-up: the compositor got a dma-buf flagged Y_INVERT, modifier INVALID "
           f"({[e['buffer'] for e in commits]})")
     img = testcomp.picture(d)
     top, bottom = img.getpixel((10, 5)), img.getpixel((10, 40))
