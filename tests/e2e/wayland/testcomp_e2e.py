@@ -45,15 +45,6 @@ DEMO = ["--source", "demo", "--pattern", "all", "--seed", "7", "--frames", "30",
         "--size", f"{W}x{H}"]
 
 
-def cpu_dump(udmaview, outdir, name, args):
-    path = os.path.join(outdir, f"cpu-{name}.png")
-    status, _, err = procs.run(f"cpu-{name}", [udmaview, "--output", "headless"] + args +
-                               ["--dump-png", path], 60, out_dir=outdir)
-    if status != 0:
-        raise Failed(f"cpu-{name}: udmaview exited {status}: {err[-800:]}")
-    return path
-
-
 def on_compositor(udmaview, tc, outdir, name, args, comp_args=()):
     d = Path(outdir) / name
     with testcomp.Compositor(tc, d, "--size", WINDOW, *comp_args) as comp:
@@ -70,7 +61,7 @@ def shm(udmaview, tc, outdir):
                                  ("RGB565", ("--no-dmabuf",), "wl-shm"),
                                  ("RGB888", (), "wl-shm-convert")):
         args = DEMO + ["--format", fmt]
-        ref = cpu_dump(udmaview, outdir, fmt, args)
+        ref = procs.cpu_dump(udmaview, outdir, fmt, args)
         d, err = on_compositor(udmaview, tc, outdir, fmt, args, comp_args)
         kind_line = ("as a wl_shm pool of its memfd, not as a dma-buf (it has no dma-buf"
                      if path == "wl-shm" else "converting the changed rectangles")
@@ -275,7 +266,7 @@ def check_vm(udmaview, outdir):
                                   ("unlisted", "XRGB8888", "shm", "wl-shm")):
         d = Path(outdir) / name
         # The same frames on the host's CPU (wayland-dmabuf.sh's demo options).
-        ref = cpu_dump(udmaview, d, "host", DEMO + ["--format", fmt])
+        ref = procs.cpu_dump(udmaview, d, "host", DEMO + ["--format", fmt])
         rc = procs.read_text(d / "udmaview.rc").strip()
         check(rc == "0", f"{name}: udmaview exited 0 in the VM ({rc}; "
               f"{procs.read_text(d / 'udmaview.log')[-400:]})")
