@@ -85,6 +85,8 @@ void KmsOutput::size_refused(uint32_t source, const WantedSize& size, OutputSink
         return; // the redraw after the switch back configures
     // A static guest may send no frame for a long time: show the last one on its mode now.
     wait_idle(&sink, 200);
+    if (busy())
+        return; // still flipping: the next frame configures, rather than a modeset now
     Frame frame = *last_frame_;
     frame.damage = Region(l.bounds());
     SubmitStats stats;
