@@ -402,6 +402,13 @@ def method(conn, sender, path, iface, name, params, inv):
     results["stream"] = accept_listener(inv, params, on_listener_conn)
 
 
+def run_bounded(seconds=120):
+    """Runs a peer's own main loop until it quits or seconds pass (then "NOT OK: timed out")."""
+    own = GLib.MainLoop()
+    GLib.timeout_add_seconds(seconds, lambda: (print("NOT OK: timed out"), own.quit()))
+    own.run()
+
+
 def main():
     bus = serve(sys.argv[1], node, method)  # noqa: F841 (kept alive while the loop runs)
     GLib.timeout_add_seconds(120, lambda: (print("NOT OK: timed out"),
