@@ -73,6 +73,10 @@ public:
     // focused tile), and the news that one ended (its tile says so). Default: one source.
     virtual uint32_t input_source() const { return 0; }
     virtual void source_ended(uint32_t) {}
+    // Source did not take a size the output asked for through OutputSink::on_size_wanted (the
+    // device or guest keeps its own): an output that chose a screen mode for that size may
+    // choose one of the picture's size instead. Default: ignored.
+    virtual void size_refused(uint32_t, const WantedSize&, OutputSink&) {}
     // Which paths the output chose and how often it took them, in a fixed order, for the
     // timing report (JSON summary "output_counters"). The names are part of the report
     // format: keep them stable. Also what the --hud overlay cost. Empty when the output has none.

@@ -59,6 +59,9 @@ private:
         void on_buffer_retired(BufferId id) override;
         void on_source_end(const Status& why) override { presenter.on_source_end(*this, why); }
         void on_cursor(const CursorState& cursor) override;
+        void on_size_refused(const WantedSize& size) override {
+            presenter.output_.size_refused(index, size, presenter);
+        }
 
         Presenter& presenter;
         uint32_t index;

@@ -25,6 +25,9 @@ public:
     virtual void on_source_end(const Status& why) = 0;
     // The guest pointer changed (image, position or visibility). Default: ignored.
     virtual void on_cursor(const CursorState&) {}
+    // A size asked with request_size() was not taken (the device cannot change its size, or
+    // the guest did not follow): the output may show the picture at its own size instead.
+    virtual void on_size_refused(const WantedSize&) {}
 };
 
 // A producer of frames: the demo, a memory region, a QEMU display. Runs its own protocol

@@ -44,6 +44,22 @@ TEST(KmsMode, Parse) {
         EXPECT_FALSE(parse_mode(bad)) << bad;
 }
 
+// One source whose guest does not follow: a mode of the picture's size (1:1 on the plane). A
+// guest asked to follow the screen gets the native (preferred) mode; so do tiles.
+TEST(KmsMode, TargetIsThePictureUnlessTheGuestFollowsOrTilesShareTheScreen) {
+    const ConnectorInfo c = vga();
+    auto pick = [&](uint32_t sources, bool follows) {
+        const auto [w, h] = mode_target(sources, follows, 800, 600);
+        return choose_mode(c, std::nullopt, w, h)->hdisplay;
+    };
+    EXPECT_EQ(pick(1, false), 800); // keep, or the guest kept its size
+    EXPECT_EQ(pick(1, true), 1024); // follow: the preferred mode, asked of the guest
+    EXPECT_EQ(pick(2, false), 1024);
+    EXPECT_EQ(pick(4, true), 1024);
+    EXPECT_EQ(mode_target(1, false, 640, 480), (std::pair<uint32_t, uint32_t>{640, 480}));
+    EXPECT_EQ(mode_target(1, true, 640, 480), (std::pair<uint32_t, uint32_t>{0, 0}));
+}
+
 TEST(KmsMode, ChooseRequestedPreferredOrSourceSize) {
     const ConnectorInfo c = vga();
     EXPECT_EQ(choose_mode(c, std::nullopt)->hdisplay, 1024);

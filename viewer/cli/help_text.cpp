@@ -75,7 +75,9 @@ Outputs:
   --device PATH       kms: DRM device (default: first card with a connected connector)
   --connector NAME    kms: connector name (e.g. Virtual-1) or id
   --mode WxH[@R]      kms: display mode (default: a mode of the source's size when the
-                      connector has one, else the connector's preferred mode)
+                      connector has one, else the connector's preferred mode; a qemu or
+                      libvirt source with --guest-size follow: the preferred mode, asked
+                      of the guest, and a mode of its size once it keeps its own)
   --list              kms: list cards, connectors, modes and planes, then exit
   --kms-path PATH     kms: how frames reach the screen: auto (default: the plane scans out
                       the guest's buffer where it can place it as asked, else GL composition
@@ -99,13 +101,16 @@ Outputs:
   --fullscreen        sdl, wayland: start full screen (F11 or Ctrl+Alt+F toggles)
   --wayland-display NAME
                       wayland: the compositor's socket (default: $WAYLAND_DISPLAY). The
-                      window shows the guest's memfd as a wl_shm buffer the compositor
-                      reads itself, scaled by wp_viewporter (the compositor's filter;
-                      --filter does not apply): udmaview copies and draws nothing, and
-                      presentation times come from wp_presentation. Buffers that are not
-                      one memfd (a dma-buf only) and formats the compositor's wl_shm lacks
-                      are converted, only what changed, into XRGB8888 wl_shm buffers (one
-                      line says why; path wl-shm-convert, the bytes counted)
+                      window hands the guest's buffer to the compositor: its dma-buf by
+                      zwp_linux_dmabuf_v1 where the compositor lists the format with a
+                      linear modifier (path wl-dmabuf), else its memfd as a wl_shm buffer
+                      (wl-shm); one line says which and why. Scaled by wp_viewporter (the
+                      compositor's filter; --filter does not apply): udmaview copies and
+                      draws nothing, and presentation times come from wp_presentation.
+                      Buffers that can go neither way (no listed dma-buf and not one
+                      memfd, or a format both lack) are converted, only what changed,
+                      into XRGB8888 wl_shm buffers (one line says why; path
+                      wl-shm-convert, the bytes counted)
   --hud               sdl, kms (gl and cpu paths): overlay fps, latency and copy counters
                       with a latency graph (Ctrl+Alt+H toggles)
 

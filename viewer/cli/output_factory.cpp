@@ -45,6 +45,10 @@ Result<std::unique_ptr<Output>> make_kms([[maybe_unused]] const Options& o,
     k.atomic = !hooks.kms_legacy;
     k.take_over = o.take_over;
     k.sources = uint32_t(o.sources.size());
+    // Options' own SourceOptions are the first source's.
+    k.follow_guest_size =
+        k.sources == 1 && o.follow_size &&
+        (o.source.kind == SourceSpec::Kind::Qemu || o.source.kind == SourceSpec::Kind::Libvirt);
     return std::unique_ptr<Output>(std::make_unique<kms::KmsOutput>(std::move(k)));
 #else
     return not_built("--output kms", "libdrm: install libdrm-dev");

@@ -74,9 +74,17 @@ def pixels(w, h, rgb):
     return bytes([b, g, r, 0]) * (w * h)
 
 
+def pixel_args(w, h, stride, fmt, data):
+    """(uuuuay) built from bytes at once: GLib.Variant("ay", ...) walks the bytes one by one,
+    which takes tens of seconds for a large picture under TCG."""
+    ay = GLib.Variant.new_from_bytes(GLib.VariantType.new("ay"), GLib.Bytes.new(data), True)
+    return GLib.Variant.new_tuple(GLib.Variant("u", w), GLib.Variant("u", h),
+                                  GLib.Variant("u", stride), GLib.Variant("u", fmt), ay)
+
+
 def call(conn, method, sig, args, expect_ok, name, fds=None, iface=LISTENER):
     try:
-        params = GLib.Variant(sig, args) if sig else None
+        params = args if isinstance(args, GLib.Variant) else GLib.Variant(sig, args) if sig else None
         if fds is not None:
             conn.call_with_unix_fd_list_sync(None, "/org/qemu/Display1/Listener", iface, method,
                                              params, None, Gio.DBusCallFlags.NONE, 5000, fds,
@@ -392,6 +400,13 @@ def method(conn, sender, path, iface, name, params, inv):
         inv.return_dbus_error("org.qemu.Display1.Error.Failed", "not here")
         return
     results["stream"] = accept_listener(inv, params, on_listener_conn)
+
+
+def run_bounded(seconds=120):
+    """Runs a peer's own main loop until it quits or seconds pass (then "NOT OK: timed out")."""
+    own = GLib.MainLoop()
+    GLib.timeout_add_seconds(seconds, lambda: (print("NOT OK: timed out"), own.quit()))
+    own.run()
 
 
 def main():

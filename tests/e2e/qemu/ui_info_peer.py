@@ -1,15 +1,18 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """A QEMU stand-in for the --guest-size tests (a test tool, not a model of QEMU): fake_peer.py's
-objects plus Console.SetUIInfo. argv: BUS [nomethod|map].
+objects plus Console.SetUIInfo. argv: BUS [MODES [WxH]], MODES a comma-separated list of
+nomethod and map.
 
-Sends a 64x48 Scanout when udmaview registers its listener. Every SetUIInfo call is printed as
+Sends a Scanout of WxH (default 64x48) when udmaview registers its listener. Every SetUIInfo call is printed as
 a JSON line {"set_ui_info": [width, height, width_mm, height_mm]} and answered; a size narrower
 than 600 pixels is then followed by a Scanout of that size (a guest that takes it), a wider
 one is not (a guest that keeps its size). With "nomethod" the console has no SetUIInfo at all
 (as a peer without it: the bus answers org.freedesktop.DBus.Error.UnknownMethod). With "map"
 every size is followed, as a ScanoutMap of a memfd udmabuf can take (F_SEAL_SHRINK), then 30
-UpdateMap of a 16x16 square every 100 ms (the steady state), and "steady done" is printed."""
+UpdateMap of a 16x16 square every 100 ms (the steady state), and "steady done" is printed.
+With both (a guest that can never be asked), the first picture is such a ScanoutMap of WxH, its
+steady UpdateMaps starting after 2 s."""
 import fcntl
 import json
 import os
@@ -21,8 +24,11 @@ import fake_peer
 from fake_peer import MAP, XRGB, call, pixels
 
 FOLLOW_BELOW = 600
-mode = sys.argv[2] if len(sys.argv) > 2 else ""
-nomethod = mode == "nomethod"
+modes = set(sys.argv[2].split(",")) if len(sys.argv) > 2 else set()
+nomethod = "nomethod" in modes
+mode = "map" if "map" in modes else ""
+START = tuple(int(v) for v in sys.argv[3].split("x")) if len(sys.argv) > 3 else (fake_peer.W,
+                                                                                 fake_peer.H)
 xml = fake_peer.XML
 if not nomethod:
     xml = xml.replace(
@@ -36,11 +42,11 @@ state = {}
 
 
 def scanout(w, h, rgb):
-    call(state["listener"], "Scanout", "(uuuuay)", (w, h, w * 4, XRGB, pixels(w, h, rgb)), True,
-         f"Scanout {w}x{h}")
+    call(state["listener"], "Scanout", "(uuuuay)",
+         fake_peer.pixel_args(w, h, w * 4, XRGB, pixels(w, h, rgb)), True, f"Scanout {w}x{h}")
 
 
-def scanout_map(w, h):
+def scanout_map(w, h, first_update_ms=100):
     """A dma-buf-able surface (page-sized memfd sealed against shrinking), then its updates."""
     size = (w * h * 4 + 4095) // 4096 * 4096
     fd = os.memfd_create("ui-info-peer", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
@@ -65,12 +71,19 @@ def scanout_map(w, h):
         call(state["listener"], "UpdateMap", "(iiii)", (x, y, 16, 16), True,
              f"UpdateMap {i}", iface=MAP)
         return True
-    GLib.timeout_add(100, update)
+
+    def start_updates():
+        GLib.timeout_add(100, update)
+        return False
+    GLib.timeout_add(max(first_update_ms - 100, 0), start_updates)
 
 
 def on_listener_conn(source, res):
     state["listener"] = Gio.DBusConnection.new_finish(res)
-    GLib.idle_add(lambda: scanout(fake_peer.W, fake_peer.H, (0, 0, 255)) and False)
+    if nomethod and mode == "map":
+        GLib.idle_add(lambda: scanout_map(*START, first_update_ms=2000) and False)
+    else:
+        GLib.idle_add(lambda: scanout(*START, (0, 0, 255)) and False)
     print("ready", flush=True)
 
 
@@ -92,9 +105,7 @@ def method(conn, sender, path, iface, name, params, inv):
 
 def main():
     bus = fake_peer.serve(sys.argv[1], node, method)  # noqa: F841 (kept alive by the loop)
-    loop = GLib.MainLoop()
-    GLib.timeout_add_seconds(120, lambda: (print("NOT OK: timed out"), loop.quit()))
-    loop.run()
+    fake_peer.run_bounded()
     return 0
 
 

@@ -41,15 +41,6 @@ HOLD_MS = "30000"  # until the test has its screenshot and stops udmaview with S
 SCALED_TOLERANCE = 2
 
 
-def cpu_dump(udmaview, outdir, name, args):
-    path = os.path.join(outdir, f"cpu-{name}.png")
-    status, _, err = procs.run(f"cpu-{name}", [udmaview, "--output", "headless"] + args +
-                               ["--dump-png", path], 60, out_dir=outdir)
-    if status != 0:
-        raise Failed(f"cpu-{name}: udmaview exited {status}: {err[-800:]}")
-    return path
-
-
 def shown_on_weston(udmaview, outdir, weston, name, args):
     """Runs udmaview full screen on weston until it holds its last frame; returns the
     screenshot, then the timing report once SIGTERM ended the run."""
@@ -152,12 +143,12 @@ def run(udmaview, outdir):
     with Weston(outdir, W, H) as weston:
         for fmt in ("ARGB8888", "XBGR8888", "RGB565", "RGB888"):
             args = DEMO + ["--size", f"{W}x{H}", "--format", fmt]
-            ref = cpu_dump(udmaview, outdir, fmt, args)
+            ref = procs.cpu_dump(udmaview, outdir, fmt, args)
             shot, report = shown_on_weston(udmaview, outdir, weston, fmt, args)
             check_report(fmt, report, W * H, converted=(fmt == "RGB888"))
             compare_rgb(fmt, shot, ref, 0)
         args = DEMO + ["--size", f"{W // 2}x{H // 2}", "--format", "ARGB8888"]
-        ref = cpu_dump(udmaview, outdir, "scaled", args)
+        ref = procs.cpu_dump(udmaview, outdir, "scaled", args)
         shot, report = shown_on_weston(udmaview, outdir, weston, "scaled", args)
         check_report("scaled", report, W * H // 4)
         compare_rgb("scaled 2x", shot, ref, SCALED_TOLERANCE)

@@ -213,3 +213,14 @@ def fetched_path(argv, timeout: float, error, hint: str) -> Path:
     if proc.returncode != 0 or not lines:
         raise error(f'{cmd} failed (exit {proc.returncode}; {hint})')
     return Path(lines[-1])
+
+
+def cpu_dump(udmaview, outdir, name, args):
+    """The reference picture: udmaview's headless output (CPU) dumps the last frame of args as
+    outdir/cpu-NAME.png."""
+    path = os.path.join(outdir, f"cpu-{name}.png")
+    status, _, err = run(f"cpu-{name}", [udmaview, "--output", "headless"] + args +
+                         ["--dump-png", path], 60, out_dir=outdir)
+    if status != 0:
+        raise Failed(f"cpu-{name}: udmaview exited {status}: {err[-800:]}")
+    return path

@@ -46,13 +46,14 @@ void KmsDisplay::end() {
     saved_crtc_ = SavedCrtc();
 }
 
-Status KmsDisplay::set_mode(uint32_t width, uint32_t height) {
-    Result<drmModeModeInfo> mode = choose_mode(pipe_.connector, mode_request_, width, height);
-    if (!mode)
-        return mode.error();
-    if (Status s = scanout_->committer().set_mode(*mode); !s)
+Result<drmModeModeInfo> KmsDisplay::mode_for(uint32_t width, uint32_t height) const {
+    return choose_mode(pipe_.connector, mode_request_, width, height);
+}
+
+Status KmsDisplay::set_mode(const drmModeModeInfo& mode) {
+    if (Status s = scanout_->committer().set_mode(mode); !s)
         return s;
-    mode_ = *mode;
+    mode_ = mode;
     needs_modeset_ = true;
     return {};
 }

@@ -42,9 +42,11 @@ public:
     bool busy() const;
     DumbTarget dumb_target() const { return {*dev_, pipe_.plane, mode_, quirks_}; }
 
-    // Picks the mode for a source of width × height (0 × 0: tiles, the preferred mode or
-    // --mode) and sets it for the next commit, which is then a modeset.
-    Status set_mode(uint32_t width, uint32_t height);
+    // The mode for a picture of width × height (0 × 0: the preferred mode; --mode wins):
+    // mode_target() in kms_resources.h says which size to ask for.
+    Result<drmModeModeInfo> mode_for(uint32_t width, uint32_t height) const;
+    // Sets mode for the next commit, which is then a modeset.
+    Status set_mode(const drmModeModeInfo& mode);
     const drmModeModeInfo& mode() const { return mode_; }
     Rect screen() const { return {0, 0, int32_t(mode_.hdisplay), int32_t(mode_.vdisplay)}; }
     bool needs_modeset() const { return needs_modeset_; }

@@ -20,7 +20,7 @@ enum class KmsPath {
 struct KmsOptions {
     std::string device;    // "" : first card with a connected connector
     std::string connector; // "" : first connected
-    std::string mode;      // "" : a mode of the source's size if offered, else preferred
+    std::string mode;      // "" : see mode_target() in kms_resources.h
     ScaleMode scale = ScaleMode::Fit;
     KmsPath path = KmsPath::Auto; // as the CLI's default
     bool linear = true;           // gl path: --filter linear (else nearest)
@@ -31,6 +31,10 @@ struct KmsOptions {
     bool keyboard = true;   // read evdev keyboards
     bool take_over = false; // reset a VT a dead program left in graphics mode, and use it
     uint32_t sources = 1;   // more than one: tiles composed by GLES (Frame::source)
+    // The one source asks its guest to take the mode's size (--guest-size follow, a QEMU
+    // source): the connector's preferred mode, not one of the picture's size, until the
+    // source says the guest kept its own (Output::size_refused).
+    bool follow_guest_size = false;
 };
 
 } // namespace udmaview::kms

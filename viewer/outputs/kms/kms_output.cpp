@@ -142,7 +142,11 @@ ScanoutRoute& KmsOutput::route_for(ScanoutPath path) {
 }
 
 std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
-    std::vector<std::pair<std::string, uint64_t>> all{{"switch_redraws", switch_redraws_}};
+    const drmModeModeInfo mode = display_ ? display_->mode() : drmModeModeInfo{};
+    std::vector<std::pair<std::string, uint64_t>> all{{"switch_redraws", switch_redraws_},
+                                                      {"mode_width", mode.hdisplay},
+                                                      {"mode_height", mode.vdisplay},
+                                                      {"guest_kept_size", guest_kept_size_}};
     for (auto& c : cpu_.counters())
         all.push_back(std::move(c));
     if (gl_)

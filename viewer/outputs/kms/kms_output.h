@@ -56,6 +56,8 @@ public:
     // Several sources: the focused tile's, and "ended" on a tile.
     uint32_t input_source() const override;
     void source_ended(uint32_t source) override;
+    // The guest kept its size (--guest-size follow): the mode of the picture's size, if any.
+    void size_refused(uint32_t source, const WantedSize& size, OutputSink& sink) override;
 
     // For tests: the display (clips signalled, quirks, placement) while started, and the
     // card's driver, kept after stop().
@@ -66,11 +68,13 @@ public:
 
 private:
     // What the display and route are set up for: a source size and format (0 and null with
-    // several sources: one configuration for every source's frames) and the path.
+    // several sources: one configuration for every source's frames), the path and the mode's
+    // size.
     struct Configured {
         uint32_t width = 0, height = 0;
         const Format* format = nullptr;
         ScanoutPath path = ScanoutPath::Cpu;
+        uint32_t mode_width = 0, mode_height = 0;
         bool operator==(const Configured&) const = default;
     };
     // The console's events (kms_output_console.cpp): switched away (VT or seat): stop
@@ -114,7 +118,8 @@ private:
     ScanoutRoute* route_ = nullptr;    // the one in use
     Configured configured_;
     bool started_ = false;
-    bool size_wanted_ = false; // a new mode or tile layout: send_wanted_sizes() is due
+    bool size_wanted_ = false;     // a new mode or tile layout: send_wanted_sizes() is due
+    bool guest_kept_size_ = false; // follow_guest_size, and the guest did not take the mode's
 
     std::optional<Frame> last_frame_; // for redraws
     // Several sources: the frames of the presenter's round updated in their tiles and not

@@ -24,8 +24,16 @@ constexpr int max_choices = 3;
 
 Status KmsOutput::configure(const Frame& frame) {
     const Layout& l = frame.buffer->layout();
+    const auto [want_w, want_h] = mode_target(
+        options_.sources, options_.follow_guest_size && !guest_kept_size_, l.width, l.height);
+    Result<drmModeModeInfo> mode = display_->mode_for(want_w, want_h);
+    if (!mode)
+        return mode.error();
     PathInputs in = path_inputs();
-    in.placement_refused = facts_.no_direct_size == std::pair{l.width, l.height};
+    // Whether the plane can place the picture depends on the mode it is placed on.
+    in.placement_refused =
+        facts_.no_direct ==
+        std::array<uint32_t, 4>{l.width, l.height, mode->hdisplay, mode->vdisplay};
     in.dmabuf = bool(frame.buffer->dmabuf());
     in.plane_format = display_->pipeline().plane.supports(l.format->fourcc);
     in.modifier_ok =
@@ -35,13 +43,13 @@ Status KmsOutput::configure(const Frame& frame) {
     const PathChoice choice = choose_scanout_path(in);
     if (!choice.line.empty())
         announcer_.say(choice.key, choice.line);
-    // Tiles: the connector's preferred mode (or --mode), whatever each source's size.
+    // Tiles: one configuration for every source's frames.
     const bool tiles = options_.sources > 1;
     const Configured wanted{tiles ? 0 : l.width, tiles ? 0 : l.height, tiles ? nullptr : l.format,
-                            choice.path};
+                            choice.path,         mode->hdisplay,       mode->vdisplay};
     if (route_ && wanted == configured_)
         return {};
-    if (Status s = display_->set_mode(wanted.width, wanted.height); !s)
+    if (Status s = display_->set_mode(*mode); !s)
         return s;
     configured_ = wanted;
     route_ = &route_for(choice.path);
@@ -166,6 +174,35 @@ void KmsOutput::redraw(OutputSink& sink, bool whole) {
     }
     if (whole)
         ++switch_redraws_;
+}
+
+void KmsOutput::size_refused(uint32_t source, const WantedSize& size, OutputSink& sink) {
+    if (source != 0 || options_.sources != 1 || !options_.follow_guest_size || guest_kept_size_)
+        return;
+    guest_kept_size_ = true; // the next configure() picks a mode of the picture's size
+    if (!display_ || !last_frame_)
+        return; // the first frame's configure() takes it
+    const Layout& l = last_frame_->buffer->layout();
+    const drmModeModeInfo& m = display_->mode();
+    if (l.width == m.hdisplay && l.height == m.vdisplay)
+        return;
+    announcer_.say("guest-kept-size",
+                   "kms: the guest kept its picture " + std::to_string(l.width) + "x" +
+                       std::to_string(l.height) + " instead of " + std::to_string(size.width) +
+                       "x" + std::to_string(size.height) +
+                       ": showing it on a mode of its size where " +
+                       display_->pipeline().connector.name + " has one, else scaled");
+    if (!console_.active())
+        return; // the redraw after the switch back configures
+    // A static guest may send no frame for a long time: show the last one on its mode now.
+    wait_idle(&sink, 200);
+    if (busy())
+        return; // still flipping: the next frame configures, rather than a modeset now
+    Frame frame = *last_frame_;
+    frame.damage = Region(l.bounds());
+    SubmitStats stats;
+    if (Status s = show(frame, {}, stats, sink); !s)
+        sink.on_output_error(s.error());
 }
 
 void KmsOutput::send_wanted_sizes(OutputSink& sink) {

@@ -212,6 +212,13 @@ Result<Pipeline> choose_pipeline(const DrmDevice& dev, const CardResources& res,
     return Pipeline{*conn, res.crtcs[size_t(crtc_index)], *plane};
 }
 
+std::pair<uint32_t, uint32_t> mode_target(uint32_t sources, bool guest_follows, uint32_t width,
+                                          uint32_t height) {
+    if (sources > 1 || guest_follows)
+        return {0, 0};
+    return {width, height};
+}
+
 Result<drmModeModeInfo> choose_mode(const ConnectorInfo& c,
                                     const std::optional<ModeRequest>& request, uint32_t prefer_w,
                                     uint32_t prefer_h) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <xf86drmMode.h>
@@ -81,6 +82,13 @@ Result<Pipeline> choose_pipeline(const DrmDevice& dev, const CardResources& res,
 Result<drmModeModeInfo> choose_mode(const ConnectorInfo& connector,
                                     const std::optional<ModeRequest>& request,
                                     uint32_t prefer_w = 0, uint32_t prefer_h = 0);
+
+// The picture size the mode should have (0x0: the connector's preferred mode), for choose_mode's
+// prefer_w/h. Tiles share the whole screen; a guest asked to follow the screen gets the native
+// mode so that it can take that size; otherwise (or once it kept its own size) a mode of the
+// picture's size, where the connector has one, shows it at 1:1 without scaling.
+std::pair<uint32_t, uint32_t> mode_target(uint32_t sources, bool guest_follows, uint32_t width,
+                                          uint32_t height);
 
 // only_device when given, else /dev/dri/card0, card1, … that exist.
 std::vector<std::string> card_paths(const std::string& only_device = {});

@@ -53,7 +53,7 @@ Result<bool> PlaneRoute::prepare(KmsDisplay& display, const std::vector<RoundFra
         // Where the plane cannot place the picture as asked, the gl or the cpu path composes
         // it so.
         if (!display.can_place(fb_id_, wanted)) {
-            ctx_.facts.no_direct_size = std::pair{width_, height_};
+            ctx_.facts.no_direct = std::array<uint32_t, 4>{width_, height_, m.hdisplay, m.vdisplay};
             const std::string size = std::to_string(width_) + "x" + std::to_string(height_);
             ctx_.announcer.say("placement-" + size,
                                "kms: plane " + std::to_string(display.pipeline().plane.id) +

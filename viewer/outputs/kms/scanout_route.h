@@ -6,6 +6,7 @@
 // one line, and the output chooses the path again.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,8 +35,9 @@ struct RoundFrame {
 // What a refusal taught the path choice, kept for the output's whole run.
 struct PathFacts {
     std::string import_refused; // why the import path is off ("" : allowed)
-    // A source size the plane cannot show directly (placement refused by the test commit).
-    std::optional<std::pair<uint32_t, uint32_t>> no_direct_size;
+    // A picture the plane cannot show directly on a mode (picture width, height, mode width,
+    // height; placement refused by the test commit).
+    std::optional<std::array<uint32_t, 4>> no_direct;
     std::string gl_refused;  // why GBM/EGL cannot start ("" : not tried, or running)
     std::string gl_software; // GL_RENDERER, a CPU rasterizer auto does not use ("" : not seen)
 };

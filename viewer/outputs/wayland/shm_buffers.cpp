@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "outputs/wayland/shm_buffers.h"
 
-#include <cerrno>
 #include <climits>
 
 namespace udmaview::wl {
@@ -13,12 +12,6 @@ uint32_t shm_format_for(uint32_t fourcc) {
     if (fourcc == make_fourcc('X', 'R', '2', '4'))
         return WL_SHM_FORMAT_XRGB8888;
     return fourcc;
-}
-
-ShmBuffers::~ShmBuffers() {
-    for (auto& [id, e] : entries_)
-        if (e->buffer)
-            wl_buffer_destroy(e->buffer);
 }
 
 std::string ShmBuffers::why_not(const Buffer& buffer) const {
@@ -37,59 +30,18 @@ std::string ShmBuffers::why_not(const Buffer& buffer) const {
     return {};
 }
 
-Result<wl_buffer*> ShmBuffers::get(const Buffer& buffer, uint32_t& imports) {
-    if (auto it = entries_.find(buffer.id()); it != entries_.end())
-        return it->second->buffer;
+wl_buffer* ShmBuffers::create(const Buffer& buffer) const {
     const Layout& l = buffer.layout();
-    if (std::string why = why_not(buffer); !why.empty())
-        return Error{"wayland: the " + l.to_string() + " buffer from " + buffer.origin() +
-                         " cannot go to the compositor as it is: " + why,
-                     ENOTSUP};
     const std::vector<Backing>& b = buffer.backing();
-    const uint32_t format = shm_format_for(l.format->fourcc);
     const uint64_t pool_size = b[0].offset + b[0].size;
     const uint64_t offset = b[0].offset + l.offset;
     wl_shm_pool* pool = wl_shm_create_pool(conn_.shm(), b[0].memfd->get(), int32_t(pool_size));
-    wl_buffer* wb = wl_shm_pool_create_buffer(pool, int32_t(offset), int32_t(l.width),
-                                              int32_t(l.height), int32_t(l.stride), format);
+    wl_buffer* wb =
+        wl_shm_pool_create_buffer(pool, int32_t(offset), int32_t(l.width), int32_t(l.height),
+                                  int32_t(l.stride), shm_format_for(l.format->fourcc));
     // The buffer keeps the pool's memory; the pool object itself is not needed any more.
     wl_shm_pool_destroy(pool);
-    auto e = std::make_unique<Entry>();
-    e->owner = this;
-    e->id = buffer.id();
-    e->buffer = wb;
-    static const wl_buffer_listener listener = {.release = &ShmBuffers::on_release};
-    wl_buffer_add_listener(wb, &listener, e.get());
-    entries_.emplace(buffer.id(), std::move(e));
-    ++imports;
     return wb;
-}
-
-void ShmBuffers::attached(BufferId id) {
-    if (auto it = entries_.find(id); it != entries_.end())
-        it->second->held = true;
-}
-
-void ShmBuffers::on_release(void* data, wl_buffer*) {
-    auto* e = static_cast<Entry*>(data);
-    e->held = false;
-    ++e->owner->releases_;
-    if (e->retired)
-        e->owner->destroy(*e);
-}
-
-void ShmBuffers::retire(BufferId id) {
-    auto it = entries_.find(id);
-    if (it == entries_.end())
-        return;
-    it->second->retired = true;
-    if (!it->second->held)
-        destroy(*it->second);
-}
-
-void ShmBuffers::destroy(Entry& e) {
-    wl_buffer_destroy(e.buffer);
-    entries_.erase(e.id); // e is gone after this line
 }
 
 } // namespace udmaview::wl

@@ -15,6 +15,7 @@ namespace {
 constexpr uint32_t compositor_version = 4; // damage_buffer
 constexpr uint32_t seat_version_max = 5;   // axis_discrete
 constexpr uint32_t wm_base_version = 2;
+constexpr uint32_t dmabuf_version_max = 4; // the default feedback's format table
 
 template <typename T>
 T* bind(wl_registry* registry, uint32_t name, const wl_interface* iface, uint32_t offered,
@@ -51,7 +52,7 @@ Result<std::unique_ptr<WaylandConnection>> WaylandConnection::connect(const std:
     c->registry_.reset(wl_display_get_registry(c->display_));
     wl_registry_add_listener(c->registry_.get(), &listener, c.get());
     // Two round trips: the globals, then what the bound globals announce (shm formats, the
-    // presentation clock).
+    // presentation clock, linux-dmabuf's formats or default feedback).
     for (int i = 0; i < 2; ++i)
         if (Status s = c->roundtrip(); !s)
             return s.error();
@@ -75,6 +76,7 @@ Result<std::unique_ptr<WaylandConnection>> WaylandConnection::connect(const std:
 
 WaylandConnection::~WaylandConnection() {
     seat_.reset();
+    dmabuf_.reset();
     decorations_.reset();
     presentation_.reset();
     viewporter_.reset();
@@ -118,10 +120,22 @@ void WaylandConnection::on_global(void* data, wl_registry* registry, uint32_t na
     } else if (iface == zxdg_decoration_manager_v1_interface.name) {
         c->decorations_.reset(bind<zxdg_decoration_manager_v1>(
             registry, name, &zxdg_decoration_manager_v1_interface, version, 1));
+    } else if (iface == zwp_linux_dmabuf_v1_interface.name && version >= 3) {
+        // v3 lists formats with modifiers; older ones name formats without saying which
+        // modifiers, so a linear buffer cannot be known to fit.
+        const uint32_t v = std::min(version, dmabuf_version_max);
+        c->dmabuf_ = std::make_unique<DmabufFormats>(
+            bind<zwp_linux_dmabuf_v1>(registry, name, &zwp_linux_dmabuf_v1_interface, version,
+                                      dmabuf_version_max),
+            v);
     } else if (iface == wl_seat_interface.name && !c->seat_) {
         c->seat_version_ = std::min(version, seat_version_max);
         c->seat_.reset(
             bind<wl_seat>(registry, name, &wl_seat_interface, version, seat_version_max));
+        static const wl_seat_listener seat_listener = {.capabilities =
+                                                           &WaylandConnection::on_seat_caps,
+                                                       .name = &WaylandConnection::on_seat_name};
+        wl_seat_add_listener(c->seat_.get(), &seat_listener, c);
     }
 }
 
@@ -131,6 +145,13 @@ void WaylandConnection::on_shm_format(void* data, wl_shm*, uint32_t format) {
 
 void WaylandConnection::on_clock(void* data, wp_presentation*, uint32_t clock) {
     static_cast<WaylandConnection*>(data)->presentation_clock_ = clockid_t(clock);
+}
+
+void WaylandConnection::on_seat_caps(void* data, wl_seat*, uint32_t caps) {
+    auto* c = static_cast<WaylandConnection*>(data);
+    c->seat_caps_ = caps;
+    if (c->seat_handler_)
+        c->seat_handler_(caps);
 }
 
 void WaylandConnection::on_ping(void*, xdg_wm_base* base, uint32_t serial) {

@@ -13,20 +13,21 @@ WaylandInput::WaylandInput(WaylandConnection& conn, WaylandWindow& window)
     , window_(window) {
     if (!conn_.seat())
         return; // a compositor without a seat: the picture shows, no input reaches the guest
-    static const wl_seat_listener listener = {.capabilities = &WaylandInput::on_capabilities,
-                                              .name = &WaylandInput::on_seat_name};
-    wl_seat_add_listener(conn_.seat(), &listener, this);
+    conn_.on_seat_capabilities([this](uint32_t caps) { capabilities(caps); });
+    capabilities(conn_.seat_capabilities());
 }
 
 WaylandInput::~WaylandInput() {
+    conn_.on_seat_capabilities(nullptr);
     if (keyboard_)
         conn_.seat_version() >= 3 ? wl_keyboard_release(keyboard_) : wl_keyboard_destroy(keyboard_);
     if (pointer_)
         conn_.seat_version() >= 3 ? wl_pointer_release(pointer_) : wl_pointer_destroy(pointer_);
 }
 
-void WaylandInput::on_capabilities(void* data, wl_seat* seat, uint32_t caps) {
-    auto* self = static_cast<WaylandInput*>(data);
+void WaylandInput::capabilities(uint32_t caps) {
+    WaylandInput* self = this;
+    wl_seat* seat = conn_.seat();
     if ((caps & WL_SEAT_CAPABILITY_KEYBOARD) && !self->keyboard_) {
         static const wl_keyboard_listener listener = {
             .keymap = &WaylandInput::on_keymap,
@@ -99,16 +100,18 @@ void WaylandInput::release_all() {
     swallowed_.clear();
 }
 
-void WaylandInput::on_pointer_enter(void* data, wl_pointer*, uint32_t, wl_surface* surface,
-                                    wl_fixed_t x, wl_fixed_t y) {
+void WaylandInput::on_pointer_enter(void* data, wl_pointer* pointer, uint32_t serial,
+                                    wl_surface* surface, wl_fixed_t x, wl_fixed_t y) {
     auto* self = static_cast<WaylandInput*>(data);
     self->pointer_surface_ = surface;
+    self->focus_change_ = PointerFocus{pointer, serial};
     self->move(x, y);
 }
 
 void WaylandInput::on_pointer_leave(void* data, wl_pointer*, uint32_t, wl_surface*) {
     auto* self = static_cast<WaylandInput*>(data);
     self->pointer_surface_ = nullptr;
+    self->focus_change_ = PointerFocus{};
     for (uint16_t b : self->buttons_down_)
         self->events_.push_back(PointerButton{b, false});
     self->buttons_down_.clear();

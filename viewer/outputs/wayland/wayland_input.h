@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -26,10 +27,16 @@ public:
     std::vector<InputEvent> take() { return std::exchange(events_, {}); }
     // The user asked for full screen on or off (a chord, swallowed).
     bool take_fullscreen_toggle() { return std::exchange(fullscreen_toggle_, false); }
+    // The pointer entered one of the window's surfaces (the enter's serial, which
+    // wl_pointer.set_cursor needs) or left (pointer null), since the last call.
+    struct PointerFocus {
+        wl_pointer* pointer = nullptr;
+        uint32_t serial = 0;
+    };
+    std::optional<PointerFocus> take_focus_change() { return std::exchange(focus_change_, {}); }
 
 private:
-    static void on_capabilities(void* data, wl_seat*, uint32_t caps);
-    static void on_seat_name(void*, wl_seat*, const char*) {}
+    void capabilities(uint32_t caps);
     static void on_keymap(void*, wl_keyboard*, uint32_t, int32_t fd, uint32_t);
     static void on_key_enter(void*, wl_keyboard*, uint32_t, wl_surface*, wl_array*) {}
     static void on_key_leave(void* data, wl_keyboard*, uint32_t, wl_surface*);
@@ -61,6 +68,7 @@ private:
     std::set<uint16_t> keys_down_, buttons_down_, swallowed_;
     std::vector<InputEvent> events_;
     bool fullscreen_toggle_ = false;
+    std::optional<PointerFocus> focus_change_;
     bool discrete_seen_ = false; // axis_discrete (seat v5) already gave this frame's notches
 };
 

@@ -50,14 +50,19 @@ Status WaylandOutput::start() {
         if (Status s = conn_->roundtrip(); !s)
             return s;
     }
-    buffers_ = std::make_unique<wl::ShmBuffers>(*conn_);
+    buffers_ = std::make_unique<wl::BufferChoice>(*conn_);
     feedback_ = std::make_unique<wl::FrameFeedback>(*conn_);
     input_ = std::make_unique<wl::WaylandInput>(*conn_, *window_);
+    cursor_ = std::make_unique<wl::WaylandCursor>(*conn_);
     if (Status s = conn_->roundtrip(); !s) // the seat's capabilities
         return s;
     if (options_.verbose)
         std::cerr << "wayland: window " << window_->width() << "x" << window_->height() << " on "
                   << conn_->name() << "; wl_shm formats " << conn_->shm_format_names()
+                  << "; zwp_linux_dmabuf_v1 "
+                  << (conn_->dmabuf() ? "v" + std::to_string(conn_->dmabuf()->version()) + " " +
+                                            conn_->dmabuf()->describe()
+                                      : std::string("not offered"))
                   << (feedback_->presentation() ? "; wp_presentation timing"
                                                 : "; frame callbacks (no wp_presentation)")
                   << "\n";
@@ -68,11 +73,14 @@ Status WaylandOutput::start() {
 }
 
 void WaylandOutput::stop() {
+    cursor_.reset();
     input_.reset();
     feedback_.reset();
+    // The surfaces go before the buffers they show, so no buffer is destroyed while the
+    // compositor still holds it for a live surface.
+    window_.reset();
     converter_.reset();
     buffers_.reset();
-    window_.reset();
     conn_.reset();
 }
 
@@ -81,12 +89,8 @@ Status WaylandOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink&
         return Error{"wayland: the connection to the compositor is gone", EPIPE};
     const Buffer& buffer = *frame.buffer;
     const Layout& l = buffer.layout();
-    if (!l.y0_top)
-        return Error{"wayland: the " + l.to_string() + " buffer from " + buffer.origin() +
-                         " is stored bottom-up, which wl_shm cannot show: use --output sdl "
-                         "for this source",
-                     ENOTSUP};
-    Result<wl_buffer*> wb = shm_buffer(frame, stats);
+    const char* path = "wl-shm";
+    Result<wl_buffer*> wb = buffer_for(frame, stats, path);
     if (!wb)
         return wb.error();
     stats.imported_ns = now_ns();
@@ -95,8 +99,9 @@ Status WaylandOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink&
     wl_surface* s = window_->picture();
     wl_surface_attach(s, *wb, 0, 0);
     // The frame's damage is against the picture on screen, whichever buffer held it, so a
-    // switch of buffers needs no more. The first picture and a new place need all of it.
-    if (!attached_ || relayout) {
+    // switch of buffers needs no more. The first picture and a new place need all of it; so
+    // does a bottom-up buffer, whose rows compositors may count either way for damage.
+    if (!attached_ || relayout || !l.y0_top) {
         wl_surface_damage_buffer(s, 0, 0, int32_t(l.width), int32_t(l.height));
         ++full_damages_;
         ++damage_rects_;
@@ -110,12 +115,12 @@ Status WaylandOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink&
     }
     feedback_->request(s, frame.seq);
     wl_surface_commit(s);
-    buffers_->attached(buffer.id());
+    buffers_->held().attached(buffer.id());
     attached_ = buffer.id();
     attached_buffer_ = *wb;
     attached_w_ = l.width;
     attached_h_ = l.height;
-    stats.path = stats.bytes_copied ? "wl-shm-convert" : "wl-shm";
+    stats.path = path;
     stats.submitted_ns = now_ns();
     if (Status st = conn_->flush(); !st) {
         lost_ = true;
@@ -124,12 +129,21 @@ Status WaylandOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink&
     return {};
 }
 
-Result<wl_buffer*> WaylandOutput::shm_buffer(const Frame& frame, SubmitStats& stats) {
+Result<wl_buffer*> WaylandOutput::buffer_for(const Frame& frame, SubmitStats& stats,
+                                             const char*& path) {
     const Buffer& buffer = *frame.buffer;
-    const std::string why = buffers_->why_not(buffer);
-    if (why.empty())
-        return buffers_->get(buffer, stats.imports);
+    wl::BufferChoice::Chosen chosen = buffers_->get(buffer, stats.imports);
+    if (chosen.buffer) {
+        path = chosen.kind == wl::BufferKind::Dmabuf ? "wl-dmabuf" : "wl-shm";
+        return chosen.buffer;
+    }
+    const std::string& why = chosen.why;
     const Layout& l = buffer.layout();
+    if (chosen.refused)
+        return Error{"wayland: the " + l.to_string() + " buffer from " + buffer.origin() +
+                         " cannot be shown: " + why + "; use --output sdl for this source",
+                     ENOTSUP};
+    path = "wl-shm-convert";
     if (!converter_ || converter_->width() != l.width || converter_->height() != l.height) {
         Result<std::unique_ptr<wl::ShmConverter>> c =
             wl::ShmConverter::create(*conn_, l.width, l.height);
@@ -167,8 +181,7 @@ void WaylandOutput::deliver(OutputSink& sink) {
             sink.on_presented(p.seq, p.presented_ns);
     for (const InputEvent& e : input_->take())
         sink.on_input(e);
-    if (input_->take_fullscreen_toggle())
-        window_->toggle_fullscreen();
+    window_input();
     if (window_->layout_dirty() && attached_)
         relayout();
     // The guest may follow (--guest-size follow): the window's size in surface pixels.
@@ -190,12 +203,30 @@ Status WaylandOutput::finish(const Frame*) {
             return s;
         (void)feedback_->take(); // the run's frames are counted already
         (void)input_->take();
-        if (input_->take_fullscreen_toggle())
-            window_->toggle_fullscreen();
+        window_input();
         if (window_->layout_dirty() && attached_)
             relayout();
     }
     return {};
+}
+
+void WaylandOutput::window_input() {
+    if (input_->take_fullscreen_toggle())
+        window_->toggle_fullscreen();
+    if (std::optional<wl::WaylandInput::PointerFocus> f = input_->take_focus_change())
+        cursor_->pointer_at(f->pointer, f->serial);
+    // Sent now: the next flush may be a frame away, or never come (a still guest).
+    if (Status s = conn_->flush(); !s)
+        lost_ = true;
+}
+
+void WaylandOutput::set_cursor(const CursorState& state) {
+    if (!cursor_ || lost_)
+        return;
+    cursor_->set(state);
+    // No frame may follow to carry the requests out (a still guest).
+    if (Status s = conn_->flush(); !s)
+        lost_ = true;
 }
 
 void WaylandOutput::relayout() {
@@ -207,14 +238,14 @@ void WaylandOutput::relayout() {
     ++damage_rects_;
     damage_pixels_ += uint64_t(attached_w_) * attached_h_;
     wl_surface_commit(s);
-    buffers_->attached(attached_);
+    buffers_->held().attached(attached_);
     if (converter_)
         converter_->reattached(attached_buffer_);
 }
 
 void WaylandOutput::retire(BufferId id) {
     if (buffers_)
-        buffers_->retire(id);
+        buffers_->held().retire(id);
     if (converter_)
         converter_->retire(id);
     if (id == attached_)
@@ -233,12 +264,16 @@ std::vector<std::pair<std::string, uint64_t>> WaylandOutput::counters() const {
             {"wl_flag_hw_clock", c.hw_clock},
             {"wl_flag_hw_completion", c.hw_completion},
             {"wl_flag_zero_copy", c.zero_copy},
-            {"wl_buffers", buffers_ ? buffers_->size() : 0},
-            {"wl_releases", buffers_ ? buffers_->releases() : 0},
+            {"wl_buffers", buffers_ ? buffers_->held().size() : 0},
+            {"wl_dmabuf_buffers", buffers_ ? buffers_->held().made(wl::BufferKind::Dmabuf) : 0},
+            {"wl_shm_buffers", buffers_ ? buffers_->held().made(wl::BufferKind::Shm) : 0},
+            {"wl_releases", buffers_ ? buffers_->held().releases() : 0},
             {"wl_damage_rects", damage_rects_},
             {"wl_damage_pixels", damage_pixels_},
             {"wl_converted_frames", converted_frames_},
-            {"wl_full_damages", full_damages_}};
+            {"wl_full_damages", full_damages_},
+            {"wl_cursor_images", cursor_ ? cursor_->images() : 0},
+            {"wl_cursor_sets", cursor_ ? cursor_->sets() : 0}};
 }
 
 } // namespace udmaview

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// --output wayland: the guest's buffer handed to the compositor as it is (a wl_shm pool of
-// the guest's own memfd), placed and scaled by wp_viewporter, damage sent as rectangles,
-// presentation timed by wp_presentation. udmaview copies and draws nothing.
+// --output wayland: the guest's buffer handed to the compositor as it is (its dma-buf, or a
+// wl_shm pool of the guest's own memfd), placed and scaled by wp_viewporter, damage sent as
+// rectangles, presentation timed by wp_presentation. udmaview copies and draws nothing.
 #pragma once
 
 #include <cstdint>
@@ -9,10 +9,11 @@
 #include <set>
 #include <string>
 
+#include "outputs/wayland/buffer_choice.h"
 #include "outputs/wayland/frame_feedback.h"
-#include "outputs/wayland/shm_buffers.h"
 #include "outputs/wayland/shm_converter.h"
 #include "outputs/wayland/wayland_connection.h"
+#include "outputs/wayland/wayland_cursor.h"
 #include "outputs/wayland/wayland_input.h"
 #include "outputs/wayland/wayland_window.h"
 #include "udmaview/output.h"
@@ -45,25 +46,29 @@ public:
     bool busy() const override;
     Status submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) override;
     void retire(BufferId id) override;
+    void set_cursor(const CursorState& state) override;
     Status finish(const Frame*) override;
     std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
 private:
     void deliver(OutputSink& sink);
-    // The frame's buffer as the compositor can read it: the guest's own memfd, or a
-    // conversion of what changed.
-    Result<wl_buffer*> shm_buffer(const Frame& frame, SubmitStats& stats);
+    // The frame's buffer as the compositor can read it: the guest's own dma-buf or memfd,
+    // or a conversion of what changed; path names which.
+    Result<wl_buffer*> buffer_for(const Frame& frame, SubmitStats& stats, const char*& path);
     // The window changed size with no new frame: the last picture placed again.
     void relayout();
+    // What input brought that the window itself handles: full screen, the cursor.
+    void window_input();
 
     WaylandOptions options_;
     std::unique_ptr<wl::WaylandConnection> conn_;
     std::unique_ptr<wl::WaylandWindow> window_;
-    std::unique_ptr<wl::ShmBuffers> buffers_;
+    std::unique_ptr<wl::BufferChoice> buffers_;
     std::unique_ptr<wl::ShmConverter> converter_;
     std::set<std::string> convert_said_; // each reason for converting is said once
     std::unique_ptr<wl::FrameFeedback> feedback_;
     std::unique_ptr<wl::WaylandInput> input_;
+    std::unique_ptr<wl::WaylandCursor> cursor_;
     BufferId attached_ = 0;
     wl_buffer* attached_buffer_ = nullptr;
     uint32_t attached_w_ = 0, attached_h_ = 0;

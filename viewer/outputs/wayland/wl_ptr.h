@@ -8,6 +8,7 @@
 
 #include <wayland-client.h>
 
+#include "outputs/linux-dmabuf-unstable-v1-client-protocol.h"
 #include "outputs/presentation-time-client-protocol.h"
 #include "outputs/viewporter-client-protocol.h"
 #include "outputs/xdg-decoration-unstable-v1-client-protocol.h"
@@ -40,6 +41,9 @@ UDMAVIEW_WL_DELETER(wp_viewport);
 UDMAVIEW_WL_DELETER(wp_presentation);
 UDMAVIEW_WL_DELETER(zxdg_decoration_manager_v1);
 UDMAVIEW_WL_DELETER(zxdg_toplevel_decoration_v1);
+UDMAVIEW_WL_DELETER(zwp_linux_dmabuf_v1);
+UDMAVIEW_WL_DELETER(zwp_linux_dmabuf_feedback_v1);
+UDMAVIEW_WL_DELETER(zwp_linux_buffer_params_v1);
 #undef UDMAVIEW_WL_DELETER
 
 template <typename T> using Ptr = std::unique_ptr<T, Deleter<T>>;

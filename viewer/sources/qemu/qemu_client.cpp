@@ -12,7 +12,7 @@ QemuClient::QemuClient(const QemuOptions& options, std::string bus_address, Qemu
     , bus_address_(std::move(bus_address))
     , events_(events)
     , stats_(stats)
-    , sizes_(options.follow_size, options.console, stats)
+    , sizes_(options.follow_size, options.console, stats, events)
     , listener_(options, events, stats, *this)
     , input_(options, stats) {}
 

@@ -10,6 +10,7 @@
 #include "udmaview/error.h"
 #include "udmaview/event_queue.h"
 #include "udmaview/frame.h"
+#include "udmaview/wanted_size.h"
 
 namespace udmaview::qemu {
 
@@ -45,18 +46,19 @@ private:
 
 // One thing for the presenter, queued on the GLib thread and handed over by dispatch().
 struct QemuEvent {
-    enum class Kind { Frame, Retire, Cursor, End };
+    enum class Kind { Frame, Retire, Cursor, End, SizeRefused };
     Kind kind;
     Frame frame;
     BufferId retired = 0;
     CursorState cursor;
     Status status;
+    WantedSize refused = {}; // SizeRefused: the size the guest did not take
 };
 using QemuEvents = EventQueue<QemuEvent>;
 
 // Every line the source prints starts with "qemu: " (tests count "qemu: rejected").
 inline void log_line(const std::string& text) {
-    std::cerr << "qemu: " << text << "\n";
+    std::cerr << ("qemu: " + text + "\n"); // one write: other threads print lines too
 }
 
 } // namespace udmaview::qemu

@@ -102,6 +102,9 @@ void QemuSource::dispatch(SourceSink& sink) {
             end_reported_ = true;
             sink.on_source_end(e.status);
             break;
+        case QemuEvent::Kind::SizeRefused:
+            sink.on_size_refused(e.refused);
+            break;
         }
     }
 }

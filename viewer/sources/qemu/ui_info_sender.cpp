@@ -92,6 +92,9 @@ void UiInfoSender::on_reply(const WantedSize& size, const Status& status) {
 
 void UiInfoSender::report_ignored(const WantedSize& size, const std::string& why) {
     stats_.update([](QemuStats& st) { ++st.guest_size_ignored; });
+    QemuEvent refused{QemuEvent::Kind::SizeRefused, {}, 0, {}, {}};
+    refused.refused = size;
+    events_.post(std::move(refused));
     if (said_ignored_)
         return;
     said_ignored_ = true;
@@ -100,7 +103,8 @@ void UiInfoSender::report_ignored(const WantedSize& size, const std::string& why
              ": " + why + "; only " + size_following_devices +
              " pass sizes to the guest (std VGA, cirrus, bochs-display, ramfb, qxl do not), and "
              "the guest needs a DRM driver that follows a display hotplug (Linux: virtio_gpu); "
-             "the picture stays scaled (--guest-size keep stops asking)");
+             "the picture keeps its size, scaled where the output cannot show it 1:1 "
+             "(--guest-size keep stops asking)");
 }
 
 void UiInfoSender::poll() {

@@ -17,14 +17,17 @@ namespace udmaview::qemu {
 // Tells QEMU the size the output wants for our console (Console.SetUIInfo, asynchronously),
 // paced by UiInfoPacer on a timer in the GLib thread's context, and watches whether the
 // guest's picture follows: a console that refuses the call, or a guest whose picture keeps
-// its size for 10 s, is counted (guest_size_ignored) and named in one line. Counts the calls
-// and the guest's size changes in QemuStats. Lives on the GLib thread across sessions.
+// its size for 10 s, is counted (guest_size_ignored), named in one line and posted as an event.
+// Counts the calls and the guest's size changes in QemuStats. Lives on the GLib thread across
+// sessions.
 class UiInfoSender {
 public:
-    UiInfoSender(bool follow, uint32_t console, StatsCounter& stats)
+    // events: where a size the guest did not take is posted (QemuEvent::Kind::SizeRefused).
+    UiInfoSender(bool follow, uint32_t console, StatsCounter& stats, QemuEvents& events)
         : follow_(follow)
         , console_id_(console)
-        , stats_(stats) {}
+        , stats_(stats)
+        , events_(events) {}
     UiInfoSender(const UiInfoSender&) = delete;
     UiInfoSender& operator=(const UiInfoSender&) = delete;
 
@@ -45,6 +48,7 @@ private:
     const bool follow_;
     const uint32_t console_id_;
     StatsCounter& stats_;
+    QemuEvents& events_;
     UiInfoPacer pacer_;
     const ConsoleProxy* console_ = nullptr;
     std::string device_;
