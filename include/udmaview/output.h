@@ -23,6 +23,13 @@ struct SubmitStats {
     std::string path;          // "import", "upload", "dumb-copy", "mmap", …
 };
 
+// A frame submitted and not yet presented: what its presented report and the --hud overlay
+// need once its flip or swap is done (several of them when one present shows a round).
+struct PendingFrame {
+    uint64_t seq = 0, produced_ns = 0;
+    SubmitStats stats;
+};
+
 // What an output reports to the presenter while it is dispatched.
 class OutputSink {
 public:

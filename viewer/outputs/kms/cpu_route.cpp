@@ -36,7 +36,7 @@ Result<bool> CpuRoute::update(KmsDisplay& display, const Frame& frame, SubmitSta
     return true;
 }
 
-Result<bool> CpuRoute::prepare(KmsDisplay& display, const std::vector<RoundFrame>& frames,
+Result<bool> CpuRoute::prepare(KmsDisplay& display, const std::vector<PendingFrame>& frames,
                                Shown& shown) {
     Result<Shown> s = cpu_.prepare(display.dumb_target(), display.needs_modeset());
     if (!s)
@@ -54,9 +54,7 @@ void CpuRoute::shown(const Flip& flip, uint64_t presented_ns) {
         hud_frames_.clear();
         return;
     }
-    for (const RoundFrame& f : hud_frames_)
-        hud_->record(f.produced_ns, presented_ns, f.stats.bytes_copied, f.stats.imports,
-                     f.stats.path);
+    hud_->record(hud_frames_, presented_ns);
     hud_frames_.clear();
     hud_->presented();
     // After the flip is reported: the overlay's new image goes out with the next frame.

@@ -19,7 +19,7 @@ public:
     ScanoutPath path() const override { return ScanoutPath::Cpu; }
     void reset(KmsDisplay& display, bool) override { cpu_.reset(display.scanout()); }
     Result<bool> update(KmsDisplay& display, const Frame& frame, SubmitStats& stats) override;
-    Result<bool> prepare(KmsDisplay& display, const std::vector<RoundFrame>& frames,
+    Result<bool> prepare(KmsDisplay& display, const std::vector<PendingFrame>& frames,
                          Shown& shown) override;
     void shown(const Flip& flip, uint64_t presented_ns) override;
     void retire(KmsDisplay&, BufferId id) override { cpu_.forget(id); }
@@ -40,9 +40,9 @@ private:
     PixmanDumbPath cpu_;
     std::unique_ptr<SceneHud> hud_; // once shown
     bool hud_visible_ = false;
-    std::optional<CursorState> cursor_;  // not yet in the scene
-    bool drawn_ = false;                 // since the last prepare()
-    std::vector<RoundFrame> hud_frames_; // on the flip in flight, for the overlay
+    std::optional<CursorState> cursor_;    // not yet in the scene
+    bool drawn_ = false;                   // since the last prepare()
+    std::vector<PendingFrame> hud_frames_; // on the flip in flight, for the overlay
 };
 
 } // namespace udmaview::kms

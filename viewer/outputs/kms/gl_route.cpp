@@ -51,15 +51,15 @@ public:
         return true;
     }
 
-    Result<bool> prepare(KmsDisplay& display, const std::vector<RoundFrame>& frames,
+    Result<bool> prepare(KmsDisplay& display, const std::vector<PendingFrame>& frames,
                          Shown& shown) override {
         if (!gl_)
             return false;
         Result<GlComposer::Composed> c = gl_->compose(display.needs_modeset());
         if (!c)
             return c.error();
-        for (const RoundFrame& f : frames)
-            gl_->hud_frame(f.produced_ns, f.stats);
+        for (const PendingFrame& f : frames)
+            gl_->hud_frame(f);
         const drmModeModeInfo& m = display.mode();
         shown.fb_id = c->fb_id;
         shown.placement = Placement{display.screen(), display.screen()};

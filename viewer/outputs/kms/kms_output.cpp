@@ -14,17 +14,11 @@ void Announcer::say(const std::string& key, const std::string& line) {
         std::cerr << line << "\n";
 }
 
-std::vector<uint64_t> round_seqs(const std::vector<RoundFrame>& frames) {
+std::vector<uint64_t> round_seqs(const std::vector<PendingFrame>& frames) {
     std::vector<uint64_t> seqs;
-    for (const RoundFrame& f : frames)
+    for (const PendingFrame& f : frames)
         seqs.push_back(f.seq);
     return seqs;
-}
-
-RouteContext KmsOutput::route_context() {
-    return {options_, facts_, announcer_, [this] {
-                return fallback_note(path_inputs());
-            }};
 }
 
 KmsOutput::KmsOutput(KmsOptions options)
@@ -34,9 +28,7 @@ KmsOutput::KmsOutput(KmsOptions options)
                 .take_over = options_.take_over,
                 .tile_keys = options_.sources > 1,
                 .verbose = options_.verbose})
-    , plane_(route_context())
-    , cpu_(route_context(), options_.hud)
-    , gl_(make_gl_route(route_context(), options_.hud)) {}
+    , routes_(options_) {}
 
 KmsOutput::~KmsOutput() {
     stop();
@@ -52,8 +44,8 @@ Status KmsOutput::start() {
         mode_request_ = *m;
     }
     // What no frame can change: several sources or --kms-path gl in a build without GL.
-    if (const PathChoice c = choose_scanout_path(path_inputs()); !c.refusal.empty())
-        return Error{c.refusal, ENOTSUP};
+    if (const std::string refusal = routes_.refusal(); !refusal.empty())
+        return Error{refusal, ENOTSUP};
     if (Status s = console_.open_seat(); !s)
         return s;
     Result<std::unique_ptr<KmsDisplay>> display =
@@ -81,10 +73,7 @@ void KmsOutput::stop() {
     wait_idle(nullptr, 500);
     display_->restore(console_.active());
     // The routes' buffers and framebuffers, after the CRTC is restored.
-    plane_.clear();
-    cpu_.clear();
-    if (gl_)
-        gl_->clear();
+    routes_.clear();
     display_->end();
     last_frame_.reset();
     round_.clear();
@@ -93,7 +82,6 @@ void KmsOutput::stop() {
     console_.close_seat(); // the seat manager gives the VT back to the console
     started_ = false;
     configured_ = {};
-    route_ = nullptr;
 }
 
 void KmsOutput::wait_idle(OutputSink* sink, int timeout_ms) {
@@ -103,42 +91,10 @@ void KmsOutput::wait_idle(OutputSink* sink, int timeout_ms) {
 
 Scanout::FlipDone KmsOutput::flip_done(OutputSink* sink) {
     return [this, sink](const Flip& flip, uint64_t presented_ns) {
-        if (flip.dumb_index >= 0)
-            cpu_.shown(flip, presented_ns);
-        else if (gl_)
-            gl_->shown(flip, presented_ns);
+        routes_.shown(flip, presented_ns);
         if (sink)
             flip.report(presented_ns, *sink);
     };
-}
-
-PathInputs KmsOutput::path_inputs() const {
-    PathInputs in;
-    in.asked = options_.path;
-    in.sources = options_.sources;
-    in.gl_built = bool(gl_);
-    in.gl_refused = facts_.gl_refused;
-    in.gl_software = facts_.gl_software;
-    in.import_refused = facts_.import_refused;
-    if (display_) {
-        in.driver = display_->driver();
-        in.plane_id = display_->pipeline().plane.id;
-    }
-    return in;
-}
-
-ScanoutRoute& KmsOutput::route_for(ScanoutPath path) {
-    switch (path) {
-    case ScanoutPath::Plane:
-        return plane_;
-    case ScanoutPath::Gl:
-        if (gl_)
-            return *gl_;
-        break; // start() refused every choice that needs GL
-    case ScanoutPath::Cpu:
-        break;
-    }
-    return cpu_;
 }
 
 std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
@@ -147,39 +103,30 @@ std::vector<std::pair<std::string, uint64_t>> KmsOutput::counters() const {
                                                       {"mode_width", mode.hdisplay},
                                                       {"mode_height", mode.vdisplay},
                                                       {"guest_kept_size", guest_kept_size_}};
-    for (auto& c : cpu_.counters())
+    for (auto& c : routes_.counters())
         all.push_back(std::move(c));
-    if (gl_)
-        for (auto& c : gl_->counters())
-            all.push_back(std::move(c));
     return all;
 }
 
 void KmsOutput::retire(BufferId id) {
     if (!display_)
         return;
-    cpu_.retire(*display_, id);
-    if (gl_)
-        gl_->retire(*display_, id);
-    plane_.retire(*display_, id);
+    routes_.retire(*display_, id);
 }
 
 void KmsOutput::set_cursor(const CursorState& cursor) {
     cursor_changed_ = true;
-    cpu_.set_cursor(cursor);
-    if (gl_)
-        gl_->set_cursor(cursor);
+    routes_.set_cursor(cursor);
 }
 
 uint32_t KmsOutput::input_source() const {
-    const std::optional<TileState> t = route_ ? route_->tiles() : std::nullopt;
+    const ScanoutRoute* r = routes_.current();
+    const std::optional<TileState> t = r ? r->tiles() : std::nullopt;
     return t ? t->focus : 0;
 }
 
 void KmsOutput::source_ended(uint32_t source) {
-    cpu_.source_ended(source); // kept for whichever path shows the tiles
-    if (gl_)
-        gl_->source_ended(source);
+    routes_.source_ended(source);
 }
 
 } // namespace udmaview::kms

@@ -12,13 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include "outputs/kms/cpu_route.h"
 #include "outputs/kms/kms_console.h"
 #include "outputs/kms/kms_display.h"
 #include "outputs/kms/kms_options.h"
-#include "outputs/kms/path_choice.h"
-#include "outputs/kms/plane_route.h"
-#include "outputs/kms/scanout_route.h"
+#include "outputs/kms/scanout_routes.h"
 #include "udmaview/cursor.h"
 #include "udmaview/output.h"
 
@@ -81,19 +78,16 @@ private:
     // drawing, drop master; back: master, modeset, redraw; the output's chords.
     class ConsoleSink;
 
-    PathInputs path_inputs() const;
-    RouteContext route_context();
-    ScanoutRoute& route_for(ScanoutPath path);
     // The path and mode frame needs, set up when they changed (kms_output_frames.cpp).
     Status configure(const Frame& frame);
     // Brings the route's picture of frame up to date, choosing again after a refusal. False:
     // switched away, the frame is skipped (the redraw shows it when back).
     Result<bool> take(const Frame& frame, SubmitStats& stats);
     // take(), then frames (the frame's, or none for a redraw) shown by the present rule.
-    Status show(const Frame& frame, std::vector<RoundFrame> frames, SubmitStats& stats,
+    Status show(const Frame& frame, std::vector<PendingFrame> frames, SubmitStats& stats,
                 OutputSink& sink);
     // What the route made for frames, presented; false: the route refused, choose again.
-    Result<bool> present(const std::vector<RoundFrame>& frames, SubmitStats& stats,
+    Result<bool> present(const std::vector<PendingFrame>& frames, SubmitStats& stats,
                          OutputSink& sink);
     Scanout::FlipDone flip_done(OutputSink* sink);
     // The last frame again: whole (after a switch back) or only what the routes know changed
@@ -110,12 +104,7 @@ private:
     KmsConsole console_;                  // its seat outlives the devices it handed out
     std::unique_ptr<KmsDisplay> display_; // the routes' buffers refer to it: they go first
     std::string driver_;
-    PathFacts facts_;
-    Announcer announcer_;
-    PlaneRoute plane_;
-    CpuRoute cpu_;
-    std::unique_ptr<ScanoutRoute> gl_; // nullptr: built without GBM/EGL
-    ScanoutRoute* route_ = nullptr;    // the one in use
+    ScanoutRoutes routes_;
     Configured configured_;
     bool started_ = false;
     bool size_wanted_ = false;     // a new mode or tile layout: send_wanted_sizes() is due
@@ -124,7 +113,7 @@ private:
     std::optional<Frame> last_frame_; // for redraws
     // Several sources: the frames of the presenter's round updated in their tiles and not
     // shown yet, at most one per source.
-    std::vector<RoundFrame> round_;
+    std::vector<PendingFrame> round_;
     bool cursor_changed_ = false; // a pointer change no route took yet
     uint64_t switch_redraws_ = 0; // frames redrawn whole after a switch back
 };

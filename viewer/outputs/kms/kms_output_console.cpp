@@ -40,7 +40,7 @@ void KmsOutput::ConsoleSink::on_key_action(KeyAction action) {
         return;
     case KeyAction::ToggleHud:
         // With no frame shown yet, the plane's line says where an overlay is shown.
-        if (Status s = (out_.route_ ? *out_.route_ : out_.plane_).toggle_hud(); !s) {
+        if (Status s = out_.routes_.hud_route().toggle_hud(); !s) {
             std::cerr << s.error().message << "\n";
             return;
         }
@@ -49,8 +49,8 @@ void KmsOutput::ConsoleSink::on_key_action(KeyAction action) {
     case KeyAction::FocusPrev:
     case KeyAction::FocusNext:
     case KeyAction::ToggleTiles:
-        if (out_.options_.sources <= 1 || !out_.route_ ||
-            !out_.route_->tile_key(action, out_.options_.verbose))
+        if (ScanoutRoute* r = out_.routes_.current();
+            out_.options_.sources <= 1 || !r || !r->tile_key(action, out_.options_.verbose))
             return;
         out_.redraw(sink_, false);
         out_.send_wanted_sizes(sink_); // alone, the focused source has the whole mode
@@ -84,7 +84,7 @@ bool KmsOutput::ConsoleSink::on_acquired(const std::string& where) {
 void KmsOutput::show_cursor(OutputSink& sink) {
     if (!cursor_changed_)
         return;
-    if (!route_ || route_->path() == ScanoutPath::Plane) {
+    if (const ScanoutRoute* r = routes_.current(); !r || r->path() == ScanoutPath::Plane) {
         cursor_changed_ = false; // the plane draws no pointer; the composing routes keep it
         return;
     }

@@ -29,38 +29,19 @@ Status KmsOutput::configure(const Frame& frame) {
     Result<drmModeModeInfo> mode = display_->mode_for(want_w, want_h);
     if (!mode)
         return mode.error();
-    PathInputs in = path_inputs();
-    // Whether the plane can place the picture depends on the mode it is placed on.
-    in.placement_refused =
-        facts_.no_direct ==
-        std::array<uint32_t, 4>{l.width, l.height, mode->hdisplay, mode->vdisplay};
-    in.dmabuf = bool(frame.buffer->dmabuf());
-    in.plane_format = display_->pipeline().plane.supports(l.format->fourcc);
-    in.modifier_ok =
-        l.modifier == modifier_linear || display_->device().has_cap(DRM_CAP_ADDFB2_MODIFIERS);
-    in.origin = frame.buffer->origin();
-    in.format_name = l.format->name;
-    const PathChoice choice = choose_scanout_path(in);
-    if (!choice.line.empty())
-        announcer_.say(choice.key, choice.line);
+    const ScanoutPath path = routes_.choose(*display_, *frame.buffer, *mode);
     // Tiles: one configuration for every source's frames.
     const bool tiles = options_.sources > 1;
-    const Configured wanted{tiles ? 0 : l.width, tiles ? 0 : l.height, tiles ? nullptr : l.format,
-                            choice.path,         mode->hdisplay,       mode->vdisplay};
-    if (route_ && wanted == configured_)
+    const Configured wanted{
+        tiles ? 0 : l.width, tiles ? 0 : l.height, tiles ? nullptr : l.format, path,
+        mode->hdisplay,      mode->vdisplay};
+    if (routes_.current() && wanted == configured_)
         return {};
     if (Status s = display_->set_mode(*mode); !s)
         return s;
     configured_ = wanted;
-    route_ = &route_for(choice.path);
+    routes_.use(path, *display_);
     size_wanted_ = true;
-    for (ScanoutRoute* r :
-         {static_cast<ScanoutRoute*>(&plane_), static_cast<ScanoutRoute*>(&cpu_), gl_.get()})
-        if (r)
-            r->reset(*display_, r == route_);
-    if (options_.hud && choice.path == ScanoutPath::Plane)
-        announcer_.say("hud", "kms: --hud: the plane path scans out the guest's buffer and shows "
-                              "no overlay; use --kms-path cpu or gl for it");
     if (options_.verbose)
         std::cerr << "kms: source " << l.to_string() << " on mode " << mode_string(display_->mode())
                   << "\n";
@@ -75,11 +56,12 @@ Result<bool> KmsOutput::take(const Frame& frame, SubmitStats& stats) {
     for (int i = 0; i < max_choices; ++i) {
         if (Status s = configure(frame); !s)
             return s.error();
-        Result<bool> taken = route_->update(*display_, frame, stats);
+        ScanoutRoute& route = *routes_.current();
+        Result<bool> taken = route.update(*display_, frame, stats);
         if (!taken)
             return taken.error();
         if (*taken) {
-            if (route_->path() != ScanoutPath::Plane)
+            if (route.path() != ScanoutPath::Plane)
                 cursor_changed_ = false; // the composing route took the pointer
             return true;
         }
@@ -110,7 +92,7 @@ Status KmsOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
 void KmsOutput::flush(OutputSink& sink) {
     if (round_.empty())
         return;
-    if (console_.active() && route_) {
+    if (console_.active() && routes_.current()) {
         SubmitStats stats;
         Result<bool> shown = present(round_, stats, sink);
         if (!shown)
@@ -119,13 +101,13 @@ void KmsOutput::flush(OutputSink& sink) {
     round_.clear();
 }
 
-Status KmsOutput::show(const Frame& frame, std::vector<RoundFrame> frames, SubmitStats& stats,
+Status KmsOutput::show(const Frame& frame, std::vector<PendingFrame> frames, SubmitStats& stats,
                        OutputSink& sink) {
     for (int i = 0; i < max_choices; ++i) {
         Result<bool> taken = take(frame, stats);
         if (!taken || !*taken)
             return taken ? Status{} : Status{taken.error()};
-        for (RoundFrame& f : frames)
+        for (PendingFrame& f : frames)
             f.stats = stats; // for the --hud overlay
         Result<bool> shown = present(frames, stats, sink);
         if (!shown || *shown)
@@ -136,28 +118,26 @@ Status KmsOutput::show(const Frame& frame, std::vector<RoundFrame> frames, Submi
                  ENOTSUP};
 }
 
-Result<bool> KmsOutput::present(const std::vector<RoundFrame>& frames, SubmitStats& stats,
+Result<bool> KmsOutput::present(const std::vector<PendingFrame>& frames, SubmitStats& stats,
                                 OutputSink& sink) {
+    ScanoutRoute& route = *routes_.current();
     Shown shown;
-    Result<bool> prepared = route_->prepare(*display_, frames, shown);
+    Result<bool> prepared = route.prepare(*display_, frames, shown);
     if (!prepared || !*prepared)
         return prepared;
     stats.submitted_ns = stats.submitted_ns ? stats.submitted_ns : now_ns();
     Result<bool> now = display_->present(shown);
     if (!now) {
-        if (route_->dropped(*display_, shown, now.error()))
+        if (route.dropped(*display_, shown, now.error()))
             return false; // refused: choose again
         return now.error();
     }
     if (*now) // on screen already: no flip event comes
-        route_->shown(shown.flip, now_ns());
+        route.shown(shown.flip, now_ns());
     if (*now)
         shown.flip.report(now_ns(), sink);
     if (!display_->needs_modeset())
-        for (ScanoutRoute* r :
-             {static_cast<ScanoutRoute*>(&plane_), static_cast<ScanoutRoute*>(&cpu_), gl_.get()})
-            if (r)
-                r->modeset_done();
+        routes_.modeset_done();
     return true;
 }
 
@@ -186,12 +166,12 @@ void KmsOutput::size_refused(uint32_t source, const WantedSize& size, OutputSink
     const drmModeModeInfo& m = display_->mode();
     if (l.width == m.hdisplay && l.height == m.vdisplay)
         return;
-    announcer_.say("guest-kept-size",
-                   "kms: the guest kept its picture " + std::to_string(l.width) + "x" +
-                       std::to_string(l.height) + " instead of " + std::to_string(size.width) +
-                       "x" + std::to_string(size.height) +
-                       ": showing it on a mode of its size where " +
-                       display_->pipeline().connector.name + " has one, else scaled");
+    routes_.announcer().say("guest-kept-size",
+                            "kms: the guest kept its picture " + std::to_string(l.width) + "x" +
+                                std::to_string(l.height) + " instead of " +
+                                std::to_string(size.width) + "x" + std::to_string(size.height) +
+                                ": showing it on a mode of its size where " +
+                                display_->pipeline().connector.name + " has one, else scaled");
     if (!console_.active())
         return; // the redraw after the switch back configures
     // A static guest may send no frame for a long time: show the last one on its mode now.
@@ -209,7 +189,8 @@ void KmsOutput::send_wanted_sizes(OutputSink& sink) {
     size_wanted_ = false;
     const drmModeModeInfo& m = display_->mode();
     const ConnectorInfo& c = display_->pipeline().connector;
-    const TileState t = route_ ? route_->tiles().value_or(TileState{}) : TileState{};
+    const ScanoutRoute* r = routes_.current();
+    const TileState t = r ? r->tiles().value_or(TileState{}) : TileState{};
     for (const auto& [source, size] : tile_sizes(options_.sources, m.hdisplay, m.vdisplay,
                                                  c.mm_width, c.mm_height, t.mode, t.focus))
         sink.on_size_wanted(source, size);

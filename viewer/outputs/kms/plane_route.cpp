@@ -45,7 +45,7 @@ Result<bool> PlaneRoute::update(KmsDisplay& display, const Frame& frame, SubmitS
     return true;
 }
 
-Result<bool> PlaneRoute::prepare(KmsDisplay& display, const std::vector<RoundFrame>& frames,
+Result<bool> PlaneRoute::prepare(KmsDisplay& display, const std::vector<PendingFrame>& frames,
                                  Shown& shown) {
     if (display.needs_modeset()) {
         const drmModeModeInfo& m = display.mode();

@@ -17,7 +17,7 @@ public:
     ScanoutPath path() const override { return ScanoutPath::Plane; }
     void reset(KmsDisplay&, bool) override {}
     Result<bool> update(KmsDisplay& display, const Frame& frame, SubmitStats& stats) override;
-    Result<bool> prepare(KmsDisplay& display, const std::vector<RoundFrame>& frames,
+    Result<bool> prepare(KmsDisplay& display, const std::vector<PendingFrame>& frames,
                          Shown& shown) override;
     // The modeset to an imported framebuffer failed: the import counts as refused.
     bool dropped(const KmsDisplay& display, const Shown& shown, const Error& error) override;

@@ -26,12 +26,6 @@
 
 namespace udmaview::kms {
 
-// A frame shown by a round's present, for the --hud overlay and the presented report.
-struct RoundFrame {
-    uint64_t seq = 0, produced_ns = 0;
-    SubmitStats stats;
-};
-
 // What a refusal taught the path choice, kept for the output's whole run.
 struct PathFacts {
     std::string import_refused; // why the import path is off ("" : allowed)
@@ -81,7 +75,7 @@ public:
     virtual Result<bool> update(KmsDisplay& display, const Frame& frame, SubmitStats& stats) = 0;
     // What to show for the frames of the round (their seqs go into shown.flip); shown.fb_id
     // 0: nothing changed. False: refused, choose again.
-    virtual Result<bool> prepare(KmsDisplay& display, const std::vector<RoundFrame>& frames,
+    virtual Result<bool> prepare(KmsDisplay& display, const std::vector<PendingFrame>& frames,
                                  Shown& shown) = 0;
     // The present of shown failed with error: its buffer is free again. True: the route
     // refuses such frames from now on (facts and the one line updated), choose again.
@@ -106,7 +100,7 @@ public:
 };
 
 // The frames' seqs, for the flip that shows them.
-std::vector<uint64_t> round_seqs(const std::vector<RoundFrame>& frames);
+std::vector<uint64_t> round_seqs(const std::vector<PendingFrame>& frames);
 
 // The GLES route, or nullptr in a build without GBM/EGL: the one place that knows.
 std::unique_ptr<ScanoutRoute> make_gl_route(RouteContext ctx, bool hud);
