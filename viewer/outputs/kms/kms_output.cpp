@@ -75,7 +75,6 @@ void KmsOutput::stop() {
     // The routes' buffers and framebuffers, after the CRTC is restored.
     routes_.clear();
     display_->end();
-    last_frame_.reset();
     round_.clear();
     console_.restore_vt(); // after the CRTC is back, so fbcon redraws onto its own framebuffer
     display_.reset();      // closing the fd drops DRM master

@@ -110,7 +110,6 @@ private:
     bool size_wanted_ = false;     // a new mode or tile layout: send_wanted_sizes() is due
     bool guest_kept_size_ = false; // follow_guest_size, and the guest did not take the mode's
 
-    std::optional<Frame> last_frame_; // for redraws
     // Several sources: the frames of the presenter's round updated in their tiles and not
     // shown yet, at most one per source.
     std::vector<PendingFrame> round_;

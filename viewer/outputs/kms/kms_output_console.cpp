@@ -88,7 +88,7 @@ void KmsOutput::show_cursor(OutputSink& sink) {
         cursor_changed_ = false; // the plane draws no pointer; the composing routes keep it
         return;
     }
-    if (busy() || !console_.active() || !last_frame_)
+    if (busy() || !console_.active() || !sink.last_submitted())
         return;
     redraw(sink, false); // the route takes the pointer
 }

@@ -74,7 +74,6 @@ Result<bool> KmsOutput::take(const Frame& frame, SubmitStats& stats) {
 Status KmsOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sink) {
     if (!display_)
         return Error{"kms: submit before start", EINVAL};
-    last_frame_ = frame;
     Status shown;
     if (options_.sources > 1) {
         Result<bool> taken = take(frame, stats);
@@ -142,9 +141,10 @@ Result<bool> KmsOutput::present(const std::vector<PendingFrame>& frames, SubmitS
 }
 
 void KmsOutput::redraw(OutputSink& sink, bool whole) {
-    if (!last_frame_ || !console_.active() || (!whole && busy()))
+    const Frame* last = sink.last_submitted();
+    if (!last || !console_.active() || (!whole && busy()))
         return; // the change goes out with the next frame
-    Frame frame = *last_frame_;
+    Frame frame = *last;
     // Whole after a switch back; else the routes know what changed.
     frame.damage = whole ? Region(frame.buffer->layout().bounds()) : Region();
     SubmitStats stats;
@@ -160,9 +160,10 @@ void KmsOutput::size_refused(uint32_t source, const WantedSize& size, OutputSink
     if (source != 0 || options_.sources != 1 || !options_.follow_guest_size || guest_kept_size_)
         return;
     guest_kept_size_ = true; // the next configure() picks a mode of the picture's size
-    if (!display_ || !last_frame_)
+    const Frame* last = sink.last_submitted();
+    if (!display_ || !last)
         return; // the first frame's configure() takes it
-    const Layout& l = last_frame_->buffer->layout();
+    const Layout& l = last->buffer->layout();
     const drmModeModeInfo& m = display_->mode();
     if (l.width == m.hdisplay && l.height == m.vdisplay)
         return;
@@ -178,7 +179,7 @@ void KmsOutput::size_refused(uint32_t source, const WantedSize& size, OutputSink
     wait_idle(&sink, 200);
     if (busy())
         return; // still flipping: the next frame configures, rather than a modeset now
-    Frame frame = *last_frame_;
+    Frame frame = *last;
     frame.damage = Region(l.bounds());
     SubmitStats stats;
     if (Status s = show(frame, {}, stats, sink); !s)
