@@ -23,6 +23,13 @@ struct SubmitStats {
     std::string path;          // "import", "upload", "dumb-copy", "mmap", …
 };
 
+// A frame submitted and not yet presented: what its presented report and the --hud overlay
+// need once its flip or swap is done (several of them when one present shows a round).
+struct PendingFrame {
+    uint64_t seq = 0, produced_ns = 0;
+    SubmitStats stats;
+};
+
 // What an output reports to the presenter while it is dispatched.
 class OutputSink {
 public:
@@ -37,6 +44,10 @@ public:
     // The space source (Frame::source) has on screen changed (mode set, window resized, full
     // screen, tile layout): the presenter passes it on to that source. Default: ignored.
     virtual void on_size_wanted(uint32_t, const WantedSize&) {}
+    // The frame submitted last (of any source), which the presenter keeps while it is shown:
+    // what an output redraws (after a switch back, for the overlay or the pointer). Null
+    // before the first frame. Default: none.
+    virtual const Frame* last_submitted() const { return nullptr; }
 };
 
 // A consumer of frames: KMS plane, SDL window, headless.

@@ -81,6 +81,9 @@ private:
     void on_quit() override;
     void on_output_error(const Error& error) override;
     void on_size_wanted(uint32_t source, const WantedSize& size) override;
+    const Frame* last_submitted() const override {
+        return last_submitted_ && last_submitted_->current ? &*last_submitted_->current : nullptr;
+    }
 
     Status start_sources();
     void submit_pending();

@@ -43,14 +43,6 @@ const std::vector<Row>& table() {
              i.gl_built = false;
          },
          ScanoutPath::Gl, "", true},
-        {"forced copy beats the plane", [](PathInputs& i) { i.force_copy = true; },
-         ScanoutPath::Cpu, "forced"},
-        {"forced copy beats gl asked",
-         [](PathInputs& i) {
-             i.force_copy = true;
-             i.asked = KmsPath::Gl;
-         },
-         ScanoutPath::Cpu, "forced"},
         {"auto, no dma-buf", [](PathInputs& i) { i.dmabuf = false; }, ScanoutPath::Gl, "no-dmabuf"},
         {"plane asked, no dma-buf",
          [](PathInputs& i) {
@@ -91,12 +83,12 @@ const std::vector<Row>& table() {
         {"auto, placement refused", [](PathInputs& i) { i.placement_refused = true; },
          ScanoutPath::Gl, ""},
         {"tiles: gl", [](PathInputs& i) { i.sources = 4; }, ScanoutPath::Gl, ""},
-        {"forced copy beats tiles",
+        {"cpu asked beats tiles",
          [](PathInputs& i) {
              i.sources = 2;
-             i.force_copy = true;
+             i.asked = KmsPath::Copy;
          },
-         ScanoutPath::Cpu, "forced"},
+         ScanoutPath::Cpu, ""},
         {"tiles, no gl built: pixman",
          [](PathInputs& i) {
              i.sources = 2;

@@ -122,22 +122,20 @@ TEST(Options, TestHooksFollowOneRule) {
     struct Env {
         const char* name;
         ~Env() { unsetenv(name); }
-    } legacy{"UDMAVIEW_KMS_LEGACY"}, copy{"UDMAVIEW_KMS_COPY"}, no_import{"UDMAVIEW_EGL_NO_IMPORT"},
+    } legacy{"UDMAVIEW_KMS_LEGACY"}, no_import{"UDMAVIEW_EGL_NO_IMPORT"},
         hold{"UDMAVIEW_SDL_HOLD_MS"};
     Result<TestHooks> none = read_test_hooks();
     ASSERT_TRUE(none);
-    EXPECT_FALSE(none->kms_legacy || none->kms_copy || none->egl_no_import);
+    EXPECT_FALSE(none->kms_legacy || none->egl_no_import);
     EXPECT_EQ(none->sdl_hold_ms, 0u);
 
-    setenv("UDMAVIEW_KMS_LEGACY", "1", 1);
-    setenv("UDMAVIEW_KMS_COPY", "0", 1); // "0" is off, for every switch
-    setenv("UDMAVIEW_EGL_NO_IMPORT", "yes", 1);
+    setenv("UDMAVIEW_KMS_LEGACY", "yes", 1);
+    setenv("UDMAVIEW_EGL_NO_IMPORT", "0", 1); // "0" is off, for every switch
     setenv("UDMAVIEW_SDL_HOLD_MS", "1500", 1);
     Result<TestHooks> some = read_test_hooks();
     ASSERT_TRUE(some);
     EXPECT_TRUE(some->kms_legacy);
-    EXPECT_FALSE(some->kms_copy);
-    EXPECT_TRUE(some->egl_no_import);
+    EXPECT_FALSE(some->egl_no_import);
     EXPECT_EQ(some->sdl_hold_ms, 1500u);
 
     setenv("UDMAVIEW_SDL_HOLD_MS", "soon", 1);

@@ -43,7 +43,6 @@ Result<std::unique_ptr<Output>> make_kms([[maybe_unused]] const Options& o,
     k.verbose = o.verbose;
     k.hud = o.hud;
     k.atomic = !hooks.kms_legacy;
-    k.force_copy = hooks.kms_copy;
     k.take_over = o.take_over;
     k.sources = uint32_t(o.sources.size());
     // Options' own SourceOptions are the first source's.

@@ -22,7 +22,6 @@ bool switch_on(const char* name) {
 Result<TestHooks> read_test_hooks() {
     TestHooks hooks;
     hooks.kms_legacy = switch_on("UDMAVIEW_KMS_LEGACY");
-    hooks.kms_copy = switch_on("UDMAVIEW_KMS_COPY");
     hooks.egl_no_import = switch_on("UDMAVIEW_EGL_NO_IMPORT");
     if (const char* hold = std::getenv("UDMAVIEW_SDL_HOLD_MS"); hold && *hold) {
         Result<uint64_t> ms = parse_uint(hold, 0, 600'000);

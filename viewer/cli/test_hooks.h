@@ -12,7 +12,6 @@ namespace udmaview {
 // variable is set to anything but "" or "0"; a number must be a whole decimal number.
 struct TestHooks {
     bool kms_legacy = false;    // UDMAVIEW_KMS_LEGACY: legacy SetCrtc/PageFlip instead of atomic
-    bool kms_copy = false;      // UDMAVIEW_KMS_COPY: always the dumb-buffer copy path
     bool egl_no_import = false; // UDMAVIEW_EGL_NO_IMPORT: sdl and headless --render gl upload
                                 // instead of importing
     uint64_t sdl_hold_ms = 0;   // UDMAVIEW_SDL_HOLD_MS: keep the window (sdl, wayland) up

@@ -179,9 +179,7 @@ Result<StopReason> Presenter::run(UniqueFd signal_fd) {
 
     for (auto& lane : lanes_)
         lane->source.stop();
-    const Frame* last =
-        last_submitted_ && last_submitted_->current ? &*last_submitted_->current : nullptr;
-    Status finished = output_.finish(last);
+    Status finished = output_.finish(last_submitted());
     end_shrunk_sources(); // finish() may have read the last frame (a PNG dump) first
     for (auto& lane : lanes_) {
         // final once the source has stopped

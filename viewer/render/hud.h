@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "render/hud_font.h"
+#include "udmaview/output.h"
 
 namespace udmaview {
 
@@ -27,6 +28,12 @@ public:
     // One frame is on screen: produced_ns → presented_ns, what showing it cost.
     void record(uint64_t produced_ns, uint64_t presented_ns, uint64_t bytes_copied,
                 uint32_t imports, const std::string& path);
+    // The frames one present showed, on screen since presented_ns.
+    void record(const std::vector<PendingFrame>& frames, uint64_t presented_ns) {
+        for (const PendingFrame& f : frames)
+            record(f.produced_ns, presented_ns, f.stats.bytes_copied, f.stats.imports,
+                   f.stats.path);
+    }
     // Redraws the image from the samples when a refresh is due at now_ns and something was
     // recorded since the last one. True when the image changed.
     bool refresh(uint64_t now_ns);

@@ -24,6 +24,9 @@ public:
                 uint32_t imports, const std::string& path) {
         hud_.record(produced_ns, presented_ns, bytes_copied, imports, path);
     }
+    void record(const std::vector<PendingFrame>& frames, uint64_t presented_ns) {
+        hud_.record(frames, presented_ns);
+    }
     // Re-rasterises the image when due; its rect becomes scene damage.
     void refresh(uint64_t now_ns);
     // A present drew the scene (with the overlay when shown).

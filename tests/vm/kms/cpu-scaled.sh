@@ -7,7 +7,7 @@
 # --hud: each tile equals its headless frame exactly, the overlay is drawn (lit pixels in its
 # rect, the report's hud counters); --kms-path auto on a picture the plane cannot place
 # takes the cpu path where GL is llvmpipe (every frame of the timing report, and the one
-# line that says why). The tiles and auto parts are display-independent (the scene and the path
+# line that says why), for two sources as tiles too. The tiles and auto parts are display-independent (the scene and the path
 # choice): with "scaled" as the 4th argument only the scaled pictures and damage are checked.
 # usage: cpu-scaled.sh KMS_VM_CHECK UDMAVIEW kms-gl|no-kms-gl [all|scaled]
 set -uo pipefail
@@ -59,4 +59,8 @@ if [ "$gl" = kms-gl ]; then
 	expect "auto: one line says llvmpipe made it choose the cpu path" \
 		grep -q 'kms-path auto chose cpu: the GL renderer is llvmpipe' "$dir/run.log"
 fi
+
+# auto with two sources: the tiles are composed by pixman where GL is llvmpipe (it starts and
+# is left) or not built, and both sources' frames are shown.
+tiles_check "$out/tiles-auto" --kms-path auto
 finish

@@ -64,7 +64,7 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
     check(st2.imports == 0 && st2.bytes_copied == 0 && st2.path == "import",
           "frame 2: no import, no copy (path " + st2.path + ", " +
               std::to_string(st2.bytes_copied) + " bytes)");
-    const Region& clips = kms_out.last_clips();
+    const Region& clips = kms_out.display()->last_clips();
     std::cout << "# clips signalled: " << clips.to_string() << "\n";
     check(Region(declared).subtracted(clips).empty(), "the clips cover the declared rect");
     check(clips.area() < int64_t(w) * h / 4, "the clips are far smaller than the frame");
@@ -72,8 +72,8 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
     // The pitch quirk is keyed on the kernel: where it applies the clips span full rows, where
     // it does not they are exactly the declared rect, and the screendump below proves the
     // driver drew them in place.
-    const bool widen = kms_out.quirks().full_row_clips_above_pitch &&
-                       w * 4 > kms_out.quirks().full_row_clips_above_pitch;
+    const bool widen = kms_out.display()->quirks().full_row_clips_above_pitch &&
+                       w * 4 > kms_out.display()->quirks().full_row_clips_above_pitch;
     const kms::KernelVersion k = kms::running_kernel();
     std::cout << "# kernel " << k.major << "." << k.minor << "." << k.patch << ", pitch " << w * 4
               << ": full-row clips " << (widen ? "yes" : "no") << "\n";
@@ -109,7 +109,7 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
         const std::string s3 = out + "/damage-3.png";
         check(screendump(s3), "screendump 3");
         Result<RgbaImage> g3 = read_png(s3);
-        const Placement& pl = kms_out.placement();
+        const Placement& pl = kms_out.display()->placement();
         std::cout << "# re-layout: path " << st3.path << ", placement " << pl.to_string() << "\n";
         if (g3 && !pl.scaled()) {
             const Diff d = diff(expected_image(*small), *g3, pl.dst.x, pl.dst.y);
@@ -133,7 +133,7 @@ int run_damage(const std::string& out, std::vector<std::string> args) {
         const std::string s4 = out + "/oversized.png";
         check(screendump(s4), "screendump 4");
         Result<RgbaImage> g4 = read_png(s4);
-        const Placement& pl = kms_out.placement();
+        const Placement& pl = kms_out.display()->placement();
         std::cout << "# oversized: path " << st4.path << ", placement " << pl.to_string() << "\n";
         const Rect centre{100, 50, int32_t(w), int32_t(h)};
         check(pl.src == centre && pl.dst == Rect{0, 0, int32_t(w), int32_t(h)},

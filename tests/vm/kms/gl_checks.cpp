@@ -183,7 +183,7 @@ void run_case(const std::string& out, const std::string& mode, const GlCase& c) 
         int32_t((int64_t(declared.right()) * vp.w + w - 1) / w - int64_t(declared.x) * vp.w / w),
         int32_t((int64_t(declared.bottom()) * vp.h + h - 1) / h - int64_t(declared.y) * vp.h / h)};
     const Region on_screen(on_screen_rect.intersect(screen));
-    const Region& clips = kms_out.last_clips();
+    const Region& clips = kms_out.display()->last_clips();
     std::cout << "# damage on screen " << on_screen.to_string() << ", clips signalled "
               << clips.to_string() << "\n";
     check(clips.empty() || on_screen.subtracted(clips).empty(),

@@ -163,9 +163,8 @@ Result<GlComposer::Composed> GlComposer::compose(bool whole) {
 void GlComposer::shown(uint32_t fb_id, uint64_t presented_ns) {
     if (!queued_.bo || queued_.fb_id != fb_id)
         return;
-    if (hud_ && !hud_pending_.empty() && hud_pending_.front().fb_id == fb_id) {
-        for (const HudPending& p : hud_pending_)
-            hud_->hud().record(p.produced_ns, presented_ns, p.bytes_copied, p.imports, p.path);
+    if (hud_ && !hud_pending_.empty() && hud_pending_fb_ == fb_id) {
+        hud_->hud().record(hud_pending_, presented_ns);
         hud_pending_.clear();
         // After the flip is reported: the overlay's new image goes out with the next frame.
         if (egl_->make_current() && hud_->update(now_ns()))
@@ -186,13 +185,13 @@ void GlComposer::dropped(uint32_t fb_id) {
     }
 }
 
-void GlComposer::hud_frame(uint64_t produced_ns, const SubmitStats& stats) {
+void GlComposer::hud_frame(const PendingFrame& frame) {
     if (!hud_ || !queued_.bo)
         return;
-    if (!hud_pending_.empty() && hud_pending_.front().fb_id != queued_.fb_id)
+    if (hud_pending_fb_ != queued_.fb_id)
         hud_pending_.clear(); // frames of a buffer that never went out
-    hud_pending_.push_back(
-        {queued_.fb_id, produced_ns, stats.bytes_copied, stats.imports, stats.path});
+    hud_pending_fb_ = queued_.fb_id;
+    hud_pending_.push_back(frame);
 }
 
 Status GlComposer::toggle_hud() {

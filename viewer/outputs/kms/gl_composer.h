@@ -57,7 +57,7 @@ public:
     // The buffer composed last shows a new source frame made at produced_ns that cost stats
     // (with several sources, called for each frame of the round): the overlay shows their
     // numbers once it is on screen.
-    void hud_frame(uint64_t produced_ns, const SubmitStats& stats);
+    void hud_frame(const PendingFrame& frame);
     // Shows or hides the overlay (made on first use); its rect is damage of the next compose.
     Status toggle_hud();
     bool hud_visible() const { return hud_ && hud_->visible(); }
@@ -103,13 +103,9 @@ private:
     bool linear_ = false; // --filter, for the pointer too
     // Screen pixels the overlay or the pointer changed since the last compose.
     Region hud_damage_;
-    struct HudPending {
-        uint32_t fb_id = 0;
-        uint64_t produced_ns = 0, bytes_copied = 0;
-        uint32_t imports = 0;
-        std::string path;
-    };
-    std::vector<HudPending> hud_pending_; // the frames of the buffer composed last
+    // The frames of the buffer composed last (framebuffer hud_pending_fb_), for the overlay.
+    std::vector<PendingFrame> hud_pending_;
+    uint32_t hud_pending_fb_ = 0;
     uint32_t width_ = 0, height_ = 0;
     Locked screen_, queued_;
     // Screen damage of the last frames, newest first: what a back buffer age N swaps old

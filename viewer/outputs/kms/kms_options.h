@@ -25,13 +25,12 @@ struct KmsOptions {
     KmsPath path = KmsPath::Auto; // as the CLI's default
     bool linear = true;           // gl path: --filter linear (else nearest)
     bool verbose = false;
-    bool hud = false;        // the --hud overlay (gl path only; Ctrl+Alt+H toggles it)
-    bool atomic = true;      // false: legacy SetCrtc/PageFlip even where atomic exists
-    bool force_copy = false; // always the dumb-buffer path
-    bool console = true;     // take the VT (KD_GRAPHICS, VT_PROCESS)
-    bool keyboard = true;    // read evdev keyboards
-    bool take_over = false;  // reset a VT a dead program left in graphics mode, and use it
-    uint32_t sources = 1;    // more than one: tiles composed by GLES (Frame::source)
+    bool hud = false;       // the --hud overlay (gl path only; Ctrl+Alt+H toggles it)
+    bool atomic = true;     // false: legacy SetCrtc/PageFlip even where atomic exists
+    bool console = true;    // take the VT (KD_GRAPHICS, VT_PROCESS)
+    bool keyboard = true;   // read evdev keyboards
+    bool take_over = false; // reset a VT a dead program left in graphics mode, and use it
+    uint32_t sources = 1;   // more than one: tiles composed by GLES (Frame::source)
     // The one source asks its guest to take the mode's size (--guest-size follow, a QEMU
     // source): the connector's preferred mode, not one of the picture's size, until the
     // source says the guest kept its own (Output::size_refused).

@@ -46,11 +46,6 @@ PathChoice off_plane(const PathInputs& in, std::string key, std::string line) {
 } // namespace
 
 PathChoice choose_scanout_path(const PathInputs& in) {
-    if (in.force_copy)
-        return {ScanoutPath::Cpu,
-                "forced",
-                "kms: the cpu path is forced; composing it with pixman",
-                {}};
     if (in.asked == KmsPath::Copy)
         return {ScanoutPath::Cpu, {}, {}, {}};
     if (in.asked == KmsPath::Gl) {

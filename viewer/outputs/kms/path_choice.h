@@ -26,7 +26,6 @@ struct PathInputs {
     std::string gl_refused;         // why GLES composition could not start ("" : it can)
     std::string gl_software;        // GL_RENDERER when it is a CPU rasterizer ("" : hardware,
                                     // or GL not started yet)
-    bool force_copy = false;        // a test hook forces the CPU copy
     std::string import_refused;     // why the kernel refused the import ("" : not refused)
     bool placement_refused = false; // the plane cannot place a picture of this size as asked
     bool dmabuf = true;             // the buffer has a dma-buf

@@ -2,6 +2,7 @@
 #include "outputs/kms/pixman_dumb_path.h"
 
 #include <cerrno>
+#include <utility>
 
 #include "render/pixman_format.h"
 #include "udmaview/clock.h"
@@ -100,28 +101,22 @@ Status PixmanDumbPath::draw(bool whole, SubmitStats& stats) {
     return whole ? draw_into(back == 0 ? 1 : 0, stats) : Status{};
 }
 
-Result<bool> PixmanDumbPath::present(const DumbTarget& t, bool modeset, std::vector<uint64_t> seqs,
-                                     Scanout& scanout, Region& clips) {
-    clips = Region();
+Result<Shown> PixmanDumbPath::prepare(const DumbTarget& t, bool modeset) {
     if (!chain_.valid())
         return Error{"kms: the cpu path presented before a frame made its buffers", EINVAL};
-    const Region drawn = std::move(drawn_);
-    drawn_ = Region();
+    const Region drawn = std::exchange(drawn_, Region());
     const int back = chain_.back();
-    if (modeset) {
-        if (Status s = scanout.modeset(chain_.fb(back), full_screen(t)); !s)
-            return s.error();
-        chain_.shown(back);
-        return true;
-    }
-    if (drawn.empty())
-        return false;
-    clips = damage_clips(drawn, t.mode.hdisplay, t.mode.vdisplay, chain_.pitch(back), t.quirks);
-    if (Status s = scanout.flip(chain_.fb(back), full_screen(t), clips,
-                                Scanout::Flip{std::move(seqs), 0, back});
-        !s)
-        return s.error();
-    return true;
+    Shown shown;
+    shown.placement = full_screen(t);
+    shown.picture = placement();
+    if (!modeset && drawn.empty())
+        return shown;
+    shown.fb_id = chain_.fb(back);
+    shown.flip.dumb_index = back;
+    if (!modeset)
+        shown.clips =
+            damage_clips(drawn, t.mode.hdisplay, t.mode.vdisplay, chain_.pitch(back), t.quirks);
+    return shown;
 }
 
 void PixmanDumbPath::forget(BufferId id) {

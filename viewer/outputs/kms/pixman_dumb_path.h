@@ -18,6 +18,7 @@
 #include "outputs/kms/dumb_swapchain.h"
 #include "outputs/kms/kms_quirks.h"
 #include "outputs/kms/kms_resources.h"
+#include "outputs/kms/present_rule.h"
 #include "outputs/kms/scanout.h"
 #include "render/pixman_renderer.h"
 #include "render/scene.h"
@@ -52,12 +53,10 @@ public:
     // Draws what the back buffer lacks (whole: everything, into both buffers) and counts the
     // bytes written in stats. Several frames of one round may draw before one present().
     Status draw(bool whole, SubmitStats& stats);
-    // Puts the back buffer on screen: a modeset (blocking) or a flip carrying seqs with the
-    // rectangles drawn since the last present() as clips. False: nothing was drawn, nothing
-    // was flipped (the screen already shows the scene).
-    Result<bool> present(const DumbTarget& target, bool modeset, std::vector<uint64_t> seqs,
-                         Scanout& scanout, Region& clips);
-
+    // What to put on screen: the back buffer, at a modeset or with the rectangles drawn since
+    // the last prepare() as clips; fb_id 0 where nothing was drawn (the screen already shows
+    // the scene). flip.dumb_index names the buffer.
+    Result<Shown> prepare(const DumbTarget& target, bool modeset);
     // What is drawn: tiles, hud, pointer; changes become damage of the next present().
     Scene& scene() { return scene_; }
     const Scene& scene() const { return scene_; }

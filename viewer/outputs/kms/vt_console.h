@@ -5,7 +5,7 @@
 // restore of all of it: by the viewer on every exit path, by a guardian process when the
 // viewer dies without getting there. Used only without a seat manager (root on a VT): under
 // seatd or logind the manager does all of this (seat.h); libseat's builtin backend is not
-// used instead, because nothing would restore the VT after a SIGKILL (kms_output_seat.cpp).
+// used instead, because nothing would restore the VT after a SIGKILL (kms_console_seat.cpp).
 #pragma once
 
 #include <csignal>

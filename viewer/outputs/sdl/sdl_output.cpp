@@ -256,8 +256,7 @@ Status SdlOutput::submit(const Frame& frame, SubmitStats& stats, OutputSink& sin
     }
     follow_frame_size(l);
     stats.submitted_ns = now_ns();
-    unshown_.push_back(
-        {frame.seq, frame.produced_ns, stats.bytes_copied, stats.imports, stats.path});
+    unshown_.push_back({frame.seq, frame.produced_ns, stats});
     if (scene_.tiles() == 1) // several sources: one present for the presenter's round, in flush()
         flush(sink);
     return {};
@@ -272,12 +271,11 @@ void SdlOutput::flush(OutputSink& sink) {
         return;
     }
     const uint64_t presented = now_ns();
-    for (const Unshown& u : unshown_)
+    for (const PendingFrame& u : unshown_)
         sink.on_presented(u.seq, presented);
     last_presented_ns_ = presented;
     if (hud_) { // after the presentation is reported: the overlay's cost stays out of it
-        for (const Unshown& u : unshown_)
-            hud_->record(u.produced_ns, presented, u.bytes_copied, u.imports, u.path);
+        hud_->record(unshown_, presented);
         hud_->refresh(now_ns());
     }
 

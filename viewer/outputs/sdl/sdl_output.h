@@ -125,12 +125,7 @@ private:
     double fps_ = 0;
     std::string last_title_;
     // Frames updated but not presented yet (several sources wait for flush()).
-    struct Unshown {
-        uint64_t seq = 0, produced_ns = 0, bytes_copied = 0;
-        uint32_t imports = 0;
-        std::string path;
-    };
-    std::vector<Unshown> unshown_;
+    std::vector<PendingFrame> unshown_;
 };
 
 } // namespace udmaview

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// KmsOutput's seat: with seatd or logind (through libseat) the manager hands out the card and
-// the keyboards, sends VT switches as disable/enable and restores the console when this
+// The console's seat: with seatd or logind (through libseat) the manager hands out the card
+// and the keyboards, sends VT switches as disable/enable and restores the console when this
 // process ends, SIGKILL included.
 //
 // Without a seat manager, root drives the VT itself (vt_console.h) rather than through
@@ -12,13 +12,13 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "outputs/kms/kms_output.h"
+#include "outputs/kms/kms_console.h"
 
 namespace udmaview::kms {
 
 #if UDMAVIEW_HAVE_LIBSEAT
 
-Status KmsOutput::open_seat() {
+Status KmsConsole::open_seat() {
     if (!options_.console)
         return {};
     const bool root = ::geteuid() == 0;
@@ -42,37 +42,40 @@ Status KmsOutput::open_seat() {
     return {};
 }
 
-DeviceOpener KmsOutput::opener() {
+DeviceOpener KmsConsole::opener() const {
     return seat_ ? seat_->opener() : DeviceOpener();
 }
 
-bool KmsOutput::is_seat_fd(int fd) const {
+bool KmsConsole::is_seat_fd(int fd) const {
     return seat_ && fd == seat_->fd();
 }
 
-void KmsOutput::dispatch_seat(OutputSink& sink) {
+void KmsConsole::close_seat() {
+    seat_.reset();
+}
+
+void KmsConsole::dispatch_seat(ConsoleEvents& events) {
     if (!seat_ || seat_lost_)
         return;
-    Result<std::vector<Seat::Event>> events = seat_->dispatch();
-    if (!events) {
+    Result<std::vector<Seat::Event>> seat_events = seat_->dispatch();
+    if (!seat_events) {
         seat_lost_ = true;
         ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, seat_->fd(), nullptr);
-        sink.on_output_error(events.error()); // the run ends; stop() restores what it can
+        events.on_lost(seat_events.error()); // the run ends; stop() restores what it can
         return;
     }
     const std::string where = "seat " + seat_->name();
-    for (Seat::Event e : *events) {
+    for (Seat::Event e : *seat_events) {
         if (e == Seat::Event::Disable) {
-            release_display(sink, where);
+            events.on_released(where);
+            active_ = false;
             // The manager revokes evdev fds on a switch away: open them again when back.
-            close_keyboards();
+            keyboards_.close(epoll_.get());
             seat_->ack_disable();
         } else {
-            if (options_.keyboard) {
-                keyboards_ = EvdevKeyboards::open_all(opener());
-                watch_keyboards();
-            }
-            acquire_display(sink, where);
+            open_keyboards();
+            active_ = true; // the redraw on acquire draws only while active
+            active_ = events.on_acquired(where);
         }
     }
 }
@@ -80,19 +83,21 @@ void KmsOutput::dispatch_seat(OutputSink& sink) {
 #else
 
 // Built without libseat: the VT is always driven directly (vt_console.h).
-Status KmsOutput::open_seat() {
+Status KmsConsole::open_seat() {
     return {};
 }
 
-DeviceOpener KmsOutput::opener() {
+DeviceOpener KmsConsole::opener() const {
     return {};
 }
 
-void KmsOutput::dispatch_seat(OutputSink&) {}
-
-bool KmsOutput::is_seat_fd(int) const {
+bool KmsConsole::is_seat_fd(int) const {
     return false;
 }
+
+void KmsConsole::close_seat() {}
+
+void KmsConsole::dispatch_seat(ConsoleEvents&) {}
 
 #endif
 
