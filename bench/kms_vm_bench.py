@@ -134,10 +134,11 @@ def main():
     cmd += ['--', str(ROOT / 'tests/vm/kms/measure.sh'),
             str(build / 'tests/vm/kms/kms_vm_check'), str(build / 'udmaview')]
     # Per run at most ~1200 frames at 60 fps plus start-up; the VM's own timeout bounds it.
-    runs = len(rows) * (2 if args.tiles > 1 else 1) * args.rounds
+    tile_rows = [r for r in rows if not r.startswith('plane')] if args.tiles > 1 else []
+    runs = (len(rows) + len(tile_rows)) * args.rounds
     print(f'kms_vm_bench: {runs} runs of {args.frames} frames in one VM '
           f'(kernel {args.kernel}, {args.display})...', file=sys.stderr, flush=True)
-    proc = subprocess.run(cmd + [], capture_output=True, text=True,
+    proc = subprocess.run(cmd, capture_output=True, text=True,
                           timeout=120 + runs * (args.frames / 60 * 4 + 60))
     results = parse(proc.stdout)
     if proc.returncode != 0 or not results:
@@ -153,7 +154,7 @@ def main():
           f"{ratio(results, 'single', 'pixman', 'copy-1:1')}")
     if args.tiles > 1:
         print(f'\n{args.tiles} tiles of 400x300 (CPU: whole process per presented frame)\n')
-        print(table(results, 'tiles', [r for r in rows if not r.startswith('plane')]))
+        print(table(results, 'tiles', tile_rows))
         print(f"\npixman CPU per frame / copy-1:1's (per round): "
               f"{ratio(results, 'tiles', 'pixman', 'copy-1:1')}")
     return 0
