@@ -67,7 +67,7 @@ def parse(text):
             rec['paths'] = m.group(1)
         elif m := re.match(r'^# frames (\d+) presented (\d+)', line):
             rec['frames'], rec['presented'] = int(m.group(1)), int(m.group(2))
-        elif m := re.match(r'^# cpu per frame \S+ ([\d.e+-]+) ms', line):
+        elif m := re.match(r'^# cpu per frame \([^)]*\) ([\d.e+-]+) ms', line):
             rec['cpu_ms'] = float(m.group(1))
         elif m := re.match(r'^# children cpu (\d+)m([\d.]+)s (\d+)m([\d.]+)s', line):
             rec['cpu_s'] = (int(m.group(1)) * 60 + float(m.group(2)) + int(m.group(3)) * 60 +
@@ -131,6 +131,9 @@ def main():
     cmd = [str(ROOT / 'tests/vm/run'), '--build-dir', str(build), '--kernel', args.kernel,
            '--display', args.display, '--name', 'kms-vm-bench']
     cmd += [f'--env={k}={v}' for k, v in env.items()]
+    runs_est = len(rows) * 2 * args.rounds
+    # The VM's own bound: each run at most its frames at 60 fps four times over, plus start-up.
+    cmd += [f'--timeout={int(120 + runs_est * (args.frames / 60 * 4 + 60))}']
     cmd += ['--', str(ROOT / 'tests/vm/kms/measure.sh'),
             str(build / 'tests/vm/kms/kms_vm_check'), str(build / 'udmaview')]
     # Per run at most ~1200 frames at 60 fps plus start-up; the VM's own timeout bounds it.

@@ -52,7 +52,9 @@ for ((round = 1; round <= rounds; round++)); do
 				--fps 60 --frames "$frames" --timing "$dir/timing.json" "${sources[@]}" \
 				>"$dir/log" 2>&1
 			echo "# exit $?"
-			times | tail -n 1 | sed 's/^/# children cpu /'
+			# Into a file: in a pipe, times would run in a forked shell without children.
+			times >"$dir/times"
+			tail -n 1 "$dir/times" | sed 's/^/# children cpu /'
 		)
 		python3 -c 'import json, sys
 s = json.load(open(sys.argv[1]))["summary"]
