@@ -90,9 +90,9 @@ private:
     Result<bool> present(const std::vector<PendingFrame>& frames, SubmitStats& stats,
                          OutputSink& sink);
     Scanout::FlipDone flip_done(OutputSink* sink);
-    // The last frame again: whole (after a switch back) or only what the routes know changed
-    // (overlay, pointer, tiles), when no flip is in flight.
-    void redraw(OutputSink& sink, bool whole);
+    // The last frame again: whole (after a switch back or on a new mode) or only what the
+    // routes know changed (overlay, pointer, tiles), when no flip is in flight. True: shown.
+    bool redraw(OutputSink& sink, bool whole);
     // Tells the presenter the size each source has on the mode (the mode's, or its tile's),
     // with the screen's millimetres.
     void send_wanted_sizes(OutputSink& sink);

@@ -77,7 +77,8 @@ bool KmsOutput::ConsoleSink::on_acquired(const std::string& where) {
     }
     if (out_.options_.verbose)
         std::cerr << "kms: back on " << where << "; redrawing\n";
-    out_.redraw(sink_, true);
+    if (out_.redraw(sink_, true))
+        ++out_.switch_redraws_;
     return true;
 }
 

@@ -131,29 +131,29 @@ Result<bool> KmsOutput::present(const std::vector<PendingFrame>& frames, SubmitS
             return false; // refused: choose again
         return now.error();
     }
-    if (*now) // on screen already: no flip event comes
-        route.shown(shown.flip, now_ns());
-    if (*now)
-        shown.flip.report(now_ns(), sink);
+    if (*now) { // on screen already: no flip event comes
+        const uint64_t presented_ns = now_ns();
+        route.shown(shown.flip, presented_ns);
+        shown.flip.report(presented_ns, sink);
+    }
     if (!display_->needs_modeset())
         routes_.modeset_done();
     return true;
 }
 
-void KmsOutput::redraw(OutputSink& sink, bool whole) {
+bool KmsOutput::redraw(OutputSink& sink, bool whole) {
     const Frame* last = sink.last_submitted();
     if (!last || !console_.active() || (!whole && busy()))
-        return; // the change goes out with the next frame
+        return false; // the change goes out with the next frame
     Frame frame = *last;
-    // Whole after a switch back; else the routes know what changed.
+    // Whole after a switch back or a new mode; else the routes know what changed.
     frame.damage = whole ? Region(frame.buffer->layout().bounds()) : Region();
     SubmitStats stats;
     if (Status s = show(frame, {}, stats, sink); !s) {
         sink.on_output_error(s.error());
-        return;
+        return false;
     }
-    if (whole)
-        ++switch_redraws_;
+    return true;
 }
 
 void KmsOutput::size_refused(uint32_t source, const WantedSize& size, OutputSink& sink) {
@@ -179,11 +179,7 @@ void KmsOutput::size_refused(uint32_t source, const WantedSize& size, OutputSink
     wait_idle(&sink, 200);
     if (busy())
         return; // still flipping: the next frame configures, rather than a modeset now
-    Frame frame = *last;
-    frame.damage = Region(l.bounds());
-    SubmitStats stats;
-    if (Status s = show(frame, {}, stats, sink); !s)
-        sink.on_output_error(s.error());
+    redraw(sink, true);
 }
 
 void KmsOutput::send_wanted_sizes(OutputSink& sink) {

@@ -17,10 +17,6 @@ ScanoutRoutes::ScanoutRoutes(const KmsOptions& options)
     , cpu_(context(), options.hud)
     , gl_(make_gl_route(context(), options.hud)) {}
 
-std::array<ScanoutRoute*, 3> ScanoutRoutes::all() {
-    return {&plane_, &cpu_, gl_.get()};
-}
-
 PathInputs ScanoutRoutes::inputs(const KmsDisplay* display) const {
     PathInputs in;
     in.asked = options_.path;
@@ -68,16 +64,12 @@ ScanoutRoute& ScanoutRoutes::use(ScanoutPath path, KmsDisplay& display) {
         current_ = &plane_;
     else if (path == ScanoutPath::Gl && gl_) // start() refused every choice that needs GL
         current_ = gl_.get();
-    for (ScanoutRoute* r : all())
-        if (r)
-            r->reset(display, r == current_);
+    each([&](ScanoutRoute& r) { r.reset(display, &r == current_); });
     return *current_;
 }
 
 void ScanoutRoutes::modeset_done() {
-    for (ScanoutRoute* r : all())
-        if (r)
-            r->modeset_done();
+    each([](ScanoutRoute& r) { r.modeset_done(); });
 }
 
 void ScanoutRoutes::shown(const Flip& flip, uint64_t presented_ns) {
@@ -88,21 +80,16 @@ void ScanoutRoutes::shown(const Flip& flip, uint64_t presented_ns) {
 }
 
 void ScanoutRoutes::retire(KmsDisplay& display, BufferId id) {
-    for (ScanoutRoute* r : all())
-        if (r)
-            r->retire(display, id);
+    each([&](ScanoutRoute& r) { r.retire(display, id); });
 }
 
 void ScanoutRoutes::set_cursor(const CursorState& cursor) {
-    for (ScanoutRoute* r : all())
-        if (r)
-            r->set_cursor(cursor);
+    each([&](ScanoutRoute& r) { r.set_cursor(cursor); });
 }
 
 void ScanoutRoutes::source_ended(uint32_t source) {
-    for (ScanoutRoute* r : all()) // kept for whichever path shows the tiles
-        if (r)
-            r->source_ended(source);
+    // Kept by every route, for whichever path shows the tiles.
+    each([&](ScanoutRoute& r) { r.source_ended(source); });
 }
 
 std::vector<std::pair<std::string, uint64_t>> ScanoutRoutes::counters() const {
@@ -114,9 +101,7 @@ std::vector<std::pair<std::string, uint64_t>> ScanoutRoutes::counters() const {
 }
 
 void ScanoutRoutes::clear() {
-    for (ScanoutRoute* r : all())
-        if (r)
-            r->clear();
+    each([](ScanoutRoute& r) { r.clear(); });
     current_ = nullptr;
 }
 

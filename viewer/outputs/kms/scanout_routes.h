@@ -55,7 +55,13 @@ public:
 private:
     PathInputs inputs(const KmsDisplay* display) const;
     RouteContext context();
-    std::array<ScanoutRoute*, 3> all(); // gl is null in a build without GBM/EGL
+    // f on every route built (no gl in a build without GBM/EGL).
+    template <class F> void each(F f) {
+        f(static_cast<ScanoutRoute&>(plane_));
+        f(static_cast<ScanoutRoute&>(cpu_));
+        if (gl_)
+            f(*gl_);
+    }
 
     const KmsOptions& options_;
     PathFacts facts_;
